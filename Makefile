@@ -1,0 +1,45 @@
+# Lindyn: build, test, demo and benchmark.
+# `make demo` and `make test` install GSL first if it is missing (apt-get as root or via sudo,
+# brew on macOS), so both work on a fresh machine.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = "0" ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != "0" ] && echo sudo)
+
+.PHONY: all deps build release test test-full demo bench clean
+
+all: build
+
+deps:
+	@if pkg-config --exists gsl 2>/dev/null; then \
+		echo "GSL $$(pkg-config --modversion gsl) found."; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing GSL and pkg-config with apt-get..."; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y libgsl-dev pkg-config; \
+	elif command -v brew >/dev/null 2>&1; then \
+		brew install gsl pkg-config; \
+	else \
+		echo "error: GSL not found. Install GSL's development files (Debian: libgsl-dev, Homebrew: gsl) and pkg-config." >&2; \
+		exit 1; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product lindyn
+
+test: deps
+	$(SWIFT) test
+
+test-full: deps
+	LINDYN_VALIDATION=full $(SWIFT) test
+
+demo: release
+	.build/release/lindyn demo
+
+bench: deps
+	$(SWIFT) build -c release --product lindyn-bench
+	.build/release/lindyn-bench
+
+clean:
+	rm -rf .build lindyn-out bench-out

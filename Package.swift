@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependency direction (each module imports only those to its left):
+//   CGSL -> LindynIntegrator
+//   LindynExpr, LindynTheory, LindynReport        (independent: no numeric engine)
+//   LindynModels      (Expr, Integrator, Theory)
+//   LindynValidation  (Models, Report)
+//   LindynCLI         (Validation, ArgumentParser) -> lindyn executable
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Lindyn",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "lindyn", targets: ["lindyn"]),
+        .executable(name: "lindyn-bench", targets: ["lindyn-bench"]),
+        .library(name: "LindynExpr", targets: ["LindynExpr"]),
+        .library(name: "LindynIntegrator", targets: ["LindynIntegrator"]),
+        .library(name: "LindynTheory", targets: ["LindynTheory"]),
+        .library(name: "LindynModels", targets: ["LindynModels"]),
+        .library(name: "LindynReport", targets: ["LindynReport"]),
+        .library(name: "LindynValidation", targets: ["LindynValidation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]
+        ),
+        .target(name: "LindynExpr", swiftSettings: strict),
+        .target(name: "LindynTheory", swiftSettings: strict),
+        .target(name: "LindynReport", swiftSettings: strict),
+        .target(name: "LindynIntegrator", dependencies: ["CGSL"], swiftSettings: strict),
+        .target(
+            name: "LindynModels",
+            dependencies: ["LindynExpr", "LindynIntegrator", "LindynTheory"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LindynValidation",
+            dependencies: ["LindynModels", "LindynReport"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LindynCLI",
+            dependencies: [
+                "LindynValidation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "lindyn", dependencies: ["LindynCLI"], swiftSettings: strict),
+        // Hand-written C right-hand sides driven by GSL directly: the benchmark baseline.
+        .target(name: "CBaseline", dependencies: ["CGSL"]),
+        .executableTarget(
+            name: "lindyn-bench",
+            dependencies: ["LindynValidation", "CBaseline"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "LindynExprTests", dependencies: ["LindynExpr"], swiftSettings: strict),
+        .testTarget(name: "LindynTheoryTests", dependencies: ["LindynTheory"], swiftSettings: strict),
+        .testTarget(name: "LindynReportTests", dependencies: ["LindynReport"], swiftSettings: strict),
+        .testTarget(
+            name: "LindynIntegratorTests", dependencies: ["LindynIntegrator"], swiftSettings: strict),
+        .testTarget(name: "LindynModelsTests", dependencies: ["LindynModels"], swiftSettings: strict),
+        .testTarget(
+            name: "LindynValidationTests", dependencies: ["LindynValidation"], swiftSettings: strict),
+        .testTarget(
+            name: "LindynCLITests", dependencies: ["LindynCLI", "lindyn"], swiftSettings: strict),
+    ]
+)

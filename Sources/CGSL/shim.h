@@ -1,0 +1,36 @@
+#ifndef LINDYN_CGSL_SHIM_H
+#define LINDYN_CGSL_SHIM_H
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_odeiv2.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_version.h>
+
+/* GSL's stepper types are mutable C globals, which Swift 6 refuses to read
+   ("not concurrency-safe"). These accessors return the same constant pointers. */
+static inline const gsl_odeiv2_step_type *lindyn_step_rk2(void) { return gsl_odeiv2_step_rk2; }
+static inline const gsl_odeiv2_step_type *lindyn_step_rk4(void) { return gsl_odeiv2_step_rk4; }
+static inline const gsl_odeiv2_step_type *lindyn_step_rkf45(void) { return gsl_odeiv2_step_rkf45; }
+static inline const gsl_odeiv2_step_type *lindyn_step_rkck(void) { return gsl_odeiv2_step_rkck; }
+static inline const gsl_odeiv2_step_type *lindyn_step_rk8pd(void) { return gsl_odeiv2_step_rk8pd; }
+static inline const gsl_odeiv2_step_type *lindyn_step_rk1imp(void) { return gsl_odeiv2_step_rk1imp; }
+static inline const gsl_odeiv2_step_type *lindyn_step_rk2imp(void) { return gsl_odeiv2_step_rk2imp; }
+static inline const gsl_odeiv2_step_type *lindyn_step_rk4imp(void) { return gsl_odeiv2_step_rk4imp; }
+static inline const gsl_odeiv2_step_type *lindyn_step_bsimp(void) { return gsl_odeiv2_step_bsimp; }
+static inline const gsl_odeiv2_step_type *lindyn_step_msadams(void) { return gsl_odeiv2_step_msadams; }
+static inline const gsl_odeiv2_step_type *lindyn_step_msbdf(void) { return gsl_odeiv2_step_msbdf; }
+static inline const gsl_rng_type *lindyn_rng_mt19937(void) { return gsl_rng_mt19937; }
+
+/* The driver's internals: the evolve/control/step objects and the current step size,
+   so the integrator can loop gsl_odeiv2_evolve_apply itself and read GSL's counters. */
+static inline gsl_odeiv2_evolve *lindyn_driver_evolve(gsl_odeiv2_driver *d) { return d->e; }
+static inline gsl_odeiv2_control *lindyn_driver_control(gsl_odeiv2_driver *d) { return d->c; }
+static inline gsl_odeiv2_step *lindyn_driver_step(gsl_odeiv2_driver *d) { return d->s; }
+static inline double *lindyn_driver_h(gsl_odeiv2_driver *d) { return &d->h; }
+
+#endif

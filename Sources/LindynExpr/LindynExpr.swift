@@ -1,0 +1,1 @@
+// LindynExpr: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// LindynIntegrator: placeholder until the module lands.

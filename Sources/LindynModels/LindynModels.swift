@@ -1,0 +1,1 @@
+// LindynModels: placeholder until the module lands.

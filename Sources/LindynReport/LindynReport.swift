@@ -1,0 +1,1 @@
+// LindynReport: placeholder until the module lands.

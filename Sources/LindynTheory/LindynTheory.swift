@@ -1,0 +1,1 @@
+// LindynTheory: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// LindynValidation: placeholder until the module lands.

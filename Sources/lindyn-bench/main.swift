@@ -1,0 +1,1 @@
+print("lindyn-bench: not yet")

@@ -1,0 +1,2 @@
+import LindynCLI
+LindynCommand.main()
