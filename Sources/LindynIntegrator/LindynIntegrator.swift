@@ -1,1 +1,0 @@
-// LindynIntegrator: placeholder until the module lands.

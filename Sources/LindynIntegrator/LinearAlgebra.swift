@@ -1,0 +1,101 @@
+internal import CGSL
+
+/// Dense linear algebra that the gradient-flow models and the stiffness analysis need, through
+/// GSL (and the CBLAS it is linked with). Matrices are row-major `[Double]`.
+public enum LinearAlgebra {
+    /// A refused or failed decomposition.
+    public struct Failure: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Eigenvalues of a real symmetric n x n matrix (only the lower triangle is read), in
+    /// ascending order, by `gsl_eigen_symm` (Householder tridiagonalisation + implicit QL).
+    /// Gradient flows have symmetric Jacobians (J = -Hessian/tau), for which this is the right
+    /// and stable solver.
+    public static func symmetricEigenvalues(_ matrix: [Double], n: Int) throws -> [Double] {
+        guard n > 0, matrix.count == n * n else {
+            throw Failure(message: "symmetricEigenvalues: expected \(n * n) entries, got \(matrix.count)")
+        }
+        guard matrix.allSatisfy(\.isFinite) else {
+            throw Failure(message: "symmetricEigenvalues: the matrix has non-finite entries")
+        }
+        _ = _gslErrorHandlerOff
+        guard let a = gsl_matrix_alloc(n, n), let eval = gsl_vector_alloc(n),
+            let work = gsl_eigen_symm_alloc(n)
+        else { throw Failure(message: "symmetricEigenvalues: allocation failed") }
+        defer {
+            gsl_matrix_free(a)
+            gsl_vector_free(eval)
+            gsl_eigen_symm_free(work)
+        }
+        for i in 0..<n {
+            for j in 0..<n { gsl_matrix_set(a, i, j, matrix[i * n + j]) }
+        }
+        let status = gsl_eigen_symm(a, eval, work)
+        guard status == GSL_SUCCESS else {
+            throw Failure(message: "gsl_eigen_symm failed with status \(status)")
+        }
+        return (0..<n).map { gsl_vector_get(eval, $0) }.sorted()
+    }
+
+    /// Eigenvalues (real and imaginary parts) of a general real n x n matrix by
+    /// `gsl_eigen_nonsymm` (Hessenberg reduction + Francis QR). May fail to converge: that is
+    /// reported as an error, never as made-up values. Sorted by real part, then imaginary part.
+    public static func generalEigenvalues(_ matrix: [Double], n: Int) throws -> [(re: Double, im: Double)] {
+        guard n > 0, matrix.count == n * n else {
+            throw Failure(message: "generalEigenvalues: expected \(n * n) entries, got \(matrix.count)")
+        }
+        guard matrix.allSatisfy(\.isFinite) else {
+            throw Failure(message: "generalEigenvalues: the matrix has non-finite entries")
+        }
+        _ = _gslErrorHandlerOff
+        guard let a = gsl_matrix_alloc(n, n), let eval = gsl_vector_complex_alloc(n),
+            let work = gsl_eigen_nonsymm_alloc(n)
+        else { throw Failure(message: "generalEigenvalues: allocation failed") }
+        defer {
+            gsl_matrix_free(a)
+            gsl_vector_complex_free(eval)
+            gsl_eigen_nonsymm_free(work)
+        }
+        for i in 0..<n {
+            for j in 0..<n { gsl_matrix_set(a, i, j, matrix[i * n + j]) }
+        }
+        let status = gsl_eigen_nonsymm(a, eval, work)
+        guard status == GSL_SUCCESS else {
+            throw Failure(message: "gsl_eigen_nonsymm did not converge (status \(status))")
+        }
+        var values: [(re: Double, im: Double)] = []
+        for k in 0..<n {
+            let z = gsl_vector_complex_get(eval, k)
+            values.append((z.dat.0, z.dat.1))
+        }
+        return values.sorted { ($0.re, $0.im) < ($1.re, $1.im) }
+    }
+
+    /// C = alpha op(A) op(B) + beta C through CBLAS `dgemm`, row-major. `op(X)` is X or its
+    /// transpose. op(A) is m x k, op(B) is k x n, C is m x n; the leading dimensions are the row
+    /// lengths of the stored matrices. No allocation.
+    @inlinable
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int, beta: Double,
+        c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        _gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    @usableFromInline
+    static func _gemm(
+        _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
+        _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int, _ beta: Double,
+        _ c: UnsafeMutablePointer<Double>, _ ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// The GSL version the package is linked against.
+    public static var gslVersion: String { GSL_VERSION }
+}

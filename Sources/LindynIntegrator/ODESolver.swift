@@ -1,0 +1,358 @@
+internal import CGSL
+
+/// Turns GSL's aborting error handler off, once per process: every GSL status is checked and
+/// reported as a Swift error instead.
+let _gslErrorHandlerOff: Void = { _ = gsl_set_error_handler_off() }()
+
+/// Receives GSL's callbacks. The generic subclass holds the concrete system so that the
+/// right-hand side is specialised; GSL reaches it through one virtual call.
+class _CallbackBase {
+    var rhsCount = 0
+    var jacobianCount = 0
+    var thrown: (any Error)?
+
+    func rhs(_ t: Double, _ y: UnsafePointer<Double>, _ dydt: UnsafeMutablePointer<Double>) -> Int32 {
+        fatalError("subclass responsibility")
+    }
+
+    func jacobian(
+        _ t: Double, _ y: UnsafePointer<Double>, _ dfdy: UnsafeMutablePointer<Double>,
+        _ dfdt: UnsafeMutablePointer<Double>
+    ) -> Int32 {
+        fatalError("subclass responsibility")
+    }
+}
+
+final class _Callbacks<S: ODESystem>: _CallbackBase {
+    let system: S
+
+    init(_ system: S) { self.system = system }
+
+    override func rhs(_ t: Double, _ y: UnsafePointer<Double>, _ dydt: UnsafeMutablePointer<Double>) -> Int32 {
+        rhsCount &+= 1
+        do {
+            try system.rightHandSide(t: t, y: y, dydt: dydt)
+            return Int32(GSL_SUCCESS)
+        } catch {
+            thrown = error
+            return Int32(GSL_EBADFUNC)
+        }
+    }
+
+    override func jacobian(
+        _ t: Double, _ y: UnsafePointer<Double>, _ dfdy: UnsafeMutablePointer<Double>,
+        _ dfdt: UnsafeMutablePointer<Double>
+    ) -> Int32 {
+        jacobianCount &+= 1
+        do {
+            try system.jacobian(t: t, y: y, dfdy: dfdy, dfdt: dfdt)
+            return Int32(GSL_SUCCESS)
+        } catch {
+            thrown = error
+            return Int32(GSL_EBADFUNC)
+        }
+    }
+}
+
+private func rhsTrampoline(
+    _ t: Double, _ y: UnsafePointer<Double>?, _ dydt: UnsafeMutablePointer<Double>?,
+    _ context: UnsafeMutableRawPointer?
+) -> Int32 {
+    Unmanaged<_CallbackBase>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.rhs(t, y!, dydt!) }
+}
+
+private func jacobianTrampoline(
+    _ t: Double, _ y: UnsafePointer<Double>?, _ dfdy: UnsafeMutablePointer<Double>?,
+    _ dfdt: UnsafeMutablePointer<Double>?, _ context: UnsafeMutableRawPointer?
+) -> Int32 {
+    Unmanaged<_CallbackBase>.fromOpaque(context!)._withUnsafeGuaranteedRef {
+        $0.jacobian(t, y!, dfdy!, dfdt!)
+    }
+}
+
+private func stepType(_ stepper: Stepper) -> UnsafePointer<gsl_odeiv2_step_type> {
+    switch stepper {
+    case .rk2: lindyn_step_rk2()
+    case .rk4: lindyn_step_rk4()
+    case .rkf45: lindyn_step_rkf45()
+    case .rkck: lindyn_step_rkck()
+    case .rk8pd: lindyn_step_rk8pd()
+    case .rk1imp: lindyn_step_rk1imp()
+    case .rk2imp: lindyn_step_rk2imp()
+    case .rk4imp: lindyn_step_rk4imp()
+    case .bsimp: lindyn_step_bsimp()
+    case .msadams: lindyn_step_msadams()
+    case .msbdf: lindyn_step_msbdf()
+    }
+}
+
+/// Owns a `gsl_odeiv2_system` at a stable heap address (GSL keeps the pointer) and the
+/// callback object it points to.
+final class _GSLSystem {
+    let pointer: UnsafeMutablePointer<gsl_odeiv2_system>
+    let callbacks: _CallbackBase
+
+    init<S: ODESystem>(_ system: S) {
+        _ = _gslErrorHandlerOff
+        callbacks = _Callbacks(system)
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(
+            to: gsl_odeiv2_system(
+                function: rhsTrampoline,
+                jacobian: system.providesJacobian ? jacobianTrampoline : nil,
+                dimension: system.dimension,
+                params: Unmanaged.passUnretained(callbacks).toOpaque()))
+    }
+
+    deinit {
+        pointer.deinitialize(count: 1)
+        pointer.deallocate()
+    }
+}
+
+/// Integrates ``ODESystem``s with GSL's odeiv2 steppers.
+///
+/// Each call allocates its own GSL driver, so solves may run concurrently on different threads
+/// (with one system value each).
+public enum ODESolver {
+    /// Solves dy/dt = f(t, y), y(start) = `initialState`, with adaptive steps, and records the
+    /// state at each of `outputTimes` (non-decreasing, all >= `start`; the last one is the end).
+    ///
+    /// Steps are taken one `gsl_odeiv2_evolve_apply` at a time through a GSL driver's evolve,
+    /// control and step objects, so every accepted step is counted and checked for non-finite
+    /// values; each output time is hit exactly (the last step before it is shortened).
+    ///
+    /// - Throws: ``SolverConfigurationError`` for settings refused before GSL is called
+    ///   (including an implicit stepper for a system without a Jacobian);
+    ///   ``IntegrationError`` when the integration fails, carrying the rows reached.
+    public static func solve<S: ODESystem>(
+        _ system: S, initialState: [Double], start: Double, outputTimes: [Double],
+        options: SolverOptions = SolverOptions()
+    ) throws -> Solution {
+        let dimension = system.dimension
+        try validate(system, initialState: initialState, start: start, outputTimes: outputTimes, options: options)
+        let end = outputTimes.last!
+        let span = end - start
+        let hstart = options.initialStep ?? (span > 0 ? min(1e-6, span) : 1e-6)
+
+        let gslSystem = _GSLSystem(system)
+        guard
+            let driver = gsl_odeiv2_driver_alloc_standard_new(
+                gslSystem.pointer, stepType(options.stepper), hstart, options.absoluteTolerance,
+                options.relativeTolerance, options.stateScale, options.derivativeScale)
+        else {
+            throw SolverConfigurationError(
+                field: "solver", message: "GSL refused the solver settings (driver allocation failed)")
+        }
+        defer { gsl_odeiv2_driver_free(driver) }
+        let evolve = lindyn_driver_evolve(driver)!
+        let control = lindyn_driver_control(driver)
+        let step = lindyn_driver_step(driver)
+        let h = lindyn_driver_h(driver)!
+
+        let y = UnsafeMutableBufferPointer<Double>.allocate(capacity: dimension)
+        defer { y.deallocate() }
+        _ = y.initialize(from: initialState)
+
+        var solution = Solution(
+            dimension: dimension, tReached: start, finalState: initialState,
+            statistics: SolverStatistics(stepper: options.stepper))
+        solution.times.reserveCapacity(outputTimes.count)
+        solution.states.reserveCapacity(outputTimes.count * dimension)
+        var t = start
+        var accepted = 0
+        let callbacks = gslSystem.callbacks
+
+        func finish(_ reason: IntegrationError.Reason?, _ message: String) -> IntegrationError? {
+            solution.tReached = t
+            solution.finalState = Array(y)
+            solution.statistics.acceptedSteps = accepted
+            // GSL's failed_steps counts both error-control rejections and steps the stepper
+            // itself could not complete (e.g. msadams' functional iteration not converging);
+            // its `count` misses the latter, so attempts are accepted + failed.
+            solution.statistics.rejectedSteps = Int(evolve.pointee.failed_steps)
+            solution.statistics.attemptedSteps = accepted + Int(evolve.pointee.failed_steps)
+            solution.statistics.rhsEvaluations = callbacks.rhsCount
+            solution.statistics.jacobianEvaluations = callbacks.jacobianCount
+            guard let reason else { return nil }
+            let underlying = callbacks.thrown
+            return IntegrationError(
+                reason: reason, message: message + " (at t = \(t))", partial: solution, underlying: underlying)
+        }
+
+        for target in outputTimes {
+            while t < target {
+                if options.maxSteps > 0 && accepted >= options.maxSteps {
+                    throw finish(
+                        .maxSteps,
+                        "the integration took the maximum of \(options.maxSteps) steps before reaching t = \(target); raise solver.max_steps or use an implicit stepper if the problem is stiff"
+                    )!
+                }
+                if let hmax = options.maxStep, abs(h.pointee) > hmax {
+                    h.pointee = hmax
+                }
+                let status = gsl_odeiv2_evolve_apply(evolve, control, step, gslSystem.pointer, &t, target, h, y.baseAddress!)
+                if status != GSL_SUCCESS {
+                    if callbacks.thrown != nil {
+                        let what = callbacks.thrown.map { "\($0)" } ?? ""
+                        throw finish(.userFunction, "the right-hand side or Jacobian failed: \(what)")!
+                    }
+                    switch Int(status) {
+                    case Int(GSL_FAILURE):
+                        throw finish(.failure, "GSL could not continue: the step size fell to the limit of machine precision")!
+                    case Int(GSL_ENOPROG):
+                        throw finish(.noProgress, "the step size fell below the minimum allowed")!
+                    default:
+                        throw finish(.gslStatus(status), "GSL returned status \(status): \(String(cString: gsl_strerror(status)))")!
+                    }
+                }
+                accepted += 1
+                for i in 0..<dimension where !y[i].isFinite {
+                    throw finish(.nonFinite, "variable \(i) became \(y[i])")!
+                }
+                if options.minStep > 0 && t < target && abs(h.pointee) < options.minStep {
+                    throw finish(.noProgress, "the step size \(abs(h.pointee)) fell below solver.hmin = \(options.minStep)")!
+                }
+            }
+            solution.append(time: target, state: UnsafeBufferPointer(y))
+        }
+        _ = finish(nil, "")
+        return solution
+    }
+
+    /// Convenience: `points` evenly spaced output times from `start` to `end`, both included.
+    public static func evenlySpacedTimes(start: Double, end: Double, points: Int) -> [Double] {
+        precondition(points >= 1)
+        if points == 1 { return [end] }
+        let h = (end - start) / Double(points - 1)
+        return (0..<points).map { $0 == points - 1 ? end : start + Double($0) * h }
+    }
+
+    /// Integrates with `steps` equal steps of one `gsl_odeiv2_step_apply` each and no error
+    /// control: the method for convergence-order studies. Only steppers that run without a GSL
+    /// driver are allowed (``Stepper/supportsFixedStep``). Rows are recorded every `outputStride`
+    /// steps and at the end.
+    public static func solveFixedStep<S: ODESystem>(
+        _ system: S, initialState: [Double], start: Double, end: Double, steps: Int, stepper: Stepper,
+        outputStride: Int? = nil
+    ) throws -> Solution {
+        let dimension = system.dimension
+        guard stepper.supportsFixedStep else {
+            throw SolverConfigurationError(
+                field: "solver.stepper",
+                message: "\(stepper.rawValue) needs GSL's driver and cannot run in fixed-step mode; use one of rk2 rk4 rkf45 rkck rk8pd bsimp")
+        }
+        guard steps >= 1 else {
+            throw SolverConfigurationError(field: "steps", message: "fixed-step mode needs at least one step")
+        }
+        try validate(system, initialState: initialState, start: start, outputTimes: [end], options: SolverOptions(stepper: stepper))
+        let gslSystem = _GSLSystem(system)
+        guard let stepObject = gsl_odeiv2_step_alloc(stepType(stepper), dimension) else {
+            throw SolverConfigurationError(field: "solver", message: "GSL could not allocate the stepper")
+        }
+        defer { gsl_odeiv2_step_free(stepObject) }
+        let y = UnsafeMutableBufferPointer<Double>.allocate(capacity: dimension)
+        let yerr = UnsafeMutableBufferPointer<Double>.allocate(capacity: dimension)
+        defer { y.deallocate(); yerr.deallocate() }
+        _ = y.initialize(from: initialState)
+        yerr.initialize(repeating: 0)
+
+        let stride = outputStride ?? steps
+        let h = (end - start) / Double(steps)
+        var solution = Solution(
+            dimension: dimension, tReached: start, finalState: initialState,
+            statistics: SolverStatistics(stepper: stepper))
+        solution.append(time: start, state: UnsafeBufferPointer(y))
+        let callbacks = gslSystem.callbacks
+        var taken = 0
+        func record(_ t: Double) {
+            solution.tReached = t
+            solution.finalState = Array(y)
+            solution.statistics.acceptedSteps = taken
+            solution.statistics.attemptedSteps = taken
+            solution.statistics.rhsEvaluations = callbacks.rhsCount
+            solution.statistics.jacobianEvaluations = callbacks.jacobianCount
+        }
+        for k in 0..<steps {
+            let t = start + Double(k) * h
+            let status = gsl_odeiv2_step_apply(stepObject, t, h, y.baseAddress!, yerr.baseAddress!, nil, nil, gslSystem.pointer)
+            if status != GSL_SUCCESS {
+                record(t)
+                let reason: IntegrationError.Reason = callbacks.thrown != nil ? .userFunction : .gslStatus(status)
+                throw IntegrationError(
+                    reason: reason, message: "fixed step \(k) failed with GSL status \(status) (at t = \(t))",
+                    partial: solution, underlying: callbacks.thrown)
+            }
+            taken += 1
+            let tNext = k == steps - 1 ? end : start + Double(k + 1) * h
+            for i in 0..<dimension where !y[i].isFinite {
+                record(t)
+                throw IntegrationError(
+                    reason: .nonFinite, message: "variable \(i) became \(y[i]) (at t = \(tNext))",
+                    partial: solution, underlying: nil)
+            }
+            if taken % stride == 0 || k == steps - 1 {
+                solution.append(time: tNext, state: UnsafeBufferPointer(y))
+            }
+        }
+        record(end)
+        return solution
+    }
+
+    static func validate<S: ODESystem>(
+        _ system: S, initialState: [Double], start: Double, outputTimes: [Double], options: SolverOptions
+    ) throws {
+        let dimension = system.dimension
+        guard initialState.count == dimension else {
+            throw SolverConfigurationError(
+                field: "initial",
+                message: "expected \(dimension) initial values (one per variable), got \(initialState.count)")
+        }
+        if let bad = initialState.firstIndex(where: { !$0.isFinite }) {
+            throw SolverConfigurationError(field: "initial", message: "initial value \(bad) is \(initialState[bad]); give a finite number")
+        }
+        guard start.isFinite else {
+            throw SolverConfigurationError(field: "time.start", message: "must be a finite number")
+        }
+        guard !outputTimes.isEmpty else {
+            throw SolverConfigurationError(field: "time", message: "no output times requested")
+        }
+        var previous = start
+        for (k, time) in outputTimes.enumerated() {
+            guard time.isFinite, time >= previous else {
+                throw SolverConfigurationError(
+                    field: "time.at",
+                    message: "output time \(k) (\(time)) must be finite, at or after time.start, and not before the one before it")
+            }
+            previous = time
+        }
+        let tolerances = [
+            ("solver.epsabs", options.absoluteTolerance), ("solver.epsrel", options.relativeTolerance),
+        ]
+        for (field, value) in tolerances where !(value.isFinite && value > 0) {
+            throw SolverConfigurationError(field: field, message: "tolerance must be a positive finite number, got \(value)")
+        }
+        guard options.stateScale.isFinite, options.stateScale >= 0, options.derivativeScale.isFinite,
+            options.derivativeScale >= 0, options.stateScale + options.derivativeScale > 0
+        else {
+            throw SolverConfigurationError(field: "solver.a_y", message: "a_y and a_dydt must be non-negative and not both zero")
+        }
+        if let h0 = options.initialStep, !(h0.isFinite && h0 > 0) {
+            throw SolverConfigurationError(field: "solver.hstart", message: "initial step must be a positive finite number, got \(h0)")
+        }
+        if let hmax = options.maxStep, !(hmax > 0) {
+            throw SolverConfigurationError(field: "solver.hmax", message: "maximum step must be positive, got \(hmax)")
+        }
+        guard options.minStep >= 0, options.minStep.isFinite else {
+            throw SolverConfigurationError(field: "solver.hmin", message: "minimum step must be a non-negative finite number")
+        }
+        guard options.maxSteps >= 0 else {
+            throw SolverConfigurationError(field: "solver.max_steps", message: "must be a non-negative integer (0 means no limit)")
+        }
+        if options.stepper.needsJacobian && !system.providesJacobian {
+            throw SolverConfigurationError(
+                field: "solver.stepper",
+                message: "\(options.stepper.rawValue) is implicit and needs a Jacobian, which this system does not provide; use an explicit stepper (rk8pd, rkf45, msadams) or give the Jacobian")
+        }
+    }
+}

@@ -1,0 +1,166 @@
+/// Settings of an adaptive solve. Field names follow GSL's: the step is accepted when the local
+/// error estimate E_i satisfies E_i <= epsabs + epsrel (a_y |y_i| + a_dydt h |y'_i|) for all i.
+public struct SolverOptions: Sendable, Hashable, Codable {
+    /// The GSL stepping method.
+    public var stepper: Stepper
+    /// GSL's `epsabs`: absolute error allowed per step. Must be finite and > 0.
+    public var absoluteTolerance: Double
+    /// GSL's `epsrel`: relative error allowed per step. Must be finite and > 0.
+    public var relativeTolerance: Double
+    /// GSL's `a_y`: weight of the state in the error test (1 by default).
+    public var stateScale: Double
+    /// GSL's `a_dydt`: weight of the derivative in the error test (0 by default).
+    public var derivativeScale: Double
+    /// First trial step; `nil` uses min(1e-6, (end - start)).
+    public var initialStep: Double?
+    /// The solve stops with ``IntegrationError/Reason/noProgress`` when the step size falls below
+    /// this (0: never). As in GSL it is a give-up threshold, not a floor.
+    public var minStep: Double
+    /// Largest step size allowed; `nil` for none.
+    public var maxStep: Double?
+    /// Most accepted steps over the whole solve (0: no limit).
+    public var maxSteps: Int
+
+    public init(
+        stepper: Stepper = .rk8pd, absoluteTolerance: Double = 1e-10, relativeTolerance: Double = 1e-10,
+        stateScale: Double = 1, derivativeScale: Double = 0, initialStep: Double? = nil,
+        minStep: Double = 0, maxStep: Double? = nil, maxSteps: Int = 10_000_000
+    ) {
+        self.stepper = stepper
+        self.absoluteTolerance = absoluteTolerance
+        self.relativeTolerance = relativeTolerance
+        self.stateScale = stateScale
+        self.derivativeScale = derivativeScale
+        self.initialStep = initialStep
+        self.minStep = minStep
+        self.maxStep = maxStep
+        self.maxSteps = maxSteps
+    }
+}
+
+/// Work done by a solve. GSL counts steps; Lindyn counts the evaluations in its callbacks.
+public struct SolverStatistics: Sendable, Hashable, Codable {
+    public var stepper: Stepper
+    /// Steps accepted by the error control (for a fixed-step solve: steps taken).
+    public var acceptedSteps: Int
+    /// All step attempts: accepted plus rejected.
+    public var attemptedSteps: Int
+    /// Attempts rejected by the error control or failed inside the stepper.
+    public var rejectedSteps: Int
+    /// Calls of the right-hand side.
+    public var rhsEvaluations: Int
+    /// Calls of the Jacobian.
+    public var jacobianEvaluations: Int
+
+    public init(
+        stepper: Stepper, acceptedSteps: Int = 0, attemptedSteps: Int = 0, rejectedSteps: Int = 0,
+        rhsEvaluations: Int = 0, jacobianEvaluations: Int = 0
+    ) {
+        self.stepper = stepper
+        self.acceptedSteps = acceptedSteps
+        self.attemptedSteps = attemptedSteps
+        self.rejectedSteps = rejectedSteps
+        self.rhsEvaluations = rhsEvaluations
+        self.jacobianEvaluations = jacobianEvaluations
+    }
+}
+
+/// States at the requested output times.
+public struct Solution: Sendable {
+    /// Number of state variables.
+    public let dimension: Int
+    /// Output times reached, in order.
+    public internal(set) var times: [Double]
+    /// States, row-major: `states[k * dimension + i]` is variable i at `times[k]`.
+    public internal(set) var states: [Double]
+    /// The time the integration reached (the last good step on failure).
+    public internal(set) var tReached: Double
+    /// The state at ``tReached``.
+    public internal(set) var finalState: [Double]
+    public internal(set) var statistics: SolverStatistics
+
+    public init(
+        dimension: Int, times: [Double] = [], states: [Double] = [], tReached: Double,
+        finalState: [Double], statistics: SolverStatistics
+    ) {
+        self.dimension = dimension
+        self.times = times
+        self.states = states
+        self.tReached = tReached
+        self.finalState = finalState
+        self.statistics = statistics
+    }
+
+    /// The state at output index `k`.
+    public func state(_ k: Int) -> ArraySlice<Double> {
+        states[(k * dimension)..<((k + 1) * dimension)]
+    }
+
+    /// The trajectory of variable `i` over the output times.
+    public func component(_ i: Int) -> [Double] {
+        (0..<times.count).map { states[$0 * dimension + i] }
+    }
+
+    mutating func append(time: Double, state: UnsafeBufferPointer<Double>) {
+        times.append(time)
+        states.append(contentsOf: state)
+    }
+}
+
+/// A solve that failed numerically, with what it reached.
+public struct IntegrationError: Error, CustomStringConvertible {
+    /// Why the integration stopped. `statusWord` gives the word used in output files.
+    public enum Reason: Sendable, Equatable {
+        /// GSL_FAILURE: the step size could not be reduced further (e.g. a singularity).
+        case failure
+        /// More than `maxSteps` accepted steps (GSL_EMAXITER in GSL's driver).
+        case maxSteps
+        /// The step size fell below `minStep` (GSL_ENOPROG).
+        case noProgress
+        /// GSL_EBADFUNC, or another GSL status, from inside the stepper.
+        case gslStatus(Int32)
+        /// A state or derivative became NaN or infinite.
+        case nonFinite
+        /// The right-hand side or Jacobian threw; see ``IntegrationError/underlying``.
+        case userFunction
+    }
+
+    public let reason: Reason
+    public let message: String
+    /// Rows up to the last good output time, `tReached` and the statistics so far.
+    public let partial: Solution
+    /// The error thrown by the user's function, for ``Reason/userFunction``.
+    public let underlying: (any Error)?
+
+    public var tReached: Double { partial.tReached }
+
+    /// The status word of the output contract: `failure`, `max_steps`, `no_progress`,
+    /// `gsl_error`, `non_finite`, `function_error`.
+    public var statusWord: String {
+        switch reason {
+        case .failure: "failure"
+        case .maxSteps: "max_steps"
+        case .noProgress: "no_progress"
+        case .gslStatus: "gsl_error"
+        case .nonFinite: "non_finite"
+        case .userFunction: "function_error"
+        }
+    }
+
+    public var description: String { message }
+}
+
+/// A solve refused before GSL was called, naming the setting at fault and how to fix it.
+public struct SolverConfigurationError: Error, CustomStringConvertible, Equatable {
+    /// The setting at fault, in problem-file terms (`solver.stepper`, `solver.epsabs`,
+    /// `time.end`, `initial`, ...).
+    public let field: String
+    public let message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
