@@ -1,0 +1,373 @@
+import Foundation
+
+/// A JSON document as read from a problem, check or grid file: objects keep their key order
+/// (observables and parameters are listed in the order written), and every access says which
+/// field it reads so errors can name it.
+public indirect enum InputJSON: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([InputJSON])
+    case object([(String, InputJSON)])
+
+    public static func == (lhs: InputJSON, rhs: InputJSON) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case let (.bool(a), .bool(b)): a == b
+        case let (.number(a), .number(b)): a == b
+        case let (.string(a), .string(b)): a == b
+        case let (.array(a), .array(b)): a == b
+        case let (.object(a), .object(b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: false
+        }
+    }
+
+    /// A short name of the value's type, for error messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "a list"
+        case .object: "an object"
+        }
+    }
+
+    /// The value of `key` in an object (nil when absent or not an object).
+    public subscript(key: String) -> InputJSON? {
+        guard case let .object(pairs) = self else { return nil }
+        return pairs.first { $0.0 == key }?.1
+    }
+
+    public var objectPairs: [(String, InputJSON)]? {
+        if case let .object(p) = self { return p }
+        return nil
+    }
+
+    public var keys: [String] { objectPairs?.map(\.0) ?? [] }
+
+    /// Returns a copy with the value at a dotted path (`model.s`, `model.dropout.keep`,
+    /// `solver.epsrel`) replaced, creating intermediate objects as needed. A path through a list
+    /// may use an index (`model.initial.0`).
+    public func setting(_ path: [String], to value: InputJSON) throws(ProblemFileError) -> InputJSON {
+        guard let head = path.first else { return value }
+        let rest = Array(path.dropFirst())
+        switch self {
+        case .object(var pairs):
+            if let i = pairs.firstIndex(where: { $0.0 == head }) {
+                pairs[i].1 = try pairs[i].1.setting(rest, to: value)
+            } else {
+                pairs.append((head, try InputJSON.object([]).setting(rest, to: value)))
+            }
+            return .object(pairs)
+        case .array(var items):
+            guard let i = Int(head), items.indices.contains(i) else {
+                throw ProblemFileError(field: head, message: "index \(head) is not in the list of \(items.count) items")
+            }
+            items[i] = try items[i].setting(rest, to: value)
+            return .array(items)
+        case .null:
+            return try InputJSON.object([]).setting(path, to: value)
+        default:
+            throw ProblemFileError(field: head, message: "cannot set a field inside \(typeName)")
+        }
+    }
+
+    /// The value at a dotted path, if present.
+    public func value(at path: [String]) -> InputJSON? {
+        var node: InputJSON? = self
+        for key in path {
+            if case let .array(items)? = node, let i = Int(key), items.indices.contains(i) {
+                node = items[i]
+            } else {
+                node = node?[key]
+            }
+        }
+        return node
+    }
+}
+
+// MARK: - Parsing
+
+extension InputJSON {
+    /// Parses JSON text. Errors give the line and column and what was expected.
+    public static func parse(_ text: String) throws(ProblemFileError) -> InputJSON {
+        var parser = _JSONParser(Array(text.utf8))
+        return try parser.document()
+    }
+
+    public static func parse(contentsOf url: URL) throws(ProblemFileError) -> InputJSON {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ProblemFileError(field: "file", message: "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ProblemFileError(field: "file", message: "\(url.path) is not UTF-8 text")
+        }
+        return try parse(text)
+    }
+}
+
+struct _JSONParser {
+    let bytes: [UInt8]
+    var i = 0
+    var depth = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func location() -> String {
+        var line = 1, column = 1
+        for b in bytes[0..<min(i, bytes.count)] {
+            if b == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+        }
+        return "line \(line), column \(column)"
+    }
+
+    func fail(_ expected: String) -> ProblemFileError {
+        let found: String
+        if i >= bytes.count {
+            found = "the end of the file"
+        } else {
+            let scalar = Character(Unicode.Scalar(bytes[i]))
+            found = "'\(scalar)'"
+        }
+        return ProblemFileError(field: "file", message: "malformed JSON at \(location()): expected \(expected), found \(found)")
+    }
+
+    mutating func skipSpace() {
+        while i < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) { i += 1 }
+    }
+
+    mutating func document() throws(ProblemFileError) -> InputJSON {
+        let v = try value()
+        skipSpace()
+        guard i == bytes.count else { throw fail("the end of the document") }
+        return v
+    }
+
+    mutating func value() throws(ProblemFileError) -> InputJSON {
+        skipSpace()
+        guard i < bytes.count else { throw fail("a value") }
+        depth += 1
+        defer { depth -= 1 }
+        guard depth < 200 else { throw fail("less deeply nested data") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"):
+            i += 1
+            var pairs: [(String, InputJSON)] = []
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
+            while true {
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("a quoted key") }
+                let key = try string()
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("':'") }
+                i += 1
+                let v = try value()
+                if pairs.contains(where: { $0.0 == key }) {
+                    throw ProblemFileError(field: key, message: "appears twice in the same object (at \(location()))")
+                }
+                pairs.append((key, v))
+                skipSpace()
+                guard i < bytes.count else { throw fail("',' or '}'") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
+                throw fail("',' or '}'")
+            }
+        case UInt8(ascii: "["):
+            i += 1
+            var items: [InputJSON] = []
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+            while true {
+                items.append(try value())
+                skipSpace()
+                guard i < bytes.count else { throw fail("',' or ']'") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+                throw fail("',' or ']'")
+            }
+        case UInt8(ascii: "\""):
+            return .string(try string())
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
+        default:
+            return .number(try number())
+        }
+    }
+
+    mutating func literal(_ word: String) throws(ProblemFileError) {
+        let w = Array(word.utf8)
+        guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else { throw fail("'\(word)'") }
+        i += w.count
+    }
+
+    mutating func number() throws(ProblemFileError) -> Double {
+        let start = i
+        let allowed = Set("+-0123456789.eE".utf8)
+        while i < bytes.count, allowed.contains(bytes[i]) { i += 1 }
+        guard i > start, let text = String(bytes: bytes[start..<i], encoding: .utf8),
+            let v = Double(text), v.isFinite, text.first != "+", text.first != "."
+        else {
+            i = start
+            throw fail("a value (number, string, list, object, true, false or null)")
+        }
+        return v
+    }
+
+    mutating func string() throws(ProblemFileError) -> String {
+        i += 1  // opening quote
+        var out: [UInt8] = []
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                i += 1
+                return String(decoding: out, as: UTF8.self)
+            }
+            if b == UInt8(ascii: "\\") {
+                i += 1
+                guard i < bytes.count else { throw fail("an escape character") }
+                let e = bytes[i]
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "u"):
+                    guard i + 4 < bytes.count, let code = UInt32(String(decoding: bytes[(i + 1)...(i + 4)], as: UTF8.self), radix: 16)
+                    else { throw fail("four hex digits after \\u") }
+                    i += 4
+                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+                    out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                default: throw fail("a valid escape (\\\" \\\\ \\/ \\n \\t \\r \\b \\f \\u)")
+                }
+                i += 1
+                continue
+            }
+            if b < 0x20 { throw fail("no control characters inside a string") }
+            out.append(b)
+            i += 1
+        }
+        throw fail("a closing '\"'")
+    }
+}
+
+// MARK: - Typed access with field names
+
+/// An input file refused: the field at fault (dotted path, e.g. `model.dropout.keep`) and what
+/// is expected instead. Maps to exit code 65.
+public struct ProblemFileError: Error, CustomStringConvertible, Equatable {
+    public var field: String
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { field == "file" ? message : "\(field): \(message)" }
+}
+
+/// A field of an input file with its path, for typed reads that name the field on error.
+public struct Field: Sendable {
+    public let path: String
+    public let value: InputJSON?
+
+    public init(_ path: String, _ value: InputJSON?) {
+        self.path = path
+        self.value = value
+    }
+
+    public var isPresent: Bool {
+        if case .some(.null) = value { return false }
+        return value != nil
+    }
+
+    public subscript(key: String) -> Field {
+        Field(path.isEmpty ? key : path + "." + key, value?[key])
+    }
+
+    public func error(_ message: String) -> ProblemFileError { ProblemFileError(field: path, message: message) }
+
+    func missing(_ what: String) -> ProblemFileError { error("is required: give \(what)") }
+
+    public func double(_ what: String = "a number") throws(ProblemFileError) -> Double {
+        guard let value, isPresent else { throw missing(what) }
+        guard case let .number(x) = value else { throw error("expected \(what), got \(value.typeName)") }
+        return x
+    }
+
+    public func double(default d: Double, _ what: String = "a number") throws(ProblemFileError) -> Double {
+        isPresent ? try double(what) : d
+    }
+
+    public func int(_ what: String = "a whole number") throws(ProblemFileError) -> Int {
+        let x = try double(what)
+        guard x == x.rounded(), abs(x) < 1e15 else { throw error("expected \(what), got \(x)") }
+        return Int(x)
+    }
+
+    public func int(default d: Int, _ what: String = "a whole number") throws(ProblemFileError) -> Int {
+        isPresent ? try int(what) : d
+    }
+
+    public func bool(default d: Bool) throws(ProblemFileError) -> Bool {
+        guard isPresent, let value else { return d }
+        guard case let .bool(b) = value else { throw error("expected true or false, got \(value.typeName)") }
+        return b
+    }
+
+    public func string(_ what: String = "a string") throws(ProblemFileError) -> String {
+        guard let value, isPresent else { throw missing(what) }
+        guard case let .string(s) = value else { throw error("expected \(what), got \(value.typeName)") }
+        return s
+    }
+
+    public func items(_ what: String = "a list") throws(ProblemFileError) -> [Field] {
+        guard let value, isPresent else { throw missing(what) }
+        guard case let .array(items) = value else { throw error("expected \(what), got \(value.typeName)") }
+        return items.enumerated().map { Field("\(path)[\($0.offset)]", $0.element) }
+    }
+
+    public func doubles(_ what: String = "a list of numbers") throws(ProblemFileError) -> [Double] {
+        var out: [Double] = []
+        for item in try items(what) { out.append(try item.double("a number")) }
+        return out
+    }
+
+    public func strings(_ what: String = "a list of strings") throws(ProblemFileError) -> [String] {
+        var out: [String] = []
+        for item in try items(what) { out.append(try item.string("a string")) }
+        return out
+    }
+
+    /// The key-value pairs of an object, in file order.
+    public func pairs(_ what: String = "an object") throws(ProblemFileError) -> [(String, Field)] {
+        guard let value, isPresent else { throw missing(what) }
+        guard case let .object(pairs) = value else { throw error("expected \(what), got \(value.typeName)") }
+        return pairs.map { ($0.0, Field(path.isEmpty ? $0.0 : path + "." + $0.0, $0.1)) }
+    }
+
+    /// Refuses keys other than `allowed`, naming the unknown one and the accepted ones, so a
+    /// misspelt field is not silently ignored.
+    public func onlyKeys(_ allowed: [String]) throws(ProblemFileError) {
+        guard let value, case let .object(pairs) = value else { return }
+        for (key, _) in pairs where !allowed.contains(key) {
+            throw ProblemFileError(
+                field: path.isEmpty ? key : path + "." + key,
+                message: "unknown field; expected one of: \(allowed.joined(separator: ", "))")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// LindynModels: placeholder until the module lands.

@@ -1,0 +1,213 @@
+import Foundation
+import LindynIntegrator
+
+/// Dropout on the hidden units that carry a mode: keep probability p, standard (mask d) or
+/// inverted (mask d/p), the mode spread over `units` hidden units.
+public struct DropoutSettings: Sendable, Hashable {
+    public var keep: Double
+    public var inverted: Bool
+    public var units: Int
+
+    public init(keep: Double, inverted: Bool = false, units: Int = 1) {
+        self.keep = keep
+        self.inverted = inverted
+        self.units = units
+    }
+
+    /// E[m]: p for standard dropout, 1 for inverted.
+    public var maskMean: Double { inverted ? 1 : keep }
+    /// Var[m]: p(1 - p) for standard dropout, (1 - p)/p for inverted.
+    public var maskVariance: Double { inverted ? (1 - keep) / keep : keep * (1 - keep) }
+    /// Draws one mask value.
+    @inline(__always)
+    func draw(_ g: inout SeededGenerator) -> Double {
+        g.uniform() < keep ? (inverted ? 1 / keep : 1) : 0
+    }
+}
+
+/// One balanced, decoupled mode of a linear network (whitened input along the mode, so the mode
+/// sees cross-correlation s and input variance `inputVariance`, 1 when whitened).
+///
+/// Depth 2: tau u' = 2u(a - b u) with
+///   a = s E[m] - lambda,   b = c (E[m]^2 + Var[m]/K),   c = inputVariance + N sigma^2,
+/// which gives every two-layer row of the theory: plain (a = s, b = 1), weight decay
+/// (a = s - lambda), standard dropout (a = p s, b = p kappa c, kappa = p + (1-p)/K), inverted
+/// dropout (a = s, b = c kappa/p), input noise of variance sigma^2 over N samples (b = 1 + N sigma^2).
+/// Depth D >= 3: tau u' = D u^{2-2/D}(s - u) - D lambda u (no dropout or noise).
+///
+/// The descent runs on the weights behind the mode: K units a_k, b_k starting at sqrt(u0/K) for
+/// depth 2, or the chain a_1..a_D starting at u0^{1/D}.
+public struct ModeModel: Dynamics {
+    public var s: Double
+    public var u0: Double
+    public var depth: Int
+    public var weightDecay: Double
+    public var dropout: DropoutSettings?
+    public var noiseVariance: Double
+    public var samples: Double
+    public var inputVariance: Double
+    public var tauValue: Double
+
+    public init(
+        s: Double, u0: Double, depth: Int = 2, weightDecay: Double = 0, dropout: DropoutSettings? = nil,
+        noiseVariance: Double = 0, samples: Double = 1, inputVariance: Double = 1, tau: Double = 1
+    ) {
+        self.s = s
+        self.u0 = u0
+        self.depth = depth
+        self.weightDecay = weightDecay
+        self.dropout = dropout
+        self.noiseVariance = noiseVariance
+        self.samples = samples
+        self.inputVariance = inputVariance
+        self.tauValue = tau
+    }
+
+    public var kind: String { "mode" }
+    public var stateNames: [String] { ["u"] }
+    public var observableNames: [String] { [] }
+    public var initialState: [Double] { [u0] }
+    public var tau: Double? { tauValue }
+
+    /// Effective input variance c = inputVariance + N sigma^2.
+    public var effectiveInputVariance: Double { inputVariance + samples * noiseVariance }
+
+    /// The logistic coefficients (a, b) of the depth-2 law tau u' = 2u(a - b u).
+    public var logisticCoefficients: (a: Double, b: Double) {
+        let mean = dropout?.maskMean ?? 1
+        let variance = dropout?.maskVariance ?? 0
+        let units = Double(dropout?.units ?? 1)
+        return (s * mean - weightDecay, effectiveInputVariance * (mean * mean + variance / units))
+    }
+
+    /// The reduced flow on u.
+    public struct Flow: ODESystem {
+        public let depth: Int
+        public let a, b, s, lambda, invTau: Double
+        public var dimension: Int { 1 }
+        public var providesJacobian: Bool { true }
+
+        @inline(__always)
+        public func rightHandSide(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+            let u = y[0]
+            if depth == 2 {
+                dydt[0] = 2 * u * (a - b * u) * invTau
+            } else {
+                let d = Double(depth)
+                dydt[0] = (d * pow(u, 2 - 2 / d) * (s - u) - d * lambda * u) * invTau
+            }
+        }
+
+        public func jacobian(t: Double, y: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) {
+            let u = y[0]
+            if depth == 2 {
+                dfdy[0] = (2 * a - 4 * b * u) * invTau
+            } else {
+                let d = Double(depth)
+                dfdy[0] = (d * ((2 - 2 / d) * pow(u, 1 - 2 / d) * (s - u) - pow(u, 2 - 2 / d)) - d * lambda) * invTau
+            }
+            dfdt[0] = 0
+        }
+    }
+
+    public var flow: Flow {
+        let (a, b) = logisticCoefficients
+        return Flow(depth: depth, a: a, b: b, s: s, lambda: weightDecay, invTau: 1 / tauValue)
+    }
+
+    public func makeFlow() throws -> FlowInstance {
+        FlowInstance(system: flow) { _, _ in }
+    }
+
+    /// Names of the descent's weights: a1..aK, b1..bK (depth 2) or a1..aD.
+    public var weightNames: [String] {
+        if depth == 2 {
+            let k = dropout?.units ?? 1
+            if k == 1 { return ["a", "b"] }
+            return (1...k).map { "a\($0)" } + (1...k).map { "b\($0)" }
+        }
+        return (1...depth).map { "a\($0)" }
+    }
+
+    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+        if depth != 2 {
+            let chain = ChainModel(s: s, initialWeights: Array(repeating: pow(u0, 1 / Double(depth)), count: depth), weightDecay: weightDecay, tau: tauValue)
+            return EulerDescent(flow: try chain.makeFlow(), initial: chain.initialState, weightNames: weightNames, observableNames: ["u"], tau: tauValue)
+        }
+        return ModeUnitsDescent(model: self, options: options)
+    }
+}
+
+/// Gradient descent on the K hidden units behind a depth-2 mode, on the loss
+///   L_m = -s sum_k m_k a_k b_k + (c/2)(sum_k m_k a_k b_k)^2 + (lambda/2) sum_k (a_k^2 + b_k^2),
+/// whose expectation over the masks m is the expected-dynamics loss of ``ModeModel``. With
+/// `monteCarlo` the masks are drawn fresh every epoch; otherwise the expected loss is descended.
+final class ModeUnitsDescent: DescentProcess {
+    let weightNames: [String]
+    let observableNames = ["u"]
+    let learningRate: Double
+    let units: Int
+    let s, c, lambda: Double
+    let dropout: DropoutSettings?
+    let monteCarlo: Bool
+    var generator: SeededGenerator
+    var a: [Double]
+    var b: [Double]
+    var mask: [Double]
+
+    init(model: ModeModel, options: DescentOptions) {
+        units = model.dropout?.units ?? 1
+        weightNames = model.weightNames
+        learningRate = 1 / model.tauValue
+        s = model.s
+        c = model.effectiveInputVariance
+        lambda = model.weightDecay
+        dropout = model.dropout
+        monteCarlo = options.monteCarlo && model.dropout != nil
+        generator = SeededGenerator(seed: options.seed)
+        let start = (model.u0 / Double(units)).squareRoot()
+        a = Array(repeating: start, count: units)
+        b = Array(repeating: start, count: units)
+        mask = Array(repeating: model.dropout?.maskMean ?? 1, count: units)
+    }
+
+    var weights: [Double] { a + b }
+
+    func step(epoch: Int) throws {
+        let alpha = learningRate
+        if monteCarlo, let dropout {
+            for k in 0..<units { mask[k] = dropout.draw(&generator) }
+            var out = 0.0
+            for k in 0..<units { out += mask[k] * a[k] * b[k] }
+            let g = -s + c * out
+            for k in 0..<units {
+                let ga = mask[k] * b[k] * g + lambda * a[k]
+                let gb = mask[k] * a[k] * g + lambda * b[k]
+                a[k] -= alpha * ga
+                b[k] -= alpha * gb
+            }
+        } else {
+            let mean = dropout?.maskMean ?? 1
+            let variance = dropout?.maskVariance ?? 0
+            var total = 0.0
+            for k in 0..<units { total += a[k] * b[k] }
+            for k in 0..<units {
+                let g = -s * mean + c * mean * mean * total + c * variance * a[k] * b[k]
+                let ga = b[k] * g + lambda * a[k]
+                let gb = a[k] * g + lambda * b[k]
+                a[k] -= alpha * ga
+                b[k] -= alpha * gb
+            }
+        }
+    }
+
+    func largestMagnitude() -> Double {
+        max(a.withUnsafeBufferPointer(_largestMagnitude), b.withUnsafeBufferPointer(_largestMagnitude))
+    }
+
+    func observables(into out: UnsafeMutablePointer<Double>) {
+        var u = 0.0
+        for k in 0..<units { u += a[k] * b[k] }
+        out[0] = u
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+
+/// How a network's weights start.
+public struct NetworkInit: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case decoupled, random }
+    public var kind: Kind
+    /// Decoupled: the per-layer value of each mode (initial mode strength scale^D). Random: the
+    /// standard deviation of the Gaussian entries.
+    public var scale: Double
+    public var seed: UInt64
+
+    public init(kind: Kind = .decoupled, scale: Double, seed: UInt64 = 1) {
+        self.kind = kind
+        self.scale = scale
+        self.seed = seed
+    }
+}
+
+/// A seeded random orthogonal n x n matrix (row-major): Gaussian entries orthonormalised by
+/// modified Gram-Schmidt on the columns (twice, for full working accuracy), signs fixed so the
+/// diagonal of R is positive (the Haar distribution).
+public func randomOrthogonal(_ n: Int, seed: UInt64) -> [Double] {
+    var g = SeededGenerator(seed: seed)
+    var q = (0..<(n * n)).map { _ in g.normal() }
+    for j in 0..<n {
+        for _ in 0..<2 {
+            for k in 0..<j {
+                var dot = 0.0
+                for i in 0..<n { dot += q[i * n + k] * q[i * n + j] }
+                for i in 0..<n { q[i * n + j] -= dot * q[i * n + k] }
+            }
+        }
+        var norm = 0.0
+        for i in 0..<n { norm += q[i * n + j] * q[i * n + j] }
+        norm = norm.squareRoot()
+        for i in 0..<n { q[i * n + j] /= norm }
+    }
+    return q
+}
+
+func identity(_ n: Int) -> [Double] {
+    var m = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { m[i * n + i] = 1 }
+    return m
+}
+
+func column(_ m: [Double], _ n: Int, _ j: Int) -> [Double] { (0..<n).map { m[$0 * n + j] } }
+
+extension NetworkModel {
+    /// Saxe's setting: Sigma_yx = U S V^T with r = singular values, U (n_D x n_D) and V (n_0 x n_0)
+    /// seeded random orthogonal (identity when `aligned`), Sigma_xx = V diag(input eigenvalues) V^T
+    /// + N sigma^2 I (nil, i.e. exactly I, when whitened and noiseless).
+    ///
+    /// Decoupled init: hidden unit a carries mode a in every layer with value `scale`, so
+    /// W_1 = sum_a scale e_a v_a^T, W_l = sum_a scale e_a e_a^T, W_D = sum_a scale u_a e_a^T, and
+    /// each mode starts balanced at u0 = scale^D. Random init: Gaussian entries of deviation `scale`.
+    public static func saxe(
+        widths: [Int], singularValues: [Double], inputEigenvalues: [Double]?, initialization: NetworkInit,
+        weightDecay: Double, dropout: DropoutSettings?, noiseVariance: Double, samples: Double,
+        aligned: Bool, seed: UInt64, tau: Double
+    ) -> NetworkModel {
+        let n0 = widths.first!, nD = widths.last!
+        let u = aligned ? identity(nD) : randomOrthogonal(nD, seed: seed &* 2 &+ 1)
+        let v = aligned ? identity(n0) : randomOrthogonal(n0, seed: seed &* 2 &+ 2)
+        let lambdas = inputEigenvalues ?? Array(repeating: 1, count: n0)
+        var sigmaYX = [Double](repeating: 0, count: nD * n0)
+        for (a, s) in singularValues.enumerated() {
+            for i in 0..<nD {
+                for j in 0..<n0 { sigmaYX[i * n0 + j] += s * u[i * nD + a] * v[j * n0 + a] }
+            }
+        }
+        let noise = samples * noiseVariance
+        var sigmaXX: [Double]? = nil
+        if noise != 0 || lambdas.contains(where: { $0 != 1 }) {
+            var xx = [Double](repeating: 0, count: n0 * n0)
+            for a in 0..<n0 {
+                for i in 0..<n0 {
+                    for j in 0..<n0 { xx[i * n0 + j] += lambdas[a] * v[i * n0 + a] * v[j * n0 + a] }
+                }
+            }
+            for i in 0..<n0 { xx[i * n0 + i] += noise }
+            sigmaXX = xx
+        }
+        let capacity = widths.dropFirst().dropLast().min() ?? min(n0, nD)
+        let depth = widths.count - 1
+        let modes = singularValues.enumerated().map { a, s in
+            NetworkMode(
+                s: s, inputVariance: lambdas[a], output: column(u, nD, a), input: column(v, n0, a),
+                initialStrength: initialization.kind == .decoupled ? (a < capacity ? pow(initialization.scale, Double(depth)) : 0) : nil,
+                learnable: a < capacity)
+        }
+        let weights = initialWeights(widths: widths, u: u, v: v, modeCount: min(singularValues.count, capacity), initialization: initialization)
+        return NetworkModel(
+            kind: "network", widths: widths, sigmaYX: sigmaYX, sigmaXX: sigmaXX, modes: modes, initialWeights: weights,
+            weightDecay: weightDecay, dropout: dropout, noiseVariance: noiseVariance, samples: samples, tau: tau)
+    }
+
+    /// A linear autoencoder (Pretorius, Kroon and Kamper's setting): input covariance
+    /// Sigma = sum x x^T = Q diag(eigenvalues) Q^T (Q seeded random orthogonal, identity when
+    /// `aligned`), target = input so Sigma_yx = Sigma, Gaussian input noise of variance sigma^2 on
+    /// N samples gives Sigma_xx = Sigma + N sigma^2 I, and weight decay gamma on the mean loss is
+    /// N gamma on the summed loss. Observables u_i = q_i^T W q_i for the top `hidden` directions.
+    public static func autoencoder(
+        eigenvalues: [Double], hidden: Int, samples: Double, noiseVariance: Double, weightDecay: Double,
+        initialization: NetworkInit, aligned: Bool, seed: UInt64, tau: Double
+    ) -> NetworkModel {
+        let n = eigenvalues.count
+        let order = eigenvalues.indices.sorted { eigenvalues[$0] > eigenvalues[$1] }
+        let sorted = order.map { eigenvalues[$0] }
+        let q = aligned ? identity(n) : randomOrthogonal(n, seed: seed &* 2 &+ 1)
+        // Column a of `basis` is the eigenvector of the a-th largest eigenvalue.
+        var basis = [Double](repeating: 0, count: n * n)
+        for (a, original) in order.enumerated() {
+            for i in 0..<n { basis[i * n + a] = q[i * n + original] }
+        }
+        var sigma = [Double](repeating: 0, count: n * n)
+        for a in 0..<n {
+            for i in 0..<n {
+                for j in 0..<n { sigma[i * n + j] += sorted[a] * basis[i * n + a] * basis[j * n + a] }
+            }
+        }
+        var sigmaXX = sigma
+        for i in 0..<n { sigmaXX[i * n + i] += samples * noiseVariance }
+        let widths = [n, hidden, n]
+        let modes = (0..<hidden).map { a in
+            NetworkMode(
+                s: sorted[a], inputVariance: sorted[a], output: column(basis, n, a), input: column(basis, n, a),
+                initialStrength: initialization.kind == .decoupled ? initialization.scale * initialization.scale : nil,
+                learnable: true)
+        }
+        let weights = initialWeights(widths: widths, u: basis, v: basis, modeCount: hidden, initialization: initialization)
+        return NetworkModel(
+            kind: "autoencoder", widths: widths, sigmaYX: sigma, sigmaXX: sigmaXX, modes: modes, initialWeights: weights,
+            weightDecay: samples * weightDecay, dropout: nil, noiseVariance: noiseVariance, samples: samples, tau: tau)
+    }
+
+    static func initialWeights(widths: [Int], u: [Double], v: [Double], modeCount: Int, initialization: NetworkInit) -> [Double] {
+        let depth = widths.count - 1
+        let n0 = widths[0], nD = widths[depth]
+        var weights: [Double] = []
+        switch initialization.kind {
+        case .random:
+            var g = SeededGenerator(seed: initialization.seed)
+            for l in 1...depth {
+                for _ in 0..<(widths[l] * widths[l - 1]) { weights.append(initialization.scale * g.normal()) }
+            }
+        case .decoupled:
+            let a = initialization.scale
+            for l in 1...depth {
+                let rows = widths[l], cols = widths[l - 1]
+                var w = [Double](repeating: 0, count: rows * cols)
+                for m in 0..<modeCount {
+                    if l == 1 && l == depth {
+                        for i in 0..<rows { for j in 0..<cols { w[i * cols + j] += a * u[i * nD + m] * v[j * n0 + m] } }
+                    } else if l == 1 {
+                        for j in 0..<cols { w[m * cols + j] += a * v[j * n0 + m] }
+                    } else if l == depth {
+                        for i in 0..<rows { w[i * cols + m] += a * u[i * nD + m] }
+                    } else {
+                        w[m * cols + m] = a
+                    }
+                }
+                weights += w
+            }
+        }
+        return weights
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import LindynIntegrator
+
+/// The scalar network yhat = w2 w1 x on one example (x, y), loss
+/// L = 1/2 (y - w2 w1 x)^2 + (lambda/2)(w1^2 + w2^2), flow tau w' = -dL/dw.
+///
+/// Balanced start (w1 = w2 > 0): u = w1 w2 follows the logistic law tau u' = 2u(a - b u) with
+/// a = x y - lambda, b = x^2. Unbalanced start without decay: the hyperbolic solution, with
+/// w2^2 - w1^2 conserved.
+public struct ScalarModel: Dynamics {
+    public var x: Double
+    public var y: Double
+    public var w1: Double
+    public var w2: Double
+    public var weightDecay: Double
+    public var tauValue: Double
+
+    public init(x: Double = 1, y: Double = 1, w1: Double, w2: Double, weightDecay: Double = 0, tau: Double = 1) {
+        self.x = x
+        self.y = y
+        self.w1 = w1
+        self.w2 = w2
+        self.weightDecay = weightDecay
+        self.tauValue = tau
+    }
+
+    public var kind: String { "scalar" }
+    public var stateNames: [String] { ["w1", "w2"] }
+    public var observableNames: [String] { ["u"] }
+    public var initialState: [Double] { [w1, w2] }
+    public var tau: Double? { tauValue }
+
+    /// The flow as a concrete system (what the benchmarks time).
+    public struct Flow: ODESystem {
+        public let x, y, lambda, invTau: Double
+        public var dimension: Int { 2 }
+        public var providesJacobian: Bool { true }
+
+        @inline(__always)
+        public func rightHandSide(t: Double, y w: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+            let e = y - w[1] * w[0] * x
+            dydt[0] = (w[1] * x * e - lambda * w[0]) * invTau
+            dydt[1] = (w[0] * x * e - lambda * w[1]) * invTau
+        }
+
+        public func jacobian(t: Double, y w: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) {
+            let e = y - w[1] * w[0] * x
+            let cross = x * (e - w[0] * w[1] * x) * invTau
+            dfdy[0] = (-(w[1] * x) * (w[1] * x) - lambda) * invTau
+            dfdy[1] = cross
+            dfdy[2] = cross
+            dfdy[3] = (-(w[0] * x) * (w[0] * x) - lambda) * invTau
+            dfdt[0] = 0
+            dfdt[1] = 0
+        }
+    }
+
+    public var flow: Flow { Flow(x: x, y: y, lambda: weightDecay, invTau: 1 / tauValue) }
+
+    public func makeFlow() throws -> FlowInstance {
+        FlowInstance(system: flow) { w, out in out[0] = w[0] * w[1] }
+    }
+
+    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+        EulerDescent(flow: try makeFlow(), initial: initialState, weightNames: stateNames, observableNames: observableNames, tau: tauValue)
+    }
+}
+
+/// A deep scalar chain yhat = a_D ... a_1 x (one mode of a deep linear network, whitened),
+/// L = 1/2 (s - u)^2 + (lambda/2) sum a_l^2 with u = prod a_l; tau a_l' = (prod_{i != l} a_i)(s - u) - lambda a_l.
+/// A balanced start (all a_l equal) gives tau u' = D u^{2-2/D}(s - u) - D lambda u.
+public struct ChainModel: Dynamics {
+    public var s: Double
+    public var initialWeights: [Double]
+    public var weightDecay: Double
+    public var tauValue: Double
+
+    public init(s: Double, initialWeights: [Double], weightDecay: Double = 0, tau: Double = 1) {
+        precondition(!initialWeights.isEmpty)
+        self.s = s
+        self.initialWeights = initialWeights
+        self.weightDecay = weightDecay
+        self.tauValue = tau
+    }
+
+    public var depth: Int { initialWeights.count }
+    public var kind: String { "chain" }
+    public var stateNames: [String] { (1...depth).map { "a\($0)" } }
+    public var observableNames: [String] { ["u"] }
+    public var initialState: [Double] { initialWeights }
+    public var tau: Double? { tauValue }
+    /// True when every layer starts at the same value (the closed forms need it).
+    public var isBalanced: Bool { initialWeights.allSatisfy { $0 == initialWeights[0] } }
+
+    /// The chain's flow. Products of all-but-one factor use prefix and suffix products (no
+    /// division, so a zero weight is fine) in buffers allocated once.
+    public final class Flow: ODESystem {
+        public let s, lambda, invTau: Double
+        public let dimension: Int
+        private let prefix: UnsafeMutablePointer<Double>
+        private let suffix: UnsafeMutablePointer<Double>
+
+        public init(depth: Int, s: Double, lambda: Double, tau: Double) {
+            self.dimension = depth
+            self.s = s
+            self.lambda = lambda
+            self.invTau = 1 / tau
+            prefix = .allocate(capacity: depth + 1)
+            suffix = .allocate(capacity: depth + 1)
+            prefix.initialize(repeating: 1, count: depth + 1)
+            suffix.initialize(repeating: 1, count: depth + 1)
+        }
+
+        deinit {
+            prefix.deallocate()
+            suffix.deallocate()
+        }
+
+        public var providesJacobian: Bool { true }
+
+        @inline(__always)
+        func products(_ a: UnsafePointer<Double>) {
+            let d = dimension
+            prefix[0] = 1
+            for i in 0..<d { prefix[i + 1] = prefix[i] * a[i] }
+            suffix[d] = 1
+            for i in stride(from: d - 1, through: 0, by: -1) { suffix[i] = suffix[i + 1] * a[i] }
+        }
+
+        public func rightHandSide(t: Double, y a: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+            products(a)
+            let e = s - prefix[dimension]
+            for l in 0..<dimension {
+                dydt[l] = (prefix[l] * suffix[l + 1] * e - lambda * a[l]) * invTau
+            }
+        }
+
+        public func jacobian(t: Double, y a: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) {
+            products(a)
+            let d = dimension
+            let e = s - prefix[d]
+            for l in 0..<d {
+                let pl = prefix[l] * suffix[l + 1]
+                for m in 0..<d {
+                    if m == l {
+                        dfdy[l * d + m] = (-pl * pl - lambda) * invTau
+                    } else {
+                        // product over all factors but l and m
+                        var plm = 1.0
+                        for i in 0..<d where i != l && i != m { plm *= a[i] }
+                        let pm = prefix[m] * suffix[m + 1]
+                        dfdy[l * d + m] = (plm * e - pl * pm) * invTau
+                    }
+                }
+                dfdt[l] = 0
+            }
+        }
+    }
+
+    public func makeFlow() throws -> FlowInstance {
+        let d = depth
+        return FlowInstance(system: Flow(depth: d, s: s, lambda: weightDecay, tau: tauValue)) { a, out in
+            var u = 1.0
+            for i in 0..<d { u *= a[i] }
+            out[0] = u
+        }
+    }
+
+    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+        EulerDescent(flow: try makeFlow(), initial: initialState, weightNames: stateNames, observableNames: observableNames, tau: tauValue)
+    }
+}

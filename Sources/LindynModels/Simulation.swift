@@ -1,0 +1,176 @@
+import Foundation
+import LindynIntegrator
+
+/// A named derived quantity (`fixed_point`, `half_time`, ...), with a note on what it means.
+public struct DerivedQuantity: Sendable, Hashable {
+    public var name: String
+    public var value: Double
+    public var note: String
+
+    public init(_ name: String, _ value: Double, note: String = "") {
+        self.name = name
+        self.value = value
+        self.note = note
+    }
+}
+
+/// What a descent did.
+public struct DescentStatistics: Sendable, Hashable {
+    public var epochs: Int
+    public var learningRate: Double
+    public var runs: Int
+    public var monteCarlo: Bool
+}
+
+/// The table a command prints: `t`, then the state, then the observables; a status word, and
+/// rows only up to what was reached.
+public struct RunResult: Sendable {
+    public var status: String
+    public var message: String?
+    public var columns: [String]
+    public var rows: [[Double]]
+    public var tReached: Double
+    public var statistics: SolverStatistics?
+    public var descent: DescentStatistics?
+    public var derived: [DerivedQuantity]
+    /// Free-form notes (e.g. which closed form was used).
+    public var notes: [String]
+
+    public init(
+        status: String = "success", message: String? = nil, columns: [String], rows: [[Double]], tReached: Double,
+        statistics: SolverStatistics? = nil, descent: DescentStatistics? = nil, derived: [DerivedQuantity] = [], notes: [String] = []
+    ) {
+        self.status = status
+        self.message = message
+        self.columns = columns
+        self.rows = rows
+        self.tReached = tReached
+        self.statistics = statistics
+        self.descent = descent
+        self.derived = derived
+        self.notes = notes
+    }
+
+    public var succeeded: Bool { status == "success" }
+
+    /// The values of one column, or nil when absent.
+    public func column(_ name: String) -> [Double]? {
+        guard let k = columns.firstIndex(of: name) else { return nil }
+        return rows.map { $0[k] }
+    }
+
+    public var times: [Double] { rows.map { $0[0] } }
+}
+
+/// Runs a problem's integrator and descent.
+public enum Simulation {
+    /// Integrates the problem's flow with its solver settings. A numerical failure is returned as
+    /// a result with a failure status and the rows reached; settings refused before the solve
+    /// throw ``SolverConfigurationError``.
+    public static func integrate(_ problem: Problem) throws -> RunResult {
+        let dynamics = problem.dynamics
+        let flow = try dynamics.makeFlow()
+        let columns = ["t"] + dynamics.stateNames + dynamics.observableNames
+        let nObs = dynamics.observableNames.count
+        let dim = dynamics.stateNames.count
+        func rows(_ solution: Solution) -> [[Double]] {
+            var out: [[Double]] = []
+            out.reserveCapacity(solution.times.count)
+            var obs = [Double](repeating: 0, count: max(nObs, 1))
+            for (k, t) in solution.times.enumerated() {
+                let state = Array(solution.state(k))
+                if nObs > 0 {
+                    state.withUnsafeBufferPointer { s in obs.withUnsafeMutableBufferPointer { flow.observe(s.baseAddress!, $0.baseAddress!) } }
+                }
+                out.append([t] + state + obs.prefix(nObs))
+            }
+            return out
+        }
+        precondition(dim == flow.system.dimension)
+        do {
+            let solution = try ODESolver.solve(
+                flow.system, initialState: dynamics.initialState, start: problem.time.start,
+                outputTimes: problem.time.outputTimes, options: problem.solver)
+            return RunResult(columns: columns, rows: rows(solution), tReached: solution.tReached, statistics: solution.statistics)
+        } catch let error as IntegrationError {
+            return RunResult(
+                status: error.statusWord, message: error.message, columns: columns, rows: rows(error.partial),
+                tReached: error.tReached, statistics: error.partial.statistics)
+        }
+    }
+
+    /// Output epochs of a descent: the requested times rounded to whole epochs after the start,
+    /// without repeats.
+    public static func descentEpochs(_ time: TimeSpec) -> [Int] {
+        var epochs: [Int] = []
+        for t in time.outputTimes {
+            let k = Int((t - time.start).rounded())
+            if epochs.last != k { epochs.append(k) }
+        }
+        return epochs
+    }
+
+    /// Full-batch gradient descent with learning rate 1/tau, t = start + epoch. Several runs
+    /// (Monte-Carlo dropout) are averaged row by row. A non-finite weight, or one larger than the
+    /// divergence threshold, stops with status `diverged` and the rows reached.
+    public static func descend(_ problem: Problem) throws -> RunResult {
+        let options = problem.descent
+        let epochs = descentEpochs(problem.time)
+        let lastEpoch = epochs.last ?? 0
+        var sums: [[Double]] = []
+        var counts: [Int] = []
+        var columns: [String] = []
+        var status = "success"
+        var message: String? = nil
+        var reachedEpoch = lastEpoch
+        var rate = 0.0
+        runs: for run in 0..<options.runs {
+            var runOptions = options
+            runOptions.seed = options.seed &+ UInt64(run) &* 0x9E37_79B9
+            let process = try problem.dynamics.makeDescent(runOptions)
+            rate = process.learningRate
+            if columns.isEmpty { columns = ["t"] + process.weightNames + process.observableNames }
+            var obs = [Double](repeating: 0, count: max(process.observableNames.count, 1))
+            var next = 0
+            func record(_ epoch: Int) {
+                obs.withUnsafeMutableBufferPointer { process.observables(into: $0.baseAddress!) }
+                let row = [problem.time.start + Double(epoch)] + process.weights + obs.prefix(process.observableNames.count)
+                if next < sums.count {
+                    for i in 0..<row.count { sums[next][i] += row[i] }
+                    counts[next] += 1
+                } else {
+                    sums.append(row)
+                    counts.append(1)
+                }
+                next += 1
+            }
+            var epoch = 0
+            while next < epochs.count && epochs[next] == 0 { record(0) }
+            while epoch < lastEpoch {
+                try process.step(epoch: epoch)
+                epoch += 1
+                let size = process.largestMagnitude()
+                if !(size <= options.divergenceThreshold) {
+                    status = "diverged"
+                    message = "gradient descent diverged at epoch \(epoch) (largest weight \(size)); the learning rate 1/tau = \(process.learningRate) is too large for this problem (see gd_stability_limit)"
+                    reachedEpoch = epoch - 1
+                    break runs
+                }
+                while next < epochs.count && epochs[next] == epoch { record(epoch) }
+            }
+        }
+        var rows: [[Double]] = []
+        for (k, sum) in sums.enumerated() {
+            let n = Double(counts[k])
+            // Row k counts only runs that reached it; time is the same in each.
+            rows.append([sum[0] / n] + sum.dropFirst().map { $0 / n })
+        }
+        if status != "success" {
+            rows = rows.filter { $0[0] <= problem.time.start + Double(reachedEpoch) }
+        }
+        return RunResult(
+            status: status, message: message, columns: columns, rows: rows,
+            tReached: problem.time.start + Double(status == "success" ? lastEpoch : reachedEpoch),
+            descent: DescentStatistics(epochs: status == "success" ? lastEpoch : reachedEpoch, learningRate: rate, runs: options.runs, monteCarlo: options.monteCarlo))
+    }
+}
