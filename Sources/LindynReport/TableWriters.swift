@@ -141,7 +141,7 @@ extension Table {
     /// Numbers have `significantDigits` significant digits in math mode, with powers of ten as
     /// `$1.2\times10^{-7}$`; infinities are `$\infty$`, NaN is the text `NaN`. Text has
     /// `\ { } _ % & # $ ~ ^` escaped. Numeric columns are right-aligned (`r`), others `l`.
-    /// With a title or caption the `tabular` is wrapped in a `table` float with `\caption`.
+    /// With a title or caption the `tabular` is wrapped in a `table` float with `\caption{Title. Caption}`.
     public func latex(significantDigits: Int = 6) -> String {
         let numeric = columns.indices.map(_isNumericColumn)
         let spec = numeric.map { $0 ? "r" : "l" }.joined()
@@ -156,7 +156,11 @@ extension Table {
         }
         lines.append("\\bottomrule")
         lines.append("\\end{tabular}")
-        let captionText = [title, caption].compactMap { $0 }.map(Table.latexEscape).joined(separator: " ")
+        var captionText = title.map(Table.latexEscape) ?? ""
+        if let caption {
+            if !captionText.isEmpty { captionText += ".!?:".contains(captionText.last!) ? " " : ". " }
+            captionText += Table.latexEscape(caption)
+        }
         if captionText.isEmpty { return lines.joined(separator: "\n") + "\n" }
         let wrapped = ["\\begin{table}[htbp]", "\\centering", "\\caption{\(captionText)}"]
             + lines + ["\\end{table}"]
