@@ -88,9 +88,9 @@ extension Heatmap {
         let colorTicks: [_Tick]
         switch colorScale {
         case .linear:
-            colorTicks = _Ticks.linear(low: range.lowerBound, high: range.upperBound, target: 5).filter { $0.label != nil }
+            colorTicks = _Ticks.linear(low: range.lowerBound, high: range.upperBound, maxTicks: 6).filter { $0.label != nil }
         case .log:
-            colorTicks = _Ticks.log(low: pow(10, range.lowerBound), high: pow(10, range.upperBound))
+            colorTicks = _Ticks.log(low: pow(10, range.lowerBound), high: pow(10, range.upperBound), maxTicks: 8)
                 .map { _Tick(value: log10($0.value), label: $0.label) }
         }
 

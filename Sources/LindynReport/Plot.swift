@@ -189,13 +189,17 @@ public struct Axis: Sendable, Hashable {
         return (low - pad)...(high + pad)
     }
 
-    func _ticks(_ range: ClosedRange<Double>, length: Double) -> [_Tick] {
+    /// Ticks for an axis `length` pixels long whose labels are about `spacing` pixels apart at
+    /// the closest (wider for horizontal axes, whose labels sit side by side).
+    func _ticks(_ range: ClosedRange<Double>, length: Double, spacing: Double) -> [_Tick] {
         switch scale {
         case .linear:
-            let target = max(2, min(8, Int(length / 70)))
-            return _Ticks.linear(low: range.lowerBound, high: range.upperBound, target: target, minor: minorTicks)
+            let maxTicks = max(3, min(11, Int(length / spacing) + 1))
+            return _Ticks.linear(low: range.lowerBound, high: range.upperBound, maxTicks: maxTicks, minor: minorTicks)
         case .log:
-            return _Ticks.log(low: pow(10, range.lowerBound), high: pow(10, range.upperBound), minor: minorTicks)
+            let maxTicks = max(3, min(12, Int(length / (spacing * 0.75)) + 1))
+            return _Ticks.log(low: pow(10, range.lowerBound), high: pow(10, range.upperBound), maxTicks: maxTicks,
+                              minor: minorTicks)
                 .map { _Tick(value: log10($0.value), label: $0.label) }
         }
     }
@@ -293,6 +297,8 @@ let _labelFontSize = 14.0
 let _titleFontSize = 15.0
 let _axisColor = "#333333"
 let _gridColor = "#e6e6e6"
+let _xSpacing = 85.0
+let _ySpacing = 45.0
 
 extension Plot {
     /// Draws the plot into `frame` of `svg`; `id` makes clip-path names unique in the document.
@@ -303,15 +309,15 @@ extension Plot {
         let yRange = yAxis._resolvedRange(ys)
 
         // Layout: tick labels, axis labels and title around the plot area.
-        let yTicksEstimate = yAxis._ticks(yRange, length: frame.height - 80)
+        let yTicksEstimate = yAxis._ticks(yRange, length: frame.height - 80, spacing: _ySpacing)
         let yLabelWidth = yTicksEstimate.compactMap { $0.label?.width(fontSize: _fontSize) }.max() ?? 0
         let top = frame.y0 + (title == nil ? 14 : 34)
         let bottom = frame.y1 - (8 + _fontSize + 8 + (xAxis.label == nil ? 0 : _labelFontSize + 10))
         let left = frame.x0 + 10 + (yAxis.label == nil ? 0 : _labelFontSize + 10) + yLabelWidth + 8
         let right = frame.x1 - 18
         let area = _Rect(x0: left, y0: top, x1: max(left + 10, right), y1: max(top + 10, bottom))
-        let xTicks = xAxis._ticks(xRange, length: area.width)
-        let yTicks = yAxis._ticks(yRange, length: area.height)
+        let xTicks = xAxis._ticks(xRange, length: area.width, spacing: _xSpacing)
+        let yTicks = yAxis._ticks(yRange, length: area.height, spacing: _ySpacing)
 
         let mapX = { (t: Double) in area.x0 + (t - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * area.width }
         let mapY = { (t: Double) in area.y1 - (t - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * area.height }

@@ -10,25 +10,29 @@ struct _Tick: Hashable, Sendable {
 let _minus = "\u{2212}"
 
 enum _Ticks {
-    /// The step of "nice" ticks on `[low, high]`: 1, 2 or 5 times a power of ten, the smallest
-    /// giving at most `target` intervals.
-    static func niceStep(low: Double, high: Double, target: Int = 6) -> Double {
+    /// The step of "nice" ticks on `[low, high]`: the smallest 1, 2 or 5 times a power of ten
+    /// that puts at most `maxTicks` multiples of itself in the range.
+    static func niceStep(low: Double, high: Double, maxTicks: Int = 7) -> Double {
         let span = high - low
         guard span > 0, span.isFinite else { return 1 }
-        let raw = span / Double(max(1, target))
-        let magnitude = pow(10, (log10(raw)).rounded(.down))
-        for factor in [1.0, 2, 5, 10] where factor * magnitude >= raw * (1 - 1e-9) {
-            return factor * magnitude
+        let limit = Double(max(2, maxTicks))
+        var magnitude = pow(10, log10(span / limit).rounded(.down))
+        while true {
+            for factor in [1.0, 2, 5] {
+                let step = factor * magnitude
+                let count = (high / step + 1e-9).rounded(.down) - (low / step - 1e-9).rounded(.up) + 1
+                if count <= limit { return step }
+            }
+            magnitude *= 10
         }
-        return 10 * magnitude
     }
 
-    /// Major ticks on a linear axis: the multiples of ``niceStep(low:high:target:)`` in
+    /// Major ticks on a linear axis: the multiples of ``niceStep(low:high:maxTicks:)`` in
     /// `[low, high]`, labelled; with `minor`, unlabelled ticks at a fifth (or, for steps of 2, a
-    /// half) of the step.
-    static func linear(low: Double, high: Double, target: Int = 6, minor: Bool = false) -> [_Tick] {
+    /// quarter) of the step.
+    static func linear(low: Double, high: Double, maxTicks: Int = 7, minor: Bool = false) -> [_Tick] {
         guard low.isFinite, high.isFinite, high > low else { return [] }
-        let step = niceStep(low: low, high: high, target: target)
+        let step = niceStep(low: low, high: high, maxTicks: maxTicks)
         let slack = step * 1e-9
         let first = (low / step - 1e-9).rounded(.up)
         let last = (high / step + 1e-9).rounded(.down)
@@ -59,9 +63,9 @@ enum _Ticks {
     /// The label of `value` on a linear axis of ticks `step` apart: fixed decimals matching the
     /// step (`0.0`, `0.5`, `200`), or `m×10^e` when the axis is very large or very small.
     static func linearLabel(_ value: Double, step: Double, maxAbs: Double) -> _Label {
-        if value == 0 { return _Label("0") }
         let stepExponent = Int(log10(step).rounded(.down))
         if maxAbs >= 1e5 || maxAbs < 1e-3 {
+            if value == 0 { return _Label("0") }
             let exponent = Int(log10(abs(value)).rounded(.down))
             let mantissa = value / pow(10, Double(exponent))
             let decimals = min(6, max(0, exponent - stepExponent))
@@ -80,10 +84,11 @@ enum _Ticks {
     }
 
     /// Ticks on a base-10 log axis over `[low, high]` (both positive): labelled decades `10^k`,
-    /// thinned to at most about 8 labels; with `minor`, unlabelled ticks at 2…9 × 10^k. A range
-    /// holding fewer than two decades gets labelled ticks at 1, 2 and 5 (or 1…9) times powers of
-    /// ten instead.
-    static func log(low: Double, high: Double, minor: Bool = false) -> [_Tick] {
+    /// thinned (every second, third, … decade) to at most `maxTicks` labels; with `minor`,
+    /// unlabelled ticks at 2…9 × 10^k (or, when decades are thinned, at the
+    /// unlabelled decades). A range holding fewer than two decades gets labelled ticks
+    /// at 1, 2 and 5 (or 1…9) times powers of ten instead.
+    static func log(low: Double, high: Double, maxTicks: Int = 10, minor: Bool = false) -> [_Tick] {
         guard low > 0, high > low, low.isFinite, high.isFinite else { return [] }
         let lowExponent = log10(low)
         let highExponent = log10(high)
@@ -93,9 +98,13 @@ enum _Ticks {
         var ticks: [_Tick] = []
         if lastDecade - firstDecade + 1 >= 2 {
             let count = lastDecade - firstDecade + 1
-            let stride = max(1, Int((Double(count) / 8).rounded(.up)))
-            for exponent in firstDecade...lastDecade where exponent % stride == 0 {
-                ticks.append(_Tick(value: pow(10, Double(exponent)), label: _Label("10", superscript: signed(exponent))))
+            let stride = max(1, Int((Double(count) / Double(max(2, maxTicks))).rounded(.up)))
+            for exponent in firstDecade...lastDecade {
+                if exponent % stride == 0 {
+                    ticks.append(_Tick(value: pow(10, Double(exponent)), label: _Label("10", superscript: signed(exponent))))
+                } else if minor {
+                    ticks.append(_Tick(value: pow(10, Double(exponent)), label: nil))
+                }
             }
             if minor && stride == 1 {
                 for exponent in (firstDecade - 1)...lastDecade {
