@@ -244,10 +244,16 @@ extension Table {
     public func json(leading: JSONObject = [:], trailing: JSONObject = [:],
                      layout: JSONValue.Layout = .pretty) -> String
     {
+        jsonValue(leading: leading, trailing: trailing).serialized(layout)
+    }
+
+    /// The value that ``json(leading:trailing:layout:)`` prints: `leading`, then
+    /// ``jsonObject(includeMetadata:)``, then `trailing`, as one object.
+    public func jsonValue(leading: JSONObject = [:], trailing: JSONObject = [:]) -> JSONValue {
         var object = leading
         object.merge(jsonObject())
         object.merge(trailing)
-        return JSONValue.object(object).serialized(layout)
+        return .object(object)
     }
 
     // MARK: Terminal
