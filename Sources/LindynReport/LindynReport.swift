@@ -1,1 +1,0 @@
-// LindynReport: placeholder until the module lands.
