@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import LindynModels
+
+/// `lindyn solve FILE`: integrate the problem's ODE with a GSL stepper.
+public struct SolveCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "solve",
+        abstract: "Integrate a problem's ODE (system, loss or model) with a GSL odeiv2 stepper.")
+
+    @Argument(help: "Problem file (JSON), or - for standard input.")
+    public var file: String
+
+    @OptionGroup public var common: CommonOptions
+
+    public init() {}
+
+    public func run() throws {
+        let problem = try loadProblem(file, common)
+        let result = try guarded(file) { try Simulation.integrate(problem) }
+        let code = result.print(common.format)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `lindyn descend FILE`: full-batch gradient descent, t = epoch.
+public struct DescendCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "descend",
+        abstract: "Run discrete full-batch gradient descent (learning rate 1/tau) on a loss or model problem; t counts epochs.")
+
+    @Argument(help: "Problem file (JSON), or - for standard input.")
+    public var file: String
+
+    @OptionGroup public var common: CommonOptions
+
+    @Option(name: .long, help: "Runs to average (Monte-Carlo dropout), overriding descent.runs.")
+    public var runs: Int?
+
+    @Flag(name: .customLong("monte-carlo"), help: "Resample dropout masks every epoch instead of descending the expected loss.")
+    public var monteCarlo = false
+
+    public init() {}
+
+    public mutating func validate() throws {
+        if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
+    }
+
+    public func run() throws {
+        var problem = try loadProblem(file, common)
+        if let runs { problem.descent.runs = runs }
+        if monteCarlo { problem.descent.monteCarlo = true }
+        let result = try guarded(file) { try Simulation.descend(problem) }
+        let code = result.print(common.format)
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,172 @@
+import ArgumentParser
+import Foundation
+import LindynIntegrator
+import LindynModels
+import LindynReport
+
+/// Output formats of the table-printing commands.
+public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case table, json, csv
+}
+
+/// `--format`, `--stepper`, `--epsabs`, `--epsrel`: shared by the commands that run a problem.
+public struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, json or csv.")
+    public var format: OutputFormat = .table
+
+    @Option(name: .long, help: "GSL stepper, overriding the file: \(Stepper.allNames).")
+    public var stepper: String?
+
+    @Option(name: .long, help: "Absolute tolerance (GSL epsabs), overriding the file.")
+    public var epsabs: Double?
+
+    @Option(name: .long, help: "Relative tolerance (GSL epsrel), overriding the file.")
+    public var epsrel: Double?
+
+    public init() {}
+
+    public mutating func validate() throws {
+        if let stepper, Stepper(rawValue: stepper) == nil {
+            throw ValidationError("unknown stepper '\(stepper)'; expected one of \(Stepper.allNames)")
+        }
+        for (name, value) in [("--epsabs", epsabs), ("--epsrel", epsrel)] {
+            if let value, !(value.isFinite && value > 0) {
+                throw ValidationError("\(name) must be a positive number, got \(value)")
+            }
+        }
+    }
+
+    /// Applies the overrides to solver settings.
+    public func apply(to options: inout SolverOptions) {
+        if let stepper, let s = Stepper(rawValue: stepper) { options.stepper = s }
+        if let epsabs { options.absoluteTolerance = epsabs }
+        if let epsrel { options.relativeTolerance = epsrel }
+    }
+}
+
+/// Writes one line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("lindyn: error: " + message + "\n").utf8))
+}
+
+/// Writes to standard output without buffering surprises.
+func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// Reads a JSON input file (`-` for standard input). A missing file is a usage error (64); a
+/// malformed one is a bad input file (65).
+func readDocument(_ path: String) throws -> InputJSON {
+    let text: String
+    if path == "-" {
+        text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    } else {
+        guard FileManager.default.fileExists(atPath: path) else {
+            printError("\(path): no such file")
+            throw ExitCode(64)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            printError("\(path): cannot be read")
+            throw ExitCode(64)
+        }
+        text = String(decoding: data, as: UTF8.self)
+    }
+    do {
+        return try InputJSON.parse(text)
+    } catch {
+        printError("\(path): \(error)")
+        throw ExitCode(65)
+    }
+}
+
+/// Loads a problem file and applies the command-line overrides; refusals exit 65 naming the field.
+func loadProblem(_ path: String, _ common: CommonOptions) throws -> Problem {
+    let document = try readDocument(path)
+    do {
+        var problem = try Problem.load(document)
+        common.apply(to: &problem.solver)
+        return problem
+    } catch {
+        printError("\(path): \(error)")
+        throw ExitCode(65)
+    }
+}
+
+/// Runs `body`, turning the errors a problem can raise into exit codes: a refused setting or
+/// model is a bad input file (65).
+func guarded<T>(_ path: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as SolverConfigurationError {
+        printError("\(path): \(error.field): \(error.message)")
+        throw ExitCode(65)
+    } catch let error as ProblemFileError {
+        printError("\(path): \(error)")
+        throw ExitCode(65)
+    }
+}
+
+extension RunResult {
+    /// The table of rows, as the output contract prints it.
+    var table: Table {
+        Table(columns: columns, rows: rows.map { $0.map { Cell.number($0) } })
+    }
+
+    /// The output contract's JSON object: status, message, columns, rows, t_reached, stats, then
+    /// derived quantities and notes where present.
+    func json() -> String {
+        var leading: JSONObject = ["status": .string(status)]
+        if let message { leading["message"] = .string(message) }
+        var trailing: JSONObject = ["t_reached": .number(tReached)]
+        var stats = JSONObject()
+        if let s = statistics {
+            stats["stepper"] = .string(s.stepper.rawValue)
+            stats["accepted_steps"] = .integer(s.acceptedSteps)
+            stats["attempted_steps"] = .integer(s.attemptedSteps)
+            stats["rejected_steps"] = .integer(s.rejectedSteps)
+            stats["rhs_evaluations"] = .integer(s.rhsEvaluations)
+            stats["jacobian_evaluations"] = .integer(s.jacobianEvaluations)
+        }
+        if let d = descent {
+            stats["epochs"] = .integer(d.epochs)
+            stats["runs"] = .integer(d.runs)
+            stats["monte_carlo"] = .bool(d.monteCarlo)
+            trailing["learning_rate"] = .number(d.learningRate)
+        }
+        trailing["stats"] = .object(stats)
+        if !derived.isEmpty {
+            trailing["derived"] = .object(JSONObject(derived.map { ($0.name, JSONValue.number($0.value)) }))
+        }
+        if !notes.isEmpty { trailing["notes"] = .array(notes.map { .string($0) }) }
+        return table.json(leading: leading, trailing: trailing, layout: .compact) + "\n"
+    }
+
+    /// Prints the result in the chosen format and returns the exit code: 0 on success, 2 when
+    /// the numerical method failed (the rows reached are still printed).
+    func print(_ format: OutputFormat) -> Int32 {
+        switch format {
+        case .json:
+            emit(json())
+        case .csv:
+            emit(table.csv())
+        case .table:
+            var text = table.text()
+            if let s = statistics {
+                text += "\nstepper \(s.stepper.rawValue): \(s.acceptedSteps) accepted, \(s.rejectedSteps) rejected steps; \(s.rhsEvaluations) f and \(s.jacobianEvaluations) Jacobian evaluations\n"
+            }
+            if let d = descent {
+                text += "\ngradient descent: \(d.epochs) epochs at learning rate \(d.learningRate)\(d.runs > 1 ? ", mean of \(d.runs) runs" : "")\(d.monteCarlo ? " (Monte-Carlo dropout)" : "")\n"
+            }
+            if !derived.isEmpty {
+                text += "\n" + derived.map { "\($0.name) = \($0.value)\($0.note.isEmpty ? "" : "  (\($0.note))")" }.joined(separator: "\n") + "\n"
+            }
+            for note in notes { text += "note: \(note)\n" }
+            emit(text)
+        }
+        if !succeeded {
+            printError("\(status): \(message ?? "the numerical method failed") (t reached \(tReached))")
+            return 2
+        }
+        return 0
+    }
+}
