@@ -13,6 +13,11 @@ import Foundation
 /// operands in a canonical order), but `==` is never an approximate or semantic comparison.
 ///
 /// There are no built-in constants: `pi` and `e` are ordinary variables that must be bound.
+///
+/// Foundation (macOS 15+, and swift-corelibs on Linux) also declares a type `Expression`, so
+/// a file importing both Foundation and LindynExpr must write `LindynExpr.Expression`, use
+/// the alias ``SymbolicExpression``, or declare `typealias Expression = LindynExpr.Expression`
+/// once in its module (a module's own declarations shadow imported ones).
 public indirect enum Expression: Hashable, Sendable {
     /// A numeric literal.
     case number(Double)
@@ -34,6 +39,9 @@ public indirect enum Expression: Hashable, Sendable {
         case exp, log, sqrt, sin, cos, tan, atan, tanh, sinh, cosh, asinh, atanh, abs
     }
 }
+
+/// An unambiguous name for ``Expression`` in files that also import Foundation.
+public typealias SymbolicExpression = Expression
 
 // MARK: - Builders
 
