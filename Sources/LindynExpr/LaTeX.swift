@@ -25,7 +25,8 @@ extension Expression {
         {
             let h = String(name[..<underscore])
             let sub = String(name[name.index(after: underscore)...])
-            return head(h) + "_{" + (sub.count == 1 ? sub : _latexName(sub)) + "}"
+            let index = _greek.contains(sub) ? "\\" + sub : sub.replacingOccurrences(of: "_", with: "\\_")
+            return head(h) + "_{" + index + "}"
         }
         let letters = name.prefix { !($0.isASCII && $0.isNumber) }
         let digits = name.dropFirst(letters.count)
@@ -117,6 +118,7 @@ extension Expression {
 
     static func _latexFactors(_ factors: [Expression]) -> String {
         if factors.isEmpty { return "1" }
+        if factors.count == 1 { return factors[0]._latex(.top) }
         var text = ""
         for (i, factor) in factors.enumerated() {
             let piece: String
