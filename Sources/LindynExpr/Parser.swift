@@ -217,10 +217,13 @@ struct _Parser {
 }
 
 extension Expression {
-    /// Parses the expression language of the problem files (see the grammar in the module
-    /// documentation): numbers, names, `+ - * / ^`, unary minus, parentheses and the
-    /// functions of ``Function``. The result is flat but not simplified; `description`
-    /// prints it back to text that parses to an equal value.
+    /// Parses the expression language of the problem files: numbers (`1`, `2.5`, `1e-3`,
+    /// `.5`), names (letters, digits and `_`, not starting with a digit), `+ - * / ^`, unary
+    /// minus, parentheses and the functions of ``Function`` (the grammar is spelled out on
+    /// `_Parser`). `^` binds tightest and is right-associative, `-x^2` is `-(x^2)`, and `2^-1`
+    /// is `2^(-1)`. A name followed by `(` must be a known function. There are no built-in
+    /// constants. The result is flat but not simplified; `description` prints it back to
+    /// text that parses to an equal value.
     ///
     /// - Throws: ``ExpressionParseError`` with the position and what was expected there.
     public static func parse(_ text: String) throws(ExpressionParseError) -> Expression {
