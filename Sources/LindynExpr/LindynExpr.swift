@@ -1,1 +1,0 @@
-// LindynExpr: placeholder until the module lands.
