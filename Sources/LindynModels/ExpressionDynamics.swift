@@ -2,10 +2,334 @@ import Foundation
 import LindynExpr
 import LindynIntegrator
 
-/// Placeholder until expression problems land.
-public struct ExpressionSystem {
-    static func parse(_ f: Field) throws(ProblemFileError) -> any Dynamics { throw f.error("not yet supported") }
+/// A right-hand side and Jacobian compiled from expressions in `t` and the state variables
+/// (parameters already substituted): the evaluator runs over a flat instruction tape, with the
+/// state copied into its input slots; nothing is allocated per call.
+public final class CompiledFlow: ODESystem {
+    public let dimension: Int
+    let rhs: ProgramEvaluator
+    let jac: ProgramEvaluator
+    let inputs: UnsafeMutablePointer<Double>
+    let jacobianOutputs: UnsafeMutablePointer<Double>
+
+    /// `equations[i]` is dy_i/dt; `jacobian` lists d f_i/d y_j row by row, then d f_i/dt.
+    init(dimension: Int, rhs: CompiledProgram, jacobian: CompiledProgram) {
+        self.dimension = dimension
+        self.rhs = rhs.makeEvaluator()
+        self.jac = jacobian.makeEvaluator()
+        inputs = .allocate(capacity: dimension + 1)
+        inputs.initialize(repeating: 0, count: dimension + 1)
+        jacobianOutputs = .allocate(capacity: dimension * dimension + dimension)
+        jacobianOutputs.initialize(repeating: 0, count: dimension * dimension + dimension)
+    }
+
+    deinit {
+        inputs.deallocate()
+        jacobianOutputs.deallocate()
+    }
+
+    public var providesJacobian: Bool { true }
+
+    @inline(__always)
+    public func rightHandSide(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+        inputs[0] = t
+        (inputs + 1).update(from: y, count: dimension)
+        rhs.evaluate(inputs, dydt)
+    }
+
+    public func jacobian(t: Double, y: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) {
+        inputs[0] = t
+        (inputs + 1).update(from: y, count: dimension)
+        jac.evaluate(inputs, jacobianOutputs)
+        dfdy.update(from: jacobianOutputs, count: dimension * dimension)
+        dfdt.update(from: jacobianOutputs + dimension * dimension, count: dimension)
+    }
 }
-public struct LossFlow {
-    static func parse(_ f: Field) throws(ProblemFileError) -> any Dynamics { throw f.error("not yet supported") }
+
+/// Observables compiled from expressions in `t` and the state.
+final class CompiledObserver {
+    let evaluator: ProgramEvaluator?
+    let inputs: UnsafeMutablePointer<Double>
+    let dimension: Int
+
+    init(_ program: CompiledProgram?, dimension: Int) {
+        evaluator = program?.makeEvaluator()
+        self.dimension = dimension
+        inputs = .allocate(capacity: dimension + 1)
+        inputs.initialize(repeating: 0, count: dimension + 1)
+    }
+
+    deinit { inputs.deallocate() }
+
+    func observe(_ y: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
+        guard let evaluator else { return }
+        inputs[0] = .nan  // observables do not depend on t
+        (inputs + 1).update(from: y, count: dimension)
+        evaluator.evaluate(inputs, out)
+    }
+}
+
+/// The pieces shared by ``ExpressionSystem`` and ``LossFlow``: symbolic right-hand sides with the
+/// parameters substituted, the symbolic Jacobian, observables, and their compiled programs.
+public struct CompiledDynamics: Sendable {
+    public let variables: [String]
+    /// dy_i/dt with parameter values substituted and simplified.
+    public let rightHandSides: [SymbolicExpression]
+    /// d f_i / d y_j, simplified.
+    public let jacobian: [[SymbolicExpression]]
+    public let observableNames: [String]
+    public let observables: [SymbolicExpression]
+    let rhsProgram: CompiledProgram
+    let jacobianProgram: CompiledProgram
+    let observableProgram: CompiledProgram?
+
+    /// Compiles `equations` over `variables` and `t`; `field` names the source for errors.
+    init(
+        variables: [String], equations: [SymbolicExpression], observables: [(String, SymbolicExpression)],
+        field: String, observableField: String
+    ) throws(ProblemFileError) {
+        self.variables = variables
+        let inputs = ["t"] + variables
+        rightHandSides = equations.map { $0.simplified() }
+        jacobian = SymbolicExpression.jacobian(rightHandSides, variables)
+        let dfdt = rightHandSides.map { $0.derivative("t") }
+        observableNames = observables.map(\.0)
+        self.observables = observables.map { $0.1.simplified() }
+        do {
+            rhsProgram = try CompiledProgram(rightHandSides, inputs: inputs)
+        } catch {
+            throw ProblemFileError(field: field, message: "\(error)")
+        }
+        do {
+            jacobianProgram = try CompiledProgram(jacobian.flatMap { $0 } + dfdt, inputs: inputs)
+        } catch {
+            throw ProblemFileError(field: field, message: "Jacobian: \(error)")
+        }
+        if observables.isEmpty {
+            observableProgram = nil
+        } else {
+            do {
+                observableProgram = try CompiledProgram(self.observables, inputs: inputs)
+            } catch {
+                throw ProblemFileError(field: observableField, message: "\(error)")
+            }
+        }
+    }
+
+    func makeFlow() -> FlowInstance {
+        let flow = CompiledFlow(dimension: variables.count, rhs: rhsProgram, jacobian: jacobianProgram)
+        let observer = CompiledObserver(observableProgram, dimension: variables.count)
+        return FlowInstance(system: flow) { y, out in observer.observe(y, out) }
+    }
+}
+
+/// Reading names, parameters and expressions from files.
+enum ExpressionFields {
+    static func isName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first == "_" || CharacterSet.letters.contains(first) else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || CharacterSet.alphanumerics.contains($0) }
+    }
+
+    static func names(_ f: Field, what: String) throws(ProblemFileError) -> [String] {
+        let names = try f.strings("a list of \(what) names")
+        guard !names.isEmpty else { throw f.error("needs at least one \(what)") }
+        for (k, name) in names.enumerated() {
+            guard isName(name) else { throw f.error("entry \(k) ('\(name)') is not a valid name: use letters, digits and _, starting with a letter") }
+            guard name != "t" else { throw f.error("'t' is the time and cannot be a \(what)") }
+            guard names.firstIndex(of: name) == k else { throw f.error("'\(name)' appears twice") }
+        }
+        return names
+    }
+
+    static func parameters(_ f: Field, reserved: [String]) throws(ProblemFileError) -> [(String, Double)] {
+        guard f.isPresent else { return [] }
+        var out: [(String, Double)] = []
+        for (name, value) in try f.pairs("an object of parameter values") {
+            guard isName(name) else { throw value.error("is not a valid parameter name") }
+            guard !reserved.contains(name), name != "t" else { throw value.error("clashes with a variable name or t") }
+            let x = try value.double("a number")
+            guard x.isFinite else { throw value.error("must be finite") }
+            out.append((name, x))
+        }
+        return out
+    }
+
+    static func expression(_ f: Field) throws(ProblemFileError) -> SymbolicExpression {
+        if case .number(let x)? = f.value { return .number(x) }
+        let text = try f.string("an expression (a string) or a number")
+        do {
+            return try SymbolicExpression.parse(text)
+        } catch {
+            throw f.error("cannot parse '\(text)': \(error)")
+        }
+    }
+
+    /// An expression that must use only the given names.
+    static func checked(_ f: Field, _ e: SymbolicExpression, allowed: Set<String>) throws(ProblemFileError) -> SymbolicExpression {
+        if let unknown = e.freeVariables.subtracting(allowed).sorted().first {
+            throw f.error("unknown name '\(unknown)'; known names are: \(allowed.sorted().joined(separator: ", "))")
+        }
+        return e
+    }
+
+    /// A number, or an expression in the parameters evaluated to a finite number.
+    static func value(_ f: Field, parameters: [(String, Double)]) throws(ProblemFileError) -> Double {
+        let e = try expression(f)
+        let bindings = Dictionary(parameters, uniquingKeysWith: { a, _ in a })
+        _ = try checked(f, e, allowed: Set(bindings.keys))
+        let x: Double
+        do { x = try e.evaluate(bindings) } catch { throw f.error("\(error)") }
+        guard x.isFinite else { throw f.error("evaluates to \(x); give a finite value") }
+        return x
+    }
+
+    static func substitute(_ e: SymbolicExpression, _ parameters: [(String, Double)]) -> SymbolicExpression {
+        e.substituting(Dictionary(parameters.map { ($0.0, SymbolicExpression.number($0.1)) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    static func observables(_ f: Field, allowed: Set<String>, parameters: [(String, Double)]) throws(ProblemFileError) -> [(String, SymbolicExpression)] {
+        guard f.isPresent else { return [] }
+        var out: [(String, SymbolicExpression)] = []
+        for (name, value) in try f.pairs("an object of observable expressions") {
+            guard isName(name) else { throw value.error("is not a valid observable name") }
+            let e = try checked(value, try expression(value), allowed: allowed.union(parameters.map(\.0)))
+            out.append((name, substitute(e, parameters)))
+        }
+        return out
+    }
+}
+
+/// An ODE system written as expressions: dy_i/dt = equations[i](t, y, parameters).
+public struct ExpressionSystem: Dynamics {
+    public let compiled: CompiledDynamics
+    public let initialState: [Double]
+    /// The equations as written, with the parameters still symbolic.
+    public let symbolicEquations: [SymbolicExpression]
+    public let parameters: [(String, Double)]
+
+    public var kind: String { "system" }
+    public var stateNames: [String] { compiled.variables }
+    public var observableNames: [String] { compiled.observableNames }
+    public var tau: Double? { nil }
+
+    /// Builds the system programmatically.
+    public init(
+        variables: [String], equations: [SymbolicExpression], parameters: [(String, Double)] = [],
+        initial: [Double], observables: [(String, SymbolicExpression)] = []
+    ) throws(ProblemFileError) {
+        guard equations.count == variables.count else {
+            throw ProblemFileError(field: "system.equations", message: "expected \(variables.count) equations (one per variable), got \(equations.count)")
+        }
+        guard initial.count == variables.count else {
+            throw ProblemFileError(field: "system.initial", message: "expected \(variables.count) initial values (one per variable), got \(initial.count)")
+        }
+        let allowed = Set(variables + ["t"] + parameters.map(\.0))
+        for (i, e) in equations.enumerated() {
+            _ = try ExpressionFields.checked(Field("system.equations[\(i)]", nil), e, allowed: allowed)
+        }
+        symbolicEquations = equations
+        self.parameters = parameters
+        self.initialState = initial
+        compiled = try CompiledDynamics(
+            variables: variables, equations: equations.map { ExpressionFields.substitute($0, parameters) },
+            observables: observables, field: "system.equations", observableField: "system.observables")
+    }
+
+    public static func parse(_ f: Field) throws(ProblemFileError) -> ExpressionSystem {
+        try f.onlyKeys(["variables", "equations", "initial", "parameters", "observables"])
+        let variables = try ExpressionFields.names(f["variables"], what: "variable")
+        let parameters = try ExpressionFields.parameters(f["parameters"], reserved: variables)
+        let equationFields = try f["equations"].items("a list of expressions, one per variable")
+        guard equationFields.count == variables.count else {
+            throw f["equations"].error("expected \(variables.count) equations (one per variable), got \(equationFields.count)")
+        }
+        let allowed = Set(variables + ["t"] + parameters.map(\.0))
+        var equations: [SymbolicExpression] = []
+        for item in equationFields {
+            equations.append(try ExpressionFields.checked(item, try ExpressionFields.expression(item), allowed: allowed))
+        }
+        let initialFields = try f["initial"].items("a list of initial values, one per variable")
+        guard initialFields.count == variables.count else {
+            throw f["initial"].error("expected \(variables.count) initial values (one per variable), got \(initialFields.count)")
+        }
+        var initial: [Double] = []
+        for item in initialFields { initial.append(try ExpressionFields.value(item, parameters: parameters)) }
+        let observables = try ExpressionFields.observables(f["observables"], allowed: Set(variables), parameters: parameters)
+        return try ExpressionSystem(variables: variables, equations: equations, parameters: parameters, initial: initial, observables: observables)
+    }
+
+    public func makeFlow() throws -> FlowInstance { compiled.makeFlow() }
+
+    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+        throw ProblemFileError(field: "system", message: "a plain ODE system is not a gradient flow, so it has no gradient descent; write it as a loss to descend it")
+    }
+}
+
+/// Gradient flow of a loss written as an expression: tau dw/dt = -dL/dw, Jacobian -Hessian/tau.
+public struct LossFlow: Dynamics {
+    public let weights: [String]
+    /// The loss with parameters still symbolic.
+    public let loss: SymbolicExpression
+    public let parameters: [(String, Double)]
+    public let initialState: [Double]
+    public let tauValue: Double
+    public let compiled: CompiledDynamics
+
+    public var kind: String { "loss" }
+    public var stateNames: [String] { weights }
+    public var observableNames: [String] { compiled.observableNames }
+    public var tau: Double? { tauValue }
+
+    public init(
+        weights: [String], loss: SymbolicExpression, parameters: [(String, Double)] = [], initial: [Double], tau: Double,
+        observables: [(String, SymbolicExpression)] = []
+    ) throws(ProblemFileError) {
+        guard initial.count == weights.count else {
+            throw ProblemFileError(field: "loss.initial", message: "expected \(weights.count) initial values (one per weight), got \(initial.count)")
+        }
+        guard tau.isFinite, tau > 0 else { throw ProblemFileError(field: "loss.tau", message: "must be positive, got \(tau)") }
+        let allowed = Set(weights + parameters.map(\.0))
+        _ = try ExpressionFields.checked(Field("loss.expression", nil), loss, allowed: allowed)
+        self.weights = weights
+        self.loss = loss
+        self.parameters = parameters
+        self.initialState = initial
+        self.tauValue = tau
+        let concrete = ExpressionFields.substitute(loss, parameters).simplified()
+        let flow = SymbolicExpression.gradient(concrete, weights).map { (-$0 / .number(tau)).simplified() }
+        compiled = try CompiledDynamics(
+            variables: weights, equations: flow, observables: observables, field: "loss.expression", observableField: "loss.observables")
+    }
+
+    public static func parse(_ f: Field) throws(ProblemFileError) -> LossFlow {
+        try f.onlyKeys(["weights", "expression", "parameters", "initial", "tau", "learning_rate", "observables"])
+        let weights = try ExpressionFields.names(f["weights"], what: "weight")
+        let parameters = try ExpressionFields.parameters(f["parameters"], reserved: weights)
+        let loss = try ExpressionFields.checked(
+            f["expression"], try ExpressionFields.expression(f["expression"]), allowed: Set(weights + parameters.map(\.0)))
+        let initialFields = try f["initial"].items("a list of initial weights")
+        guard initialFields.count == weights.count else {
+            throw f["initial"].error("expected \(weights.count) initial values (one per weight), got \(initialFields.count)")
+        }
+        var initial: [Double] = []
+        for item in initialFields { initial.append(try ExpressionFields.value(item, parameters: parameters)) }
+        if f["tau"].isPresent && f["learning_rate"].isPresent { throw f["learning_rate"].error("give either tau or learning_rate, not both") }
+        var tau = 1.0
+        if f["learning_rate"].isPresent {
+            let rate = try ExpressionFields.value(f["learning_rate"], parameters: parameters)
+            guard rate > 0 else { throw f["learning_rate"].error("must be positive, got \(rate)") }
+            tau = 1 / rate
+        } else if f["tau"].isPresent {
+            tau = try ExpressionFields.value(f["tau"], parameters: parameters)
+            guard tau > 0 else { throw f["tau"].error("must be positive, got \(tau)") }
+        }
+        let observables = try ExpressionFields.observables(f["observables"], allowed: Set(weights), parameters: parameters)
+        return try LossFlow(weights: weights, loss: loss, parameters: parameters, initial: initial, tau: tau, observables: observables)
+    }
+
+    public func makeFlow() throws -> FlowInstance { compiled.makeFlow() }
+
+    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+        EulerDescent(flow: compiled.makeFlow(), initial: initialState, weightNames: weights, observableNames: observableNames, tau: tauValue)
+    }
 }
