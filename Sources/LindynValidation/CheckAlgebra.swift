@@ -166,7 +166,7 @@ struct _RationalNormalizer {
         case .sum(let terms):
             var total = _Rational(numerator: .zero, denominator: .one)
             for term in terms { total = try total + normalize(term) }
-            return total
+            return try reduce(total)
         case .product(let factors):
             var total = _Rational(numerator: .one, denominator: .one)
             for factor in factors { total = try reduce(total * normalize(factor)) }

@@ -196,8 +196,8 @@ extension DerivationCheck {
             let out = programs.candidate.evaluate([t] + parameterValues)
             for k in 0..<n {
                 guard out[k].isFinite, out[n + k].isFinite else {
-                    let which = out[k].isFinite ? "its time derivative is \(out[n + k])" : "it is \(out[k])"
-                    return undefined("candidate \(candidate[k].name) is not defined at t = \(_show(t)): \(which)")
+                    let which = out[k].isFinite ? "its time derivative is \(out[n + k])" : "its value is \(out[k])"
+                    return undefined("candidate \(candidate[k].name) is not finite at t = \(_show(t)) (\(which)): undefined or overflowing there")
                 }
                 values[k].append(out[k])
                 rates[k].append(out[n + k])
@@ -343,16 +343,18 @@ extension DerivationCheck {
 
     /// Gradient descent at whole epochs from `start`, against the candidate and against the flow.
     func _descend(_ problem: Problem, start: Double, end: Double, parameterValues: [Double], programs: _CheckPrograms) -> DescentComparison {
-        let epochs = Int((end - start + 1e-9).rounded(.down))
-        var comparison = DescentComparison(status: "skipped", epochs: epochs)
-        guard epochs >= 1 else {
+        let span = (end - start + 1e-9).rounded(.down)
+        var comparison = DescentComparison(status: "skipped", epochs: 0)
+        guard span >= 1 else {
             comparison.message = "the time span is shorter than one epoch"
             return comparison
         }
-        guard epochs <= 10_000_000 else {
+        guard span <= 10_000_000 else {
             comparison.message = "more than 10^7 epochs"
             return comparison
         }
+        let epochs = Int(span)
+        comparison.epochs = epochs
         let stride = Swift.max(1, epochs / 5000)
         var outputs = Array(Swift.stride(from: stride, through: epochs, by: stride)).map { start + Double($0) }
         if outputs.last != start + Double(epochs) { outputs.append(start + Double(epochs)) }
