@@ -110,6 +110,7 @@ public struct DerivationCheck: Sendable {
             check = try _loadSystem(root["system"])
         }
         try check._loadGrid(root["grid"])
+        try check._checkNames()
         try check._loadCandidate(root["candidate"])
         try check._loadTime(root["time"])
         check.tolerance = try _positive(root["tolerance"], default: 1e-6)
@@ -207,7 +208,10 @@ public struct DerivationCheck: Sendable {
             }
             grid.append((name, values))
         }
-        // Now every parameter name is known: check the dynamics against them.
+    }
+
+    /// Once every parameter name is known (fixed and grid): the dynamics use only known names.
+    func _checkNames() throws(ProblemFileError) {
         let symbols = Set(stateNames + parameterNames + ["t"])
         let source = kind == .loss ? "loss.expression" : "system.equations"
         if let loss { _ = try Self._known(Field("loss.expression", nil), loss, symbols) }
