@@ -99,6 +99,30 @@ public struct GradientDescentMode: Sendable, Hashable {
     /// (contraction `1 - 2 alpha a` per step versus `e^{-2 alpha a}`).
     public var firstOrderLagRatio: Double { 1 + stabilityIndex / 2 }
 
+    /// GD/flow time ratio from `u0` to `uf`, correct to first order in `alpha` over the whole
+    /// interval (both phases):
+    /// `t_GD / t_flow = 1 + (alpha a/2) (L + 2G)/(L - G) + O(alpha^2)`,
+    /// `L = ln(uf/u0)`, `G = ln(g(uf)/g(u0))`, `g(u) = a - b u`.
+    ///
+    /// Derivation (`Notes/gradient-descent.md`): GD is forward Euler `u <- u + F(u)` with
+    /// `F = u((1 + alpha g)^2 - 1)`; its modified equation `du/dk = F - F'F/2 + ...` gives
+    /// `k = int du/F + (1/2) ln(F(uf)/F(u0)) + O(alpha)`, and expanding `F` in `alpha`,
+    /// `k = t_flow + L/4 + G/2 + O(alpha)` with `t_flow = (L - G)/(2 alpha a)`.
+    /// For `u0 -> 0` (`L -> infinity`) it tends to ``firstOrderLagRatio``.
+    /// - Throws: as ``LogisticLaw/time(from:to:)`` (the flow must pass `uf`); `undefined` for
+    ///   `a == 0`.
+    public func firstOrderLagRatio(from u0: Double, to uf: Double) throws(TheoryError) -> Double {
+        guard a != 0 else {
+            throw .undefined(quantity: "firstOrderLagRatio", reason: "needs a != 0")
+        }
+        let flow = try LogisticLaw(a: a, b: b, tau: 1 / learningRate)
+        _ = try flow.time(from: u0, to: uf)
+        guard uf != u0 else { return firstOrderLagRatio }
+        let l = _logRatio(uf, u0)
+        let g = log(abs((a - b * uf) / (a - b * u0)))
+        return 1 + stabilityIndex / 2 * (l + 2 * g) / (l - g)
+    }
+
     /// Top Hessian eigenvalue of `L = 1/2 (s - a b)^2` at the minimum `(a, b)` (`ab = s`):
     /// `a^2 + b^2 >= 2s` (equality when balanced). GD cannot stay at minima with
     /// `a^2 + b^2 > 2/alpha`.
