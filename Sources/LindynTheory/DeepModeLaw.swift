@@ -177,7 +177,8 @@ public struct DeepModeLaw: Sendable, Hashable {
     /// within `s * eps/4` of `s`, the answer is `s` itself (the nearest double). Relative
     /// accuracy: about `eps * max(1, |y|)`, limited further only by the conditioning of `t(u)`.
     ///
-    /// - Throws: `invalidParameter` for `t` (negative or NaN) or `u0` (negative, not finite).
+    /// - Throws: `invalidParameter` for `t` (negative or NaN) or `u0` (negative, not finite);
+    ///   `notConverged` if the bracket fails (not expected: `t(u)` is continuous and monotone).
     public func value(at t: Double, from u0: Double) throws(TheoryError) -> Double {
         try _requireTime(t, "t")
         try _requireNonNegative(u0, "u0")
@@ -187,20 +188,28 @@ public struct DeepModeLaw: Sendable, Hashable {
         let below = u0 < s
         // y -> (u, u - s)
         func state(_ y: Double) -> (u: Double, d: Double) {
+            if y == 0 { return (u0, d0) }  // exactly the start, so f(0) = -t < 0
             let e = exp(-y)
+            if y <= 0.5 {
+                // Forms anchored at u0 (accurate for small y; no cancellation for y <= 1/2).
+                let em = expm1(-y)
+                if below {
+                    let den = 1 + (-d0 / s) * em
+                    return (u0 / den, d0 * e / den)
+                }
+                return (u0 + d0 * em, d0 * e)
+            }
             if below {
                 let den = u0 + (-d0) * e
                 return (s * u0 / den, -s * (-d0) * e / den)
-            } else {
-                let d = d0 * e
-                return (s + d, d)
             }
+            let d = d0 * e
+            return (s + d, d)
         }
         let eps = Double.ulpOfOne
-        let ySat: Double =
-            below
-            ? log(4 * (-d0) / (u0 * eps)) + 1
-            : log(4 * d0 / (s * eps)) + 1
+        // y at which |u - s| < s eps/4 (u rounds to s), plus a margin; in logs (no overflow).
+        let logGap: Double = below ? log(-d0) - log(u0) : log(d0) - log(s)
+        let ySat: Double = log(4 / eps) + logGap + 1
         let yMax = max(ySat, 1)
         let endState = state(yMax)
         let tMax = _time(u0: u0, d0: d0, uf: endState.u, df: endState.d)
@@ -209,8 +218,12 @@ public struct DeepModeLaw: Sendable, Hashable {
             let st = state(y)
             return self._time(u0: u0, d0: d0, uf: st.u, df: st.d) - t
         }
-        precondition(root != nil, "DeepModeLaw.value: t(u) - t did not change sign on its bracket")
-        return state(root!).u
+        guard let root else {
+            throw .notConverged(
+                procedure: "DeepModeLaw.value (Brent inversion of t(u))",
+                detail: "t(u) - t did not change sign on [0, \(yMax)] for t = \(t), u0 = \(u0)")
+        }
+        return state(root).u
     }
 
     // MARK: Approximations (reported beside the exact form, never instead)

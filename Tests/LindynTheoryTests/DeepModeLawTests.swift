@@ -119,8 +119,16 @@ struct DeepModeLawTests {
             #expect(try law.value(at: 1e300, from: 1e-300) == 1.5)
             #expect(try law.value(at: 1e300, from: 1e300) == 1.5)
             #expect(try law.value(at: .infinity, from: 0.1) == 1.5)
-            let tiny = try law.value(at: 1e-3, from: 1e-300)
-            #expect(tiny.isFinite && tiny > 1e-300)
+            #expect(try law.value(at: 1e-300, from: 0.4) == 0.4)  // below resolution of t
+            #expect(try law.value(at: 1e-300, from: 1e-300) == 1e-300)
+            // From u0 = 1e-300 the relative growth in t = 1e-3 is ~ t D s u0^{1-2/D}/tau < 1e-100:
+            // u stays u0 to the last bit (a regression: an overflowing bracket once returned s).
+            #expect(relativeError(try law.value(at: 1e-3, from: 1e-300), 1e-300) <= 2 * Double.ulpOfOne)
+            // The escape from 1e-300 takes ~ tau/(s (D-2) u0^{(D-2)/D}); half of it lands mid-plateau.
+            let tEscape = try law.time(from: 1e-300, to: 0.75)
+            let mid = try law.value(at: 0.5 * tEscape, from: 1e-300)
+            #expect(mid > 1e-300 && mid < 0.75)
+            #expect(relativeError(try law.time(from: 1e-300, to: mid), 0.5 * tEscape) < 1e-12)
             let tLearn = try law.timeToLearn(epsilon: 1e-14, from: 0.1)
             #expect(tLearn.isFinite && tLearn > 0)
             let t = try law.time(from: 1e-300, to: 1)
@@ -128,6 +136,16 @@ struct DeepModeLawTests {
             // Round trip in the deep plateau: t = time(u0 -> 2 u0) with u0 = 1e-200.
             let t2 = try law.time(from: 1e-200, to: 2e-200)
             #expect(relativeError(try law.value(at: t2, from: 1e-200), 2e-200) < 1e-12)
+        }
+        // No NaN, no escape from [min(u0, s), max(u0, s)] on a grid of extreme inputs.
+        for depth in [2, 3, 10, 40] {
+            let law = try DeepModeLaw(depth: depth, s: 1.5, tau: 1)
+            for u0 in [1e-300, 1e-5, 0.5, 1.4999999, 1.6, 1e300] {
+                for t in [1e-300, 1e-3, 1, 1e10, 1e300] {
+                    let u = try law.value(at: t, from: u0)
+                    #expect(u >= min(u0, 1.5) && u <= max(u0, 1.5), "D=\(depth) u0=\(u0) t=\(t) -> \(u)")
+                }
+            }
         }
         #expect(thrownParameterName { _ = try DeepModeLaw(depth: 1, s: 1, tau: 1) } == "depth")
         #expect(thrownParameterName { _ = try DeepModeLaw(depth: 3, s: 0, tau: 1) } == "s")
