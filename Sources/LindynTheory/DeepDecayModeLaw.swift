@@ -18,9 +18,13 @@ import Foundation
 /// Conventions: loss with a factor 1/2, `tau = 1/learningRate`, `t` in epochs. Source: the mode
 /// law of Saxe et al. 2014 (Eq. 15) plus the decay term (science.md section 6).
 public struct DeepDecayModeLaw: Sendable, Hashable {
+    /// Number of weight matrices `D >= 2`.
     public let depth: Int
+    /// Singular value `s > 0` of the mode.
     public let s: Double
+    /// Weight-decay coefficient `lambda >= 0` (penalty `(lambda/2) sum_l ||W_l||^2`).
     public let lambda: Double
+    /// Time constant `tau = 1/learningRate` (epochs).
     public let tau: Double
 
     /// - Throws: `invalidParameter` naming `depth` (< 2), `s` (<= 0), `lambda` (< 0), `tau`.

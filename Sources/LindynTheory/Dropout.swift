@@ -20,9 +20,13 @@ public struct DropoutMode: Sendable, Hashable {
         case spread(units: Int)
     }
 
+    /// Singular value `s > 0` of the mode (whitened input).
     public let s: Double
+    /// Keep probability `p` in (0, 1].
     public let keepProbability: Double
+    /// Standard, inverted or spread over `K` units.
     public let variant: Variant
+    /// Time constant `tau = 1/learningRate` (epochs).
     public let tau: Double
     /// The expected-dynamics logistic law of the training-time mode strength `u`.
     public let law: LogisticLaw

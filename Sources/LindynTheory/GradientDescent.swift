@@ -7,7 +7,9 @@ import Foundation
 /// `w <- w (1 + alpha (a - b w^2))`, hence `u_{k+1} = u_k (1 + alpha (a - b u_k))^2` (no closed
 /// form in general). Source: science.md section 9; derivation in `Notes/gradient-descent.md`.
 public struct GradientDescentMode: Sendable, Hashable {
+    /// Growth coefficient `a` of the mode's logistic law.
     public let a: Double
+    /// Saturation coefficient `b >= 0`.
     public let b: Double
     /// Learning rate `alpha > 0` (per epoch; `alpha = 1/tau`).
     public let learningRate: Double
