@@ -12,6 +12,18 @@ public struct NetworkMode: Sendable, Hashable {
     public var input: [Double]
     public var initialStrength: Double?
     public var learnable: Bool
+
+    public init(
+        s: Double, inputVariance: Double = 1, output: [Double], input: [Double], initialStrength: Double?,
+        learnable: Bool = true
+    ) {
+        self.s = s
+        self.inputVariance = inputVariance
+        self.output = output
+        self.input = input
+        self.initialStrength = initialStrength
+        self.learnable = learnable
+    }
 }
 
 /// A deep linear network W = W_D ... W_1 with widths n_0 (input) ... n_D (output), trained by
@@ -66,7 +78,7 @@ public struct NetworkModel: Dynamics {
         return names
     }
 
-    public var observableNames: [String] { (1...modes.count).map { "u\($0)" } }
+    public var observableNames: [String] { (0..<modes.count).map { "u\($0 + 1)" } }
     public var initialState: [Double] { initialWeights }
     public var tau: Double? { tauValue }
 

@@ -1,0 +1,78 @@
+import Foundation
+
+/// What one run of a contender did: the counters GSL's loop exposes and the final state, so the
+/// Swift and C runs can be checked against each other.
+struct RunOutcome {
+    var acceptedSteps = 0
+    var rejectedSteps = 0
+    var rhsEvaluations = 0
+    var jacobianEvaluations = 0
+    var finalState: [Double] = []
+    /// Non-nil when the run failed (the message says how).
+    var failure: String? = nil
+}
+
+/// Monotonic wall time in seconds.
+@inline(__always)
+func wallSeconds() -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
+}
+
+func median(_ values: [Double]) -> Double {
+    precondition(!values.isEmpty)
+    let sorted = values.sorted()
+    let m = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[m] : 0.5 * (sorted[m - 1] + sorted[m])
+}
+
+/// Timing settings shared by every case.
+struct TimingSettings {
+    /// Timed samples per contender (after one warm-up run of each).
+    var repetitions: Int
+    /// A sample repeats a short run until it lasts about this long, and reports the time per run.
+    var sampleSeconds: Double
+}
+
+/// Side-by-side timing of several contenders: one warm-up run each, then `repetitions` rounds;
+/// within a round every contender runs once (one sample), and the order rotates from round to
+/// round so that neither side always runs first. Each sample repeats the run `inner` times, with
+/// `inner` chosen from the warm-up so that a sample lasts about `sampleSeconds`.
+struct SideBySide {
+    let names: [String]
+    /// Seconds per run, one array per contender, in round order.
+    var samples: [[Double]]
+    /// The outcome of the last run of each contender.
+    var outcomes: [RunOutcome]
+    var inner: Int
+
+    init(_ contenders: [(name: String, run: () -> RunOutcome)], settings: TimingSettings) {
+        names = contenders.map(\.name)
+        var warm: [Double] = []
+        var outcomes: [RunOutcome] = []
+        for contender in contenders {
+            let start = wallSeconds()
+            outcomes.append(contender.run())
+            warm.append(wallSeconds() - start)
+        }
+        let fastest = max(warm.min() ?? 0, 1e-9)
+        inner = max(1, min(100_000, Int((settings.sampleSeconds / fastest).rounded(.up))))
+        samples = Array(repeating: [], count: contenders.count)
+        for round in 0..<settings.repetitions {
+            for k in 0..<contenders.count {
+                let index = (k + round) % contenders.count
+                let start = wallSeconds()
+                for _ in 0..<inner { outcomes[index] = contenders[index].run() }
+                samples[index].append((wallSeconds() - start) / Double(inner))
+            }
+        }
+        self.outcomes = outcomes
+    }
+
+    func medianSeconds(_ k: Int) -> Double { median(samples[k]) }
+
+    /// The median over rounds of sample(a) / sample(b): each ratio compares runs taken moments
+    /// apart, which cancels most of the drift in the machine's load.
+    func pairedRatio(_ a: Int, _ b: Int) -> Double {
+        median(zip(samples[a], samples[b]).map { $0 / $1 })
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import LindynIntegrator
+import LindynReport
+
+// MARK: - DGEMM
+
+/// Seconds per call of `work`, median over `repetitions` samples of about `sampleSeconds` each.
+func timePerCall(repetitions: Int, sampleSeconds: Double, _ work: () -> Void) -> Double {
+    var start = wallSeconds()
+    work()
+    let once = max(wallSeconds() - start, 1e-9)
+    let inner = max(1, Int((sampleSeconds / once).rounded(.up)))
+    var samples: [Double] = []
+    for _ in 0..<repetitions {
+        start = wallSeconds()
+        for _ in 0..<inner { work() }
+        samples.append((wallSeconds() - start) / Double(inner))
+    }
+    return median(samples)
+}
+
+/// The machine's DGEMM rate (C = A B, n x n, through the CBLAS that GSL and the models use) at
+/// n = 256, 512, 1024, and the rate the two-layer network's right-hand side reaches (three n x n
+/// products per call) at n = 64 and 256, alternating the two measurements.
+func measureDGEMM(repetitions: Int, quick: Bool) -> JSONValue {
+    let sample = quick ? 0.05 : 0.2
+    let threadSettings = LinearAlgebra.blasThreads > 1 ? [LinearAlgebra.blasThreads, 1] : [1]
+    let saved = LinearAlgebra.blasThreads
+    var out: [JSONValue] = []
+    print("DGEMM (row-major C = A B) and the network right-hand side (3 products of n x n), GFLOP/s, medians:")
+    for threads in threadSettings {
+        LinearAlgebra.blasThreads = threads
+        var rates: [Int: Double] = [:]
+        for n in [256, 512, 1024] {
+            let a = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n * n)
+            defer { a.deallocate() }
+            for i in 0..<(3 * n * n) { a[i] = Double((i * 7919) % 1000) / 1000 - 0.5 }
+            let b = a + n * n, c = a + 2 * n * n
+            let seconds = timePerCall(repetitions: repetitions, sampleSeconds: sample) {
+                LinearAlgebra.gemm(
+                    transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: a, lda: n, b: b, ldb: n, beta: 0,
+                    c: c, ldc: n)
+            }
+            rates[n] = 2 * Double(n * n * n) / seconds / 1e9
+        }
+        let peak = rates.values.max()!
+        var rhsRates: [Int: Double] = [:]
+        for n in [64, 256] {
+            let network = NetworkCase(n: n)
+            let flow = network.flow(tau: 1)
+            let y = network.w1 + network.w2
+            var dydt = [Double](repeating: 0, count: y.count)
+            let seconds = y.withUnsafeBufferPointer { yp in
+                dydt.withUnsafeMutableBufferPointer { fp in
+                    timePerCall(repetitions: repetitions, sampleSeconds: sample) {
+                        flow.rightHandSide(t: 0, y: yp.baseAddress!, dydt: fp.baseAddress!)
+                    }
+                }
+            }
+            rhsRates[n] = 6 * Double(n * n * n) / seconds / 1e9
+        }
+        print(
+            String(
+                format: "  %d thread(s): DGEMM n=256 %.1f, n=512 %.1f, n=1024 %.1f (best %.1f); network RHS n=64 %.1f (%.0f%% of best), n=256 %.1f (%.0f%% of best, %.0f%% of DGEMM at n=256)",
+                threads, rates[256]!, rates[512]!, rates[1024]!, peak, rhsRates[64]!, 100 * rhsRates[64]! / peak,
+                rhsRates[256]!, 100 * rhsRates[256]! / peak, 100 * rhsRates[256]! / rates[256]!))
+        out.append(
+            .object([
+                "blas_threads": .integer(threads),
+                "dgemm_gflops": .object(JSONObject(rates.sorted { $0.key < $1.key }.map { ("\($0.key)", JSONValue.number($0.value)) })),
+                "dgemm_best_gflops": .number(peak),
+                "network_rhs_gflops": .object(JSONObject(rhsRates.sorted { $0.key < $1.key }.map { ("\($0.key)", JSONValue.number($0.value)) })),
+                "network256_fraction_of_best": .number(rhsRates[256]! / peak),
+                "network64_fraction_of_best": .number(rhsRates[64]! / peak),
+            ]))
+    }
+    LinearAlgebra.blasThreads = saved
+    return .array(out)
+}
+
+// MARK: - comparison files
+
+/// The Lindyn stepper that plays the part of a SciPy method.
+func counterpart(of method: String, stiff: Bool) -> String? {
+    switch method {
+    case "RK45": "rkf45"
+    case "DOP853": "rk8pd"
+    case "LSODA": stiff ? "msbdf" : "msadams"
+    case "BDF": "msbdf"
+    case "numpy-gd": "gd"
+    default: nil
+    }
+}
+
+/// Speed-up targets against SciPy (SciPy's best time / Lindyn's best time).
+let scipyTargets: [String: Double] = ["scalar": 100, "mode": 100, "robertson": 100, "network256": 3]
+
+func compare(_ results: [CaseResult], with document: JSONValue, path: String) -> JSONValue {
+    let entries = document["cases"]?.arrayValue ?? []
+    if document["tool"]?.stringValue == "lindyn-bench" {
+        return comparePrevious(results, entries, path: path)
+    }
+    print("Against SciPy (\(path); \(document["versions"]?["scipy"]?.stringValue.map { "SciPy " + $0 } ?? "?"), BLAS threads \(document["settings"]?["threads"].map { $0.serialized() } ?? "?")):")
+    print("  speed-up = SciPy median / Lindyn median (the SciPy file's medians were taken in another process)")
+    var rows: [JSONValue] = []
+    var bestSciPy: [String: (Double, String)] = [:]
+    for entry in entries {
+        guard let name = entry["name"]?.stringValue, let method = entry["method"]?.stringValue,
+            var scipySeconds = entry["median_seconds"]?.doubleValue
+        else { continue }
+        let ok = entry["success"] == .bool(true)
+        let mine = results.filter { $0.benchCase.problem == name && !$0.failed }
+        guard !mine.isEmpty else { continue }
+        let stiff = name.hasPrefix("robertson") || name == "vanderpol"
+        let wanted = counterpart(of: method, stiff: stiff)
+        let match = mine.first { $0.benchCase.stepper == wanted } ?? mine.min { $0.swiftMedian < $1.swiftMedian }!
+        var lindynSeconds = match.swiftMedian
+        var unit = ""
+        if let epochs = entry["epochs"]?.doubleValue, let mineEpochs = match.benchCase.epochs {
+            // Per epoch: the runs may differ in length.
+            scipySeconds /= epochs
+            lindynSeconds /= Double(mineEpochs)
+            unit = " per epoch"
+        }
+        let speedup = scipySeconds / lindynSeconds
+        if ok, bestSciPy[name].map({ scipySeconds < $0.0 }) ?? true { bestSciPy[name] = (scipySeconds, method) }
+        print(
+            "  \(pad(name, 12)) \(pad(method, 8)) \(pad(formatSeconds(scipySeconds), 11, right: true))  Lindyn \(pad(match.benchCase.stepper, 7)) \(pad(formatSeconds(lindynSeconds), 11, right: true))\(unit)  speed-up \(String(format: "%8.1f", speedup))x\(ok ? "" : "  (SciPy run FAILED)")")
+        rows.append(
+            .object([
+                "name": .string(name), "scipy_method": .string(method), "scipy_seconds": .number(scipySeconds),
+                "lindyn_stepper": .string(match.benchCase.stepper), "lindyn_seconds": .number(lindynSeconds),
+                "speedup": .number(speedup), "scipy_success": .bool(ok), "per_epoch": .bool(!unit.isEmpty),
+            ]))
+    }
+    print("  best against best (SciPy's fastest method / Lindyn's fastest stepper):")
+    var best: [JSONValue] = []
+    for (name, (scipySeconds, method)) in bestSciPy.sorted(by: { $0.key < $1.key }) {
+        let mine = results.filter { $0.benchCase.problem == name && !$0.failed }
+        let fastest = mine.min { $0.swiftMedian < $1.swiftMedian }!
+        let lindynSeconds = fastest.benchCase.epochs.map { fastest.swiftMedian / Double($0) } ?? fastest.swiftMedian
+        let speedup = scipySeconds / lindynSeconds
+        let target = scipyTargets[name]
+        let verdict = target.map { speedup >= $0 ? "target >= \(Int($0))x met" : "target >= \(Int($0))x NOT MET" } ?? ""
+        print("    \(pad(name, 12)) SciPy \(pad(method, 7)) / Lindyn \(pad(fastest.benchCase.stepper, 7)) \(String(format: "%8.1f", speedup))x  \(verdict)")
+        best.append(
+            .object([
+                "name": .string(name), "scipy_method": .string(method), "lindyn_stepper": .string(fastest.benchCase.stepper),
+                "speedup": .number(speedup), "target": target.map(JSONValue.number) ?? .null,
+            ]))
+    }
+    return .object(["file": .string(path), "tool": "scipy", "pairs": .array(rows), "best": .array(best)])
+}
+
+func comparePrevious(_ results: [CaseResult], _ entries: [JSONValue], path: String) -> JSONValue {
+    print("Against the earlier run \(path) (now / then; medians from different processes):")
+    var rows: [JSONValue] = []
+    for r in results {
+        guard
+            let old = entries.first(where: {
+                $0["name"]?.stringValue == r.benchCase.problem && $0["stepper"]?.stringValue == r.benchCase.stepper
+            }), let oldSwift = old["lindyn_median_seconds"]?.doubleValue, let oldC = old["c_median_seconds"]?.doubleValue,
+            let oldRatio = old["ratio"]?.doubleValue
+        else { continue }
+        print(
+            "  \(pad(r.benchCase.id, 22)) Lindyn \(String(format: "%.3f", r.swiftMedian / oldSwift))  C \(String(format: "%.3f", r.cMedian / oldC))  Lindyn/C then \(String(format: "%.3f", oldRatio)) now \(String(format: "%.3f", r.ratio))")
+        rows.append(
+            .object([
+                "case": .string(r.benchCase.id), "lindyn_now_over_then": .number(r.swiftMedian / oldSwift),
+                "c_now_over_then": .number(r.cMedian / oldC), "ratio_then": .number(oldRatio), "ratio_now": .number(r.ratio),
+            ]))
+    }
+    return .object(["file": .string(path), "tool": "lindyn-bench", "pairs": .array(rows)])
+}
+
+// MARK: - validation grid
+
+/// Times the shipped validation grid with 1 and 2 workers. Filled in when `lindyn validate`
+/// (LindynValidation's grid runner) is available.
+func measureGrid(repetitions: Int) -> JSONValue {
+    print("grid: the validation grid runner is not available in this build")
+    return .null
+}
