@@ -205,6 +205,10 @@ public struct NetworkModel: Dynamics {
         }
 
         public func rightHandSide(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+            if depth == 2 && maskVariance == 0 {
+                twoLayerRightHandSide(y, dydt)
+                return
+            }
             forwardProducts(y)
             residual()
             // back = (W_D .. W_{l+1})^T E, starting from E at l = D.
@@ -228,6 +232,35 @@ public struct NetworkModel: Dynamics {
                 l -= 1
             }
             if maskVariance > 0 && depth == 2 { addDropoutPenalty(y, dydt) }
+        }
+
+        /// The two-layer flow without the dropout penalty, as three products and no copies:
+        ///   E = Sigma_yx - m W2 W1 Sigma_xx   (Sigma_yx copied in, then one dgemm with beta = 1),
+        ///   f1 = (m/tau) W2^T E - (lambda/tau) W1,   f2 = (m/tau) E W1^T - (lambda/tau) W2,
+        /// with m/tau applied as dgemm's alpha (whitened input: Sigma_xx = I, no extra product).
+        @inline(__always)
+        func twoLayerRightHandSide(_ y: UnsafePointer<Double>, _ dydt: UnsafeMutablePointer<Double>) {
+            let n1 = widths[1], n2 = widths[2]
+            let w1 = y, w2 = y + offsets[1]
+            let f1 = dydt, f2 = dydt + offsets[1]
+            let scale = maskMean * invTau
+            e.update(from: sigmaYX, count: n2 * n0)
+            let w1s: UnsafePointer<Double>
+            if let sigmaXX {
+                // W1 Sigma_xx, then E = Sigma_yx - m W2 (W1 Sigma_xx).
+                gemm(false, false, n1, n0, n0, 1, w1, n0, sigmaXX, n0, 0, self.w1s, n0)
+                w1s = UnsafePointer(self.w1s)
+            } else {
+                w1s = w1
+            }
+            gemm(false, false, n2, n0, n1, -maskMean, w2, n1, w1s, n0, 1, e, n0)
+            gemm(true, false, n1, n0, n2, scale, w2, n1, e, n0, 0, f1, n0)
+            gemm(false, true, n2, n1, n0, scale, e, n0, w1, n0, 0, f2, n1)
+            if lambda != 0 {
+                let decay = lambda * invTau
+                for i in 0..<(n1 * n0) { f1[i] -= decay * w1[i] }
+                for i in 0..<(n2 * n1) { f2[i] -= decay * w2[i] }
+            }
         }
 
         /// The gradient of the dropout variance term (v/2) sum_i ||w2_i||^2 w1_i^T Sigma_xx w1_i

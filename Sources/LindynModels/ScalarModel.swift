@@ -127,11 +127,23 @@ public struct ChainModel: Dynamics {
             for i in stride(from: d - 1, through: 0, by: -1) { suffix[i] = suffix[i + 1] * a[i] }
         }
 
+        /// Prefix products go into `dydt` and a running suffix product sweeps back, so no buffer
+        /// is touched (the same products, in the same order, as `products`).
         public func rightHandSide(t: Double, y a: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
-            products(a)
-            let e = s - prefix[dimension]
-            for l in 0..<dimension {
-                dydt[l] = (prefix[l] * suffix[l + 1] * e - lambda * a[l]) * invTau
+            let d = dimension
+            var prefix = 1.0
+            for l in 0..<d {
+                dydt[l] = prefix
+                prefix *= a[l]
+            }
+            let e = s - prefix
+            var suffix = 1.0
+            var l = d
+            while l > 0 {
+                l -= 1
+                let others = dydt[l] * suffix
+                suffix *= a[l]
+                dydt[l] = (others * e - lambda * a[l]) * invTau
             }
         }
 

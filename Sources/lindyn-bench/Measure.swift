@@ -76,3 +76,9 @@ struct SideBySide {
         median(zip(samples[a], samples[b]).map { $0 / $1 })
     }
 }
+
+/// Prints a line and flushes at once, so progress shows while long cases run.
+func say(_ line: String = "") {
+    print(line)
+    fflush(nil)
+}

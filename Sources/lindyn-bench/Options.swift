@@ -14,6 +14,8 @@ struct BenchOptions {
     var list = false
     /// Runs of `lindyn validate`'s shipped grid per worker count.
     var gridRepetitions = 3
+    /// `--profile CASE SIDE SECONDS`: run one side of one case in a loop (for perf or callgrind).
+    var profile: (id: String, side: String, seconds: Double)? = nil
 
     static let usage = """
         usage: lindyn-bench [--cases LIST] [--repetitions N] [--json FILE | --no-json] [--compare FILE]
@@ -39,6 +41,9 @@ struct BenchOptions {
           --blas-threads N   OpenBLAS threads for the matrix products (default: OpenBLAS's own)
           --quick            3 rounds, short samples, 100 descent epochs, no network256 or grid
           --list             print the case names and exit
+          --profile CASE SIDE SECONDS
+                             run only one side (lindyn or c) of one case in a loop for SECONDS,
+                             untimed, for a profiler (perf record, valgrind --tool=callgrind)
 
         Exit status: 0; 1 when a run failed or the Swift and C counters differ; 64 bad usage.
         """
@@ -75,6 +80,12 @@ struct BenchOptions {
             case "--blas-threads": options.blasThreads = positive(argument)
             case "--quick": options.quick = true
             case "--list": options.list = true
+            case "--profile":
+                let id = value(argument)
+                let side = value(argument)
+                guard side == "lindyn" || side == "c" else { fail("--profile SIDE is lindyn or c") }
+                guard let seconds = Double(value(argument)), seconds > 0 else { fail("--profile SECONDS must be positive") }
+                options.profile = (id, side, seconds)
             case "-h", "--help":
                 print(usage)
                 exit(0)

@@ -27,7 +27,7 @@ func measureDGEMM(repetitions: Int, quick: Bool) -> JSONValue {
     let threadSettings = LinearAlgebra.blasThreads > 1 ? [LinearAlgebra.blasThreads, 1] : [1]
     let saved = LinearAlgebra.blasThreads
     var out: [JSONValue] = []
-    print("DGEMM (row-major C = A B) and the network right-hand side (3 products of n x n), GFLOP/s, medians:")
+    say("DGEMM (row-major C = A B) and the network right-hand side (3 products of n x n), GFLOP/s, medians:")
     for threads in threadSettings {
         LinearAlgebra.blasThreads = threads
         var rates: [Int: Double] = [:]
@@ -59,7 +59,7 @@ func measureDGEMM(repetitions: Int, quick: Bool) -> JSONValue {
             }
             rhsRates[n] = 6 * Double(n * n * n) / seconds / 1e9
         }
-        print(
+        say(
             String(
                 format: "  %d thread(s): DGEMM n=256 %.1f, n=512 %.1f, n=1024 %.1f (best %.1f); network RHS n=64 %.1f (%.0f%% of best), n=256 %.1f (%.0f%% of best, %.0f%% of DGEMM at n=256)",
                 threads, rates[256]!, rates[512]!, rates[1024]!, peak, rhsRates[64]!, 100 * rhsRates[64]! / peak,
@@ -100,8 +100,8 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
     if document["tool"]?.stringValue == "lindyn-bench" {
         return comparePrevious(results, entries, path: path)
     }
-    print("Against SciPy (\(path); \(document["versions"]?["scipy"]?.stringValue.map { "SciPy " + $0 } ?? "?"), BLAS threads \(document["settings"]?["threads"].map { $0.serialized() } ?? "?")):")
-    print("  speed-up = SciPy median / Lindyn median (the SciPy file's medians were taken in another process)")
+    say("Against SciPy (\(path); \(document["versions"]?["scipy"]?.stringValue.map { "SciPy " + $0 } ?? "?"), BLAS threads \(document["settings"]?["threads"].map { $0.serialized() } ?? "?")):")
+    say("  speed-up = SciPy median / Lindyn median (the SciPy file's medians were taken in another process)")
     var rows: [JSONValue] = []
     var bestSciPy: [String: (Double, String)] = [:]
     for entry in entries {
@@ -124,7 +124,7 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
         }
         let speedup = scipySeconds / lindynSeconds
         if ok, bestSciPy[name].map({ scipySeconds < $0.0 }) ?? true { bestSciPy[name] = (scipySeconds, method) }
-        print(
+        say(
             "  \(pad(name, 12)) \(pad(method, 8)) \(pad(formatSeconds(scipySeconds), 11, right: true))  Lindyn \(pad(match.benchCase.stepper, 7)) \(pad(formatSeconds(lindynSeconds), 11, right: true))\(unit)  speed-up \(String(format: "%8.1f", speedup))x\(ok ? "" : "  (SciPy run FAILED)")")
         rows.append(
             .object([
@@ -133,7 +133,7 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
                 "speedup": .number(speedup), "scipy_success": .bool(ok), "per_epoch": .bool(!unit.isEmpty),
             ]))
     }
-    print("  best against best (SciPy's fastest method / Lindyn's fastest stepper):")
+    say("  best against best (SciPy's fastest method / Lindyn's fastest stepper):")
     var best: [JSONValue] = []
     for (name, (scipySeconds, method)) in bestSciPy.sorted(by: { $0.key < $1.key }) {
         let mine = results.filter { $0.benchCase.problem == name && !$0.failed }
@@ -142,7 +142,7 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
         let speedup = scipySeconds / lindynSeconds
         let target = scipyTargets[name]
         let verdict = target.map { speedup >= $0 ? "target >= \(Int($0))x met" : "target >= \(Int($0))x NOT MET" } ?? ""
-        print("    \(pad(name, 12)) SciPy \(pad(method, 7)) / Lindyn \(pad(fastest.benchCase.stepper, 7)) \(String(format: "%8.1f", speedup))x  \(verdict)")
+        say("    \(pad(name, 12)) SciPy \(pad(method, 7)) / Lindyn \(pad(fastest.benchCase.stepper, 7)) \(String(format: "%8.1f", speedup))x  \(verdict)")
         best.append(
             .object([
                 "name": .string(name), "scipy_method": .string(method), "lindyn_stepper": .string(fastest.benchCase.stepper),
@@ -153,7 +153,7 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
 }
 
 func comparePrevious(_ results: [CaseResult], _ entries: [JSONValue], path: String) -> JSONValue {
-    print("Against the earlier run \(path) (now / then; medians from different processes):")
+    say("Against the earlier run \(path) (now / then; medians from different processes):")
     var rows: [JSONValue] = []
     for r in results {
         guard
@@ -162,7 +162,7 @@ func comparePrevious(_ results: [CaseResult], _ entries: [JSONValue], path: Stri
             }), let oldSwift = old["lindyn_median_seconds"]?.doubleValue, let oldC = old["c_median_seconds"]?.doubleValue,
             let oldRatio = old["ratio"]?.doubleValue
         else { continue }
-        print(
+        say(
             "  \(pad(r.benchCase.id, 22)) Lindyn \(String(format: "%.3f", r.swiftMedian / oldSwift))  C \(String(format: "%.3f", r.cMedian / oldC))  Lindyn/C then \(String(format: "%.3f", oldRatio)) now \(String(format: "%.3f", r.ratio))")
         rows.append(
             .object([
@@ -178,6 +178,6 @@ func comparePrevious(_ results: [CaseResult], _ entries: [JSONValue], path: Stri
 /// Times the shipped validation grid with 1 and 2 workers. Filled in when `lindyn validate`
 /// (LindynValidation's grid runner) is available.
 func measureGrid(repetitions: Int) -> JSONValue {
-    print("grid: the validation grid runner is not available in this build")
+    say("grid: the validation grid runner is not available in this build")
     return .null
 }

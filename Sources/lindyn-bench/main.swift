@@ -11,8 +11,23 @@ if let threads = options.blasThreads { LinearAlgebra.blasThreads = threads }
 let cases = allCases(descentEpochs: options.descentEpochs)
 let extraSections = ["dgemm", "grid"]
 if options.list {
-    for c in cases { print(c.id) }
-    for s in extraSections { print(s) }
+    for c in cases { say(c.id) }
+    for s in extraSections { say(s) }
+    exit(0)
+}
+
+if let profile = options.profile {
+    guard let benchCase = cases.first(where: { $0.id == profile.id }) else {
+        BenchOptions.fail("unknown case '\(profile.id)' for --profile; see --list")
+    }
+    let run = profile.side == "lindyn" ? benchCase.swift : benchCase.c
+    let start = wallSeconds()
+    var runs = 0
+    while wallSeconds() - start < profile.seconds {
+        _ = run()
+        runs += 1
+    }
+    say("\(benchCase.id) \(profile.side): \(runs) runs")
     exit(0)
 }
 
@@ -75,11 +90,11 @@ func describeMachine() -> JSONObject {
 
 let machine = describeMachine()
 let dateText = ISO8601DateFormatter().string(from: Date())
-print("lindyn-bench  \(dateText)")
-print("machine: \(machine["cpu"]?.stringValue ?? "?"), \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(machine["load_average_at_start"]?.stringValue ?? "?")")
-print("BLAS: \(LinearAlgebra.blasConfiguration), \(LinearAlgebra.blasThreads) thread(s); GSL \(LinearAlgebra.gslVersion)")
-print("rounds: \(options.repetitions) after one warm-up, alternating Swift and C; times are medians per run")
-print("")
+say("lindyn-bench  \(dateText)")
+say("machine: \(machine["cpu"]?.stringValue ?? "?"), \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(machine["load_average_at_start"]?.stringValue ?? "?")")
+say("BLAS: \(LinearAlgebra.blasConfiguration), \(LinearAlgebra.blasThreads) thread(s); GSL \(LinearAlgebra.gslVersion)")
+say("rounds: \(options.repetitions) after one warm-up, alternating Swift and C; times are medians per run")
+say("")
 
 // ---- Swift against C ----
 
@@ -126,8 +141,8 @@ if !selected.isEmpty {
         pad("J evals", 8, right: true), pad("Lindyn", 12, right: true), pad("C", 12, right: true),
         pad("Lindyn/C", 9, right: true), pad("target", 7, right: true), "  checks",
     ].joined(separator: " ")
-    print(header)
-    print(String(repeating: "-", count: header.count))
+    say(header)
+    say(String(repeating: "-", count: header.count))
 }
 for benchCase in selected {
     let settings = TimingSettings(
@@ -151,7 +166,7 @@ for benchCase in selected {
     }
     if result.failed || !result.countsMatch { problems.append("\(benchCase.id): \(checks.joined(separator: "; "))") }
     let s = result.swift
-    print(
+    say(
         [
             pad(benchCase.id, 22), pad("\(s.acceptedSteps)/\(s.rejectedSteps)", 14, right: true),
             pad("\(s.rhsEvaluations)", 9, right: true), pad("\(s.jacobianEvaluations)", 8, right: true),
@@ -162,8 +177,8 @@ for benchCase in selected {
         ].joined(separator: " "))
 }
 if let descent = results.first(where: { $0.benchCase.group == .descent }), let epochs = descent.benchCase.epochs {
-    print("")
-    print(
+    say("")
+    say(
         String(
             format: "descent256: %d epochs a run; per epoch Lindyn %@, C %@; extrapolated to 10^5 epochs: Lindyn %@, C %@",
             epochs, formatSeconds(descent.swiftMedian / Double(epochs)), formatSeconds(descent.cMedian / Double(epochs)),
@@ -171,12 +186,12 @@ if let descent = results.first(where: { $0.benchCase.group == .descent }), let e
 }
 if !results.isEmpty {
     let groups: [CaseGroup] = [.builtin, .expression, .descent]
-    print("")
+    say("")
     for group in groups {
         let members = results.filter { $0.benchCase.group == group }
         guard !members.isEmpty else { continue }
         let worst = members.max { $0.ratio < $1.ratio }!
-        print(
+        say(
             String(
                 format: "%@: worst Lindyn/C %.3f (%@), target <= %.2f: %@", group.rawValue, worst.ratio, worst.benchCase.id,
                 group.target, members.allSatisfy(\.met) ? "met" : "NOT MET"))
@@ -187,7 +202,7 @@ if !results.isEmpty {
 
 var dgemmJSON: JSONValue = .null
 if selectors.contains("dgemm") {
-    print("")
+    say("")
     dgemmJSON = measureDGEMM(repetitions: options.repetitions, quick: options.quick)
 }
 
@@ -195,7 +210,7 @@ if selectors.contains("dgemm") {
 
 var gridJSON: JSONValue = .null
 if selectors.contains("grid") {
-    print("")
+    say("")
     gridJSON = measureGrid(repetitions: options.gridRepetitions)
 }
 
@@ -203,7 +218,7 @@ if selectors.contains("grid") {
 
 var compareJSON: JSONValue = .null
 if let document = compareDocument, let path = options.comparePath {
-    print("")
+    say("")
     compareJSON = compare(results, with: document, path: path)
 }
 
@@ -253,7 +268,7 @@ if let path = options.jsonPath {
     do {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try (document.serialized(.pretty) + "\n").write(to: url, atomically: true, encoding: .utf8)
-        print("\nresults written to \(path)")
+        say("\nresults written to \(path)")
     } catch {
         FileHandle.standardError.write(Data("lindyn-bench: cannot write \(path): \(error)\n".utf8))
         exit(1)
