@@ -96,7 +96,9 @@ int lindyn_bl_vanderpol_f(double t, const double y[], double f[], void *ctx) {
     c->rhs_evaluations++;
     const double mu = c->p[0];
     f[0] = y[1];
-    f[1] = mu * (1.0 - y[0] * y[0]) * y[1] - y[0];
+    /* (mu y2)(1 - y1^2): the association Lindyn's compiled `system` expression uses, so both
+       round alike and take identical steps. */
+    f[1] = mu * y[1] * (1.0 - y[0] * y[0]) - y[0];
     return GSL_SUCCESS;
 }
 
@@ -107,7 +109,7 @@ int lindyn_bl_vanderpol_j(double t, const double y[], double *dfdy, double dfdt[
     const double mu = c->p[0];
     dfdy[0] = 0.0;
     dfdy[1] = 1.0;
-    dfdy[2] = -2.0 * mu * y[0] * y[1] - 1.0;
+    dfdy[2] = -2.0 * mu * y[1] * y[0] - 1.0; /* the compiled expression's association */
     dfdy[3] = mu * (1.0 - y[0] * y[0]);
     dfdt[0] = dfdt[1] = 0.0;
     return GSL_SUCCESS;

@@ -301,8 +301,34 @@ public final class ProgramEvaluator {
     /// Reads `inputCount` values from `inputs` and writes `outputCount` values to `outputs`.
     /// The two buffers may overlap. No allocation, no dictionary lookup, no tree walk.
     public func evaluate(_ inputs: UnsafePointer<Double>, _ outputs: UnsafeMutablePointer<Double>) {
+        registers.update(from: inputs, count: inputCount)
+        run()
+        for k in 0..<outputCount { outputs[k] = registers[Int(self.outputs[k])] }
+    }
+
+    /// As ``evaluate(_:_:)`` with the inputs `leading, rest[0], ..., rest[inputCount - 2]` (an
+    /// ODE's t and state, read in place). The first `split` outputs go to `outputs`, the others
+    /// to `remaining` (a Jacobian's dfdy and dfdt). No allocation, no intermediate copy.
+    @inline(__always)
+    public func evaluate(
+        leading: Double, _ rest: UnsafePointer<Double>, _ outputs: UnsafeMutablePointer<Double>, split: Int? = nil,
+        remaining: UnsafeMutablePointer<Double>? = nil
+    ) {
         let r = registers
-        r.update(from: inputs, count: inputCount)
+        r[0] = leading
+        (r + 1).update(from: rest, count: inputCount - 1)
+        run()
+        let first = min(split ?? outputCount, outputCount)
+        let map = self.outputs
+        for k in 0..<first { outputs[k] = r[Int(map[k])] }
+        if first < outputCount, let remaining {
+            for k in first..<outputCount { remaining[k - first] = r[Int(map[k])] }
+        }
+    }
+
+    /// Runs the instruction tape over the registers.
+    func run() {
+        let r = registers
         var pc = code
         let end = code + codeCount
         while pc < end {
@@ -334,6 +360,5 @@ public final class ProgramEvaluator {
             }
             pc += 1
         }
-        for k in 0..<outputCount { outputs[k] = r[Int(self.outputs[k])] }
     }
 }

@@ -9,40 +9,25 @@ public final class CompiledFlow: ODESystem {
     public let dimension: Int
     let rhs: ProgramEvaluator
     let jac: ProgramEvaluator
-    let inputs: UnsafeMutablePointer<Double>
-    let jacobianOutputs: UnsafeMutablePointer<Double>
 
     /// `equations[i]` is dy_i/dt; `jacobian` lists d f_i/d y_j row by row, then d f_i/dt.
     init(dimension: Int, rhs: CompiledProgram, jacobian: CompiledProgram) {
         self.dimension = dimension
         self.rhs = rhs.makeEvaluator()
         self.jac = jacobian.makeEvaluator()
-        inputs = .allocate(capacity: dimension + 1)
-        inputs.initialize(repeating: 0, count: dimension + 1)
-        jacobianOutputs = .allocate(capacity: dimension * dimension + dimension)
-        jacobianOutputs.initialize(repeating: 0, count: dimension * dimension + dimension)
-    }
-
-    deinit {
-        inputs.deallocate()
-        jacobianOutputs.deallocate()
     }
 
     public var providesJacobian: Bool { true }
 
+    /// t and the state go straight into the evaluator's registers, the outputs straight into
+    /// GSL's buffers.
     @inline(__always)
     public func rightHandSide(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
-        inputs[0] = t
-        (inputs + 1).update(from: y, count: dimension)
-        rhs.evaluate(inputs, dydt)
+        rhs.evaluate(leading: t, y, dydt)
     }
 
     public func jacobian(t: Double, y: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) {
-        inputs[0] = t
-        (inputs + 1).update(from: y, count: dimension)
-        jac.evaluate(inputs, jacobianOutputs)
-        dfdy.update(from: jacobianOutputs, count: dimension * dimension)
-        dfdt.update(from: jacobianOutputs + dimension * dimension, count: dimension)
+        jac.evaluate(leading: t, y, dfdy, split: dimension * dimension, remaining: dfdt)
     }
 }
 

@@ -262,6 +262,9 @@ func compiledSystem(
     } catch {
         fatalError("benchmark system does not load: \(error)")
     }
+    if ProcessInfo.processInfo.environment["LINDYN_BENCH_SHOW"] != nil, let system = problem.dynamics as? ExpressionSystem {
+        say("compiled: \(system.compiled.rightHandSides.map { "\($0)" }) J \(system.compiled.jacobian.map { $0.map { "\($0)" } })")
+    }
     return { try! problem.dynamics.makeFlow().system as! CompiledFlow }
 }
 
