@@ -67,6 +67,11 @@ let package = Package(
         .testTarget(
             name: "LindynIntegratorTests", dependencies: ["LindynIntegrator"], swiftSettings: strict),
         .testTarget(name: "LindynModelsTests", dependencies: ["LindynModels"], swiftSettings: strict),
+        // Interposes malloc and friends in the test executable to count allocations per thread.
+        .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
+        .testTarget(
+            name: "LindynAllocationTests", dependencies: ["LindynModels", "CAllocationCounter"],
+            swiftSettings: strict),
         .testTarget(
             name: "LindynValidationTests", dependencies: ["LindynValidation"], swiftSettings: strict),
         .testTarget(
