@@ -99,16 +99,29 @@ public final class EulerDescent: DescentProcess {
 
     public var weights: [Double] { Array(w) }
 
+    /// max |w_i| after the last step when every weight is finite (found during the update, so
+    /// the divergence check needs no second pass over the weights); nil otherwise.
+    private var magnitudeAfterStep: Double?
+
     public func step(epoch: Int) throws {
         try flow.system.rightHandSide(t: Double(epoch), y: UnsafePointer(w.baseAddress!), dydt: dw.baseAddress!)
-        for i in 0..<w.count { w[i] += dw[i] }
+        var m = 0.0
+        var probe = 0.0
+        for i in 0..<w.count {
+            let v = w[i] + dw[i]
+            w[i] = v
+            let a = abs(v)
+            m = a > m ? a : m
+            probe += v - v
+        }
+        magnitudeAfterStep = probe == 0 ? m : nil
     }
 
     public func observables(into out: UnsafeMutablePointer<Double>) {
         flow.observe(UnsafePointer(w.baseAddress!), out)
     }
 
-    public func largestMagnitude() -> Double { _largestMagnitude(UnsafeBufferPointer(w)) }
+    public func largestMagnitude() -> Double { magnitudeAfterStep ?? _largestMagnitude(UnsafeBufferPointer(w)) }
 }
 
 /// Why a model cannot be run as asked; maps to exit code 65 with the field named.
@@ -157,13 +170,19 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 }
 
-/// max |x_i| over a buffer, propagating NaN.
+/// max |x_i| over a buffer; NaN or infinity (whichever non-finite value comes first) when a
+/// value is not finite. The scan has no early exit, so it vectorises: x - x is 0 for a finite
+/// value and NaN otherwise, and the rare non-finite case is resolved by a second pass.
 @inline(__always)
 func _largestMagnitude(_ x: UnsafeBufferPointer<Double>) -> Double {
     var m = 0.0
+    var probe = 0.0
     for v in x {
-        if !v.isFinite { return v.isNaN ? .nan : .infinity }
-        m = max(m, abs(v))
+        let a = abs(v)
+        m = a > m ? a : m
+        probe += v - v
     }
+    if probe == 0 { return m }
+    for v in x where !v.isFinite { return v.isNaN ? .nan : .infinity }
     return m
 }
