@@ -290,9 +290,19 @@ public enum PointRunner {
 
         if grid.plots.trajectories.contains(index) {
             let theoryLabel = formula != nil ? "theory (closed form)" : "reference integration"
+            // Plot the observables (mode strengths) when the reference integration carries the whole state.
+            let observables = problem.dynamics.observableNames.filter { compared.contains($0) }
+            let shown = formula == nil && !observables.isEmpty ? observables : compared
+            func only(_ c: TrajectoryCurves?) -> TrajectoryCurves? {
+                guard var c else { return nil }
+                let keep = c.columns.indices.filter { shown.contains(c.columns[$0]) }
+                c.columns = keep.map { c.columns[$0] }
+                c.values = keep.map { c.values[$0] }
+                return c
+            }
             result.trajectories = TrajectorySet(
-                theory: reference.map { TrajectoryCurves(label: theoryLabel, result: $0, columns: compared) },
-                integrator: plottedIntegrator, descent: plottedDescent)
+                theory: reference.map { TrajectoryCurves(label: theoryLabel, result: $0, columns: shown) },
+                integrator: only(plottedIntegrator), descent: only(plottedDescent))
         }
         return result
     }
