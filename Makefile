@@ -3,7 +3,8 @@
 # brew on macOS), so both work on a fresh machine.
 
 SWIFT ?= swift
-SUDO := $(shell [ "$$(id -u)" = "0" ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != "0" ] && echo sudo)
+# apt-get needs root: use sudo when not root and sudo exists.
+SUDO := $(shell if [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
 .PHONY: all deps build release test test-full demo bench clean
 

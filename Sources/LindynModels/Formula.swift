@@ -1,14 +1,286 @@
 import Foundation
 import LindynTheory
 
-/// Closed-form solutions of the built-in models (being built).
+/// The closed form followed by one observable of a built-in model.
+public enum ModeSolution: Sendable {
+    /// tau u' = 2u(a - b u) from u0.
+    case logistic(LogisticLaw, u0: Double)
+    /// tau u' = D u^{2-2/D}(s - u), D >= 3, from u0.
+    case deep(DeepModeLaw, u0: Double)
+    /// The scalar network from an unbalanced start (hyperbolic solution).
+    case unbalanced(UnbalancedScalarLaw, u0: Double)
+    /// Depth 1 (linear regression): u = target + (u0 - target) e^{-rate t}.
+    case linear(target: Double, rate: Double, u0: Double)
+    /// A mode the network cannot carry (a hidden layer is too narrow): stays at its start.
+    case constant(Double)
+
+    /// u at time t (measured from the start of the problem).
+    public func value(at t: Double) throws -> Double {
+        switch self {
+        case let .logistic(law, u0): return try law.value(at: t, from: u0)
+        case let .deep(law, u0): return try law.value(at: t, from: u0)
+        case let .unbalanced(law, u0): return try law.value(at: t, from: u0)
+        case let .linear(target, rate, u0): return target + (u0 - target) * exp(-rate * t)
+        case let .constant(u): return u
+        }
+    }
+
+    /// A short description for output notes.
+    public var summary: String {
+        switch self {
+        case let .logistic(law, u0): "logistic law tau u' = 2u(a - b u), a = \(law.a), b = \(law.b), tau = \(law.tau), u0 = \(u0)"
+        case let .deep(law, u0): "deep mode law tau u' = D u^(2-2/D)(s - u), D = \(law.depth), s = \(law.s), tau = \(law.tau), u0 = \(u0)"
+        case let .unbalanced(law, u0): "unbalanced scalar start, hyperbolic solution, s = \(law.s), c = \(law.imbalance), u0 = \(u0)"
+        case let .linear(target, rate, u0): "depth 1: u = \(target) + (u0 - \(target)) e^(-\(rate) t), u0 = \(u0)"
+        case let .constant(u): "not representable by the hidden layers: constant \(u)"
+        }
+    }
+}
+
+/// Closed-form solutions of the built-in models, and the derived quantities users ask for.
 public enum Formula {
-    /// The closed-form observables at the problem's output times (columns `t` then the model's
-    /// compared observables: `u` for scalar, chain and mode; `u1..ur` for network and
-    /// autoencoder) and the derived quantities `fixed_point`, `half_time`, `time_to_learn`,
-    /// `dropout_time_bound` (with dropout), `gd_stability_limit`.
+    /// The closed forms of a problem's observables, by column name (`u`, or `u1..ur`), and the
+    /// field to blame when a derived quantity does not exist.
     /// - Throws: ``ProblemFileError`` naming the field when the settings have no closed form.
-    public static func evaluate(_ problem: Problem) throws -> RunResult {
-        throw ProblemFileError(field: problem.dynamics.kind, message: "closed forms are not available yet")
+    public static func solutions(_ dynamics: any Dynamics) throws -> [(name: String, solution: ModeSolution)] {
+        do {
+            switch dynamics {
+            case let m as ScalarModel: return [("u", try scalar(m))]
+            case let m as ChainModel: return [("u", try chain(m))]
+            case let m as ModeModel: return [("u", try mode(m))]
+            case let m as NetworkModel: return try network(m)
+            default:
+                throw ProblemFileError(
+                    field: dynamics.kind,
+                    message: "closed forms exist for the built-in models (scalar, chain, mode, network, autoencoder); for a \(dynamics.kind) problem write the candidate solution and use lindyn check")
+            }
+        } catch let error as TheoryError {
+            throw ProblemFileError(field: "model", message: "no closed form: \(error)")
+        }
+    }
+
+    /// The closed-form observables at the problem's output times and the derived quantities
+    /// `fixed_point`, `half_time` (time from u0 to half the fixed point), `time_to_learn` (from u0
+    /// until within `formula.epsilon` of the fixed point), `dropout_time_bound`
+    /// ((tau/(s p)) ln(s/epsilon), with dropout) beside its exact counterpart, and
+    /// `gd_stability_limit` (the largest learning rate for which descent converges to the
+    /// minimum). Networks suffix each with the mode (`half_time_u1`).
+    /// - Parameter requireLearned: when true (what `lindyn formula` asks), a single-mode model
+    ///   whose mode is never learned (weight decay at or above its strength) is refused, since
+    ///   its half time and learning time do not exist; when false the trajectory is returned
+    ///   with the derived quantities that exist. A network's unlearned modes only report their
+    ///   fixed point 0.
+    /// - Throws: ``ProblemFileError`` naming the field when there is no closed form, or when a
+    ///   derived quantity is asked of a mode that is never learned.
+    public static func evaluate(_ problem: Problem, requireLearned: Bool = true) throws -> RunResult {
+        let dynamics = problem.dynamics
+        let modes = try solutions(dynamics)
+        let start = problem.time.start
+        var rows: [[Double]] = []
+        for t in problem.time.outputTimes {
+            var row = [t]
+            for (name, solution) in modes {
+                let u: Double
+                do { u = try solution.value(at: t - start) } catch {
+                    throw ProblemFileError(field: "model", message: "the closed form of \(name) cannot be evaluated at t = \(t): \(error)")
+                }
+                guard u.isFinite else {
+                    throw ProblemFileError(field: "model", message: "the closed form of \(name) is not finite at t = \(t) (the mode grows without bound)")
+                }
+                row.append(u)
+            }
+            rows.append(row)
+        }
+        var derived: [DerivedQuantity] = []
+        for (name, solution) in modes {
+            let suffix = modes.count > 1 ? "_" + name : ""
+            do {
+                derived += try derivedQuantities(solution, dynamics: dynamics, epsilon: problem.formula.epsilon, suffix: suffix)
+            } catch let error as NeverLearned {
+                if requireLearned && modes.count == 1 { throw error.error }
+                derived.append(DerivedQuantity("fixed_point" + suffix, error.fixedPoint, note: "never learned: the decay is at or above the mode's strength"))
+            }
+        }
+        return RunResult(
+            columns: ["t"] + modes.map(\.name), rows: rows, tReached: problem.time.end, derived: derived,
+            notes: modes.map { "\($0.name): \($0.solution.summary)" })
+    }
+
+    // MARK: - Models
+
+    static func scalar(_ m: ScalarModel) throws -> ModeSolution {
+        let u0 = m.w1 * m.w2
+        if abs(m.w1) == abs(m.w2) {
+            guard u0 > 0 else {
+                throw ProblemFileError(field: "model.w1", message: "the closed form needs a start with u0 = w1 w2 > 0 (got \(u0))")
+            }
+            return .logistic(try LogisticLaw(a: m.x * m.y - m.weightDecay, b: m.x * m.x, tau: m.tauValue), u0: u0)
+        }
+        guard m.weightDecay == 0 else {
+            throw ProblemFileError(
+                field: "model.weight_decay",
+                message: "an unbalanced start (|w1| != |w2|) with weight decay has no closed form; start balanced or set weight_decay to 0")
+        }
+        return .unbalanced(try UnbalancedScalarLaw(x: m.x, y: m.y, w1: m.w1, w2: m.w2, tau: m.tauValue), u0: u0)
+    }
+
+    static func chain(_ m: ChainModel) throws -> ModeSolution {
+        guard m.isBalanced else {
+            throw ProblemFileError(field: "model.initial", message: "the closed form needs a balanced start (every layer the same value)")
+        }
+        guard m.initialWeights[0] > 0 else {
+            throw ProblemFileError(field: "model.initial", message: "the closed form needs positive layer values")
+        }
+        let u0 = m.initialWeights.reduce(1, *)
+        return try modeLaw(depth: m.depth, s: m.s, a: m.s - m.weightDecay, b: 1, lambda: m.weightDecay, tau: m.tauValue, u0: u0, field: "model.weight_decay")
+    }
+
+    static func mode(_ m: ModeModel) throws -> ModeSolution {
+        let (a, b) = m.logisticCoefficients
+        if m.depth == 2 { return .logistic(try LogisticLaw(a: a, b: b, tau: m.tauValue), u0: m.u0) }
+        guard m.inputVariance == 1 else {
+            throw ProblemFileError(field: "model.input_variance", message: "deep modes have a closed form for whitened input (input_variance 1) only")
+        }
+        return try modeLaw(depth: m.depth, s: m.s, a: a, b: b, lambda: m.weightDecay, tau: m.tauValue, u0: m.u0, field: "model.weight_decay")
+    }
+
+    static func network(_ m: NetworkModel) throws -> [(name: String, solution: ModeSolution)] {
+        let mean = m.dropout?.maskMean ?? 1
+        let variance = m.dropout?.maskVariance ?? 0
+        var out: [(name: String, solution: ModeSolution)] = []
+        for (k, mode) in m.modes.enumerated() {
+            let name = "u\(k + 1)"
+            guard let u0 = mode.initialStrength else {
+                throw ProblemFileError(
+                    field: "model.init.kind",
+                    message: "a random init has no closed form; use a decoupled init (whose formula a small random start approaches)")
+            }
+            guard mode.learnable else {
+                out.append((name, .constant(u0)))
+                continue
+            }
+            let c = mode.inputVariance + m.samples * m.noiseVariance
+            let a = mode.s * mean - m.weightDecay
+            let b = c * (mean * mean + variance)
+            let solution: ModeSolution
+            if m.depth == 2 {
+                solution = .logistic(try LogisticLaw(a: a, b: b, tau: m.tauValue), u0: u0)
+            } else {
+                guard c == 1 else {
+                    throw ProblemFileError(field: "model.input_eigenvalues", message: "deep networks have a closed form for whitened, noiseless input only")
+                }
+                solution = try modeLaw(depth: m.depth, s: mode.s, a: a, b: b, lambda: m.weightDecay, tau: m.tauValue, u0: u0, field: "model.weight_decay")
+            }
+            out.append((name, solution))
+        }
+        return out
+    }
+
+    /// Depth 1 (linear), 2 (logistic) or D >= 3 (deep law, no decay).
+    static func modeLaw(depth: Int, s: Double, a: Double, b: Double, lambda: Double, tau: Double, u0: Double, field: String) throws -> ModeSolution {
+        switch depth {
+        case 1:
+            // tau a' = (s - a) - lambda a: linear, rate (1 + lambda)/tau, target s/(1 + lambda).
+            return .linear(target: s / (1 + lambda), rate: (1 + lambda) / tau, u0: u0)
+        case 2:
+            return .logistic(try LogisticLaw(a: a, b: b, tau: tau), u0: u0)
+        default:
+            guard lambda == 0 else {
+                throw ProblemFileError(
+                    field: field,
+                    message: "deep modes (depth >= 3) with weight decay have no closed form; integrate them with lindyn solve")
+            }
+            return .deep(try DeepModeLaw(depth: depth, s: s, tau: tau), u0: u0)
+        }
+    }
+
+    // MARK: - Derived quantities
+
+    static func derivedQuantities(_ solution: ModeSolution, dynamics: any Dynamics, epsilon: Double, suffix: String) throws -> [DerivedQuantity] {
+        func q(_ name: String, _ value: Double, _ note: String) -> DerivedQuantity { DerivedQuantity(name + suffix, value, note: note) }
+        func neverLearned(_ fixed: Double) -> NeverLearned {
+            let decay = (dynamics as? ModeModel)?.weightDecay ?? (dynamics as? NetworkModel)?.weightDecay ?? (dynamics as? ChainModel)?.weightDecay ?? (dynamics as? ScalarModel)?.weightDecay ?? 0
+            return NeverLearned(
+                fixedPoint: fixed,
+                error: ProblemFileError(
+                    field: decay > 0 ? "model.weight_decay" : "model.s",
+                    message: "the mode is never learned (its fixed point is \(fixed)): weight decay at or above the effective strength s removes it, so half_time and time_to_learn do not exist"))
+        }
+        switch solution {
+        case let .logistic(law, u0):
+            guard law.a > 0, law.b > 0, let fixed = law.fixedPoint, fixed > 0 else { throw neverLearned(law.fixedPoint ?? 0) }
+            var out = [q("fixed_point", fixed, "a/b")]
+            if u0 < fixed / 2 { out.append(q("half_time", try law.halfTime(from: u0), "epochs from u0 to half the fixed point")) }
+            out.append(q("time_to_learn", try law.timeToLearn(epsilon: epsilon, from: u0), "epochs from u0 to within epsilon = \(epsilon) of the fixed point"))
+            if epsilon < fixed / 2 {
+                out.append(q("learning_time_symmetric", try law.symmetricLearningTime(epsilon: epsilon), "Saxe's epochs from epsilon to fixed point - epsilon"))
+            }
+            if let mode = dynamics as? ModeModel, let drop = mode.dropout, epsilon < fixed / 2 {
+                out.append(q("dropout_time_bound", try law.learningTimeBound(epsilon: epsilon), "(tau/a) ln((a/b)/epsilon); standard dropout: (tau/(s p)) ln(s/epsilon) = O(tau/(s p)), p = \(drop.keep)"))
+                out.append(q("dropout_learning_time", try law.symmetricLearningTime(epsilon: epsilon), "exact time from epsilon to the fixed point minus epsilon, below the bound"))
+            }
+            let rate = 1 / law.tau
+            out.append(q("gd_stability_limit", 1 / law.a, "largest 1/tau (the learning rate on the summed loss) for which descent converges to the minimum: a/tau < 1; here a/tau = \(rate * law.a)"))
+            out.append(q("gd_lag_ratio", 1 + rate * law.a / 2, "first-order ratio of descent to flow learning time, 1 + alpha a/2"))
+            return out
+        case let .deep(law, u0):
+            var out = [q("fixed_point", law.s, "s")]
+            if u0 < law.s / 2 { out.append(q("half_time", try law.time(from: u0, to: law.s / 2), "exact, roots-of-unity form")) }
+            out.append(q("time_to_learn", try law.timeToLearn(epsilon: epsilon, from: u0), "exact epochs from u0 to within epsilon = \(epsilon) of s"))
+            if u0 < law.s - epsilon {
+                out.append(q("saxe_infinite_depth_time", try law.saxeInfiniteDepthTime(from: u0, to: law.s - epsilon), "Saxe's large-depth approximation (u^(2-2/D) -> u^2), beside the exact time, never instead"))
+            }
+            if law.depth >= 3, u0 < law.s {
+                out.append(q("small_init_asymptotic_time", try law.smallInitAsymptoticTime(from: u0), "tau / (s (D-2) u0^((D-2)/D)), valid as u0 -> 0"))
+            }
+            let top = try GradientDescentMode.deepBalancedMinimumTopHessianEigenvalue(depth: law.depth, s: law.s)
+            out.append(q("gd_stability_limit", 2 / top, "descent is stable at the balanced minimum iff learning_rate < 2 / (D s^(2-2/D))"))
+            return out
+        case let .unbalanced(law, u0):
+            let fixed = law.limit(from: u0)
+            var out = [q("fixed_point", fixed, "s = y/x: the hyperbolic path passes the saddle")]
+            if fixed > 0, u0 < fixed / 2 {
+                out.append(q("half_time", try invert(solution, target: fixed / 2, scale: law.tau), "epochs from u0 to half the fixed point (monotone inversion of u(t))"))
+            }
+            if abs(fixed - u0) > epsilon {
+                out.append(q("time_to_learn", try invert(solution, target: fixed - epsilon * (fixed > u0 ? 1 : -1), scale: law.tau), "epochs until within epsilon = \(epsilon) of the fixed point"))
+            }
+            return out
+        case let .linear(target, rate, u0):
+            var out = [q("fixed_point", target, "s/(1 + lambda)")]
+            if abs(u0 - target) > epsilon {
+                out.append(q("time_to_learn", log(abs(u0 - target) / epsilon) / rate, "epochs until within epsilon = \(epsilon) of the fixed point"))
+            }
+            return out
+        case let .constant(u):
+            return [q("fixed_point", u, "not representable: a hidden layer is narrower than the mode index")]
+        }
+    }
+
+    struct NeverLearned: Error {
+        let fixedPoint: Double
+        let error: ProblemFileError
+    }
+
+    /// The time at which a monotone u(t) reaches `target`: bracket by doubling, then bisect to
+    /// full precision.
+    static func invert(_ solution: ModeSolution, target: Double, scale: Double) throws -> Double {
+        let u0 = try solution.value(at: 0)
+        let increasing = target > u0
+        func past(_ t: Double) throws -> Bool { let u = try solution.value(at: t); return increasing ? u >= target : u <= target }
+        var hi = scale
+        var doublings = 0
+        while try !past(hi) {
+            hi *= 2
+            doublings += 1
+            if doublings > 2000 { throw ProblemFileError(field: "model", message: "u(t) never reaches \(target)") }
+        }
+        var lo = 0.0
+        for _ in 0..<200 {
+            let mid = 0.5 * (lo + hi)
+            if mid <= lo || mid >= hi { break }
+            if try past(mid) { hi = mid } else { lo = mid }
+        }
+        return hi
     }
 }

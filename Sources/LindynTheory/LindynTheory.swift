@@ -1,1 +1,0 @@
-// LindynTheory: placeholder until the module lands.

@@ -1,0 +1,360 @@
+import Foundation
+import LindynExpr
+import LindynIntegrator
+import LindynModels
+
+/// A derivation to check: dynamics (a `loss` or a `system`) with parameters, a candidate closed
+/// form for some state variables and/or observables, a Cartesian grid of parameter values, a time
+/// grid and a tolerance. Read from a check file by ``load(_:)``; run by ``run()``.
+///
+/// Every setting that depends on the parameters (`initial`, `tau`, `time.start`, `time.end`,
+/// `time.at`) is kept symbolic and evaluated at each grid point. Grid axes override
+/// `parameters` of the same name.
+public struct DerivationCheck: Sendable {
+    /// `loss` (a gradient flow tau dw/dt = -dL/dw) or `system` (dy/dt = f).
+    public enum Kind: String, Sendable { case loss, system }
+
+    public var kind: Kind
+    /// Weights or variables, in state order.
+    public var stateNames: [String]
+    /// dy_i/dt as expressions of `t`, the state and the parameters (for a loss: -dL/dw_i / tau,
+    /// with tau symbolic).
+    public var rightHandSides: [SymbolicExpression]
+    /// The loss (for `loss` checks), parameters symbolic.
+    public var loss: SymbolicExpression?
+    /// tau as an expression in the parameters (`loss` only).
+    public var tau: SymbolicExpression?
+    /// Initial state, expressions in the parameters.
+    public var initial: [SymbolicExpression]
+    /// Observables, expressions in the state and the parameters.
+    public var observables: [(name: String, expression: SymbolicExpression)]
+    /// Parameters with one value (from `parameters`), before grid axes override them.
+    public var fixedParameters: [(name: String, value: Double)]
+    /// Grid axes, in file order; the grid is their Cartesian product (the last axis varies fastest).
+    public var grid: [(name: String, values: [Double])]
+    /// Candidate closed forms in `t` and the parameters, each for a state variable or an observable.
+    public var candidate: [(name: String, expression: SymbolicExpression)]
+    public var time: TimeSettings
+    /// Tolerance of checks 1, 3 and 4 (the verdict).
+    public var tolerance: Double
+    /// Tolerance of the descent comparison; when nil, descent is reported but never decides the verdict.
+    public var descentTolerance: Double?
+    /// Relative errors divide by max(|reference(t)|, relativeFloor * max_t |reference|).
+    public var relativeFloor: Double
+    /// Whether to run gradient descent (loss checks only).
+    public var runDescent: Bool
+    /// Solver settings given in the file (`solver`); nil uses the checker's tight defaults.
+    public var solver: SolverOptions?
+    /// Whether `solver.epsabs` was given (otherwise it is scaled to the initial state).
+    public var solverAbsoluteToleranceGiven: Bool
+
+    /// The time grid of a check, symbolic in the parameters.
+    public struct TimeSettings: Sendable {
+        public var start: SymbolicExpression
+        public var end: SymbolicExpression
+        /// Evenly spaced output points (both ends included), when `at` is nil.
+        public var points: Int
+        /// Explicit output times, expressions in the parameters.
+        public var at: [SymbolicExpression]?
+
+        public init(start: SymbolicExpression = 0, end: SymbolicExpression, points: Int = 101, at: [SymbolicExpression]? = nil) {
+            self.start = start
+            self.end = end
+            self.points = points
+            self.at = at
+        }
+    }
+
+    /// All parameter names: fixed parameters then grid axes not among them.
+    public var parameterNames: [String] {
+        var names = fixedParameters.map(\.name)
+        for axis in grid where !names.contains(axis.name) { names.append(axis.name) }
+        return names
+    }
+
+    /// The number of grid points (1 when there are no axes).
+    public var pointCount: Int { grid.reduce(1) { $0 * $1.values.count } }
+
+    /// The candidate gives every state variable (so the symbolic residual applies).
+    public var coversState: Bool {
+        Set(stateNames).isSubset(of: Set(candidate.map(\.name)))
+    }
+
+    /// Keys accepted at the top level of a check file.
+    public static let topLevelKeys = [
+        "loss", "system", "candidate", "grid", "time", "tolerance", "descent_tolerance", "relative_floor", "descent",
+        "solver", "description", "name",
+    ]
+    /// Most grid points a file may ask for.
+    public static let maximumPoints = 100_000
+
+    // MARK: Loading
+
+    /// Reads a check file's JSON. Every refusal names the field and what is expected.
+    public static func load(_ document: InputJSON) throws(ProblemFileError) -> DerivationCheck {
+        let root = Field("", document)
+        guard case .object = document else {
+            throw ProblemFileError(field: "file", message: "a check file is a JSON object with loss or system, candidate, grid and time")
+        }
+        try root.onlyKeys(topLevelKeys)
+        let present = ["loss", "system"].filter { root[$0].isPresent }
+        guard present.count == 1 else {
+            throw ProblemFileError(
+                field: present.isEmpty ? "loss" : "loss/system",
+                message: present.isEmpty ? "the file needs the dynamics: a loss or a system" : "give only one of loss or system")
+        }
+        var check: DerivationCheck
+        if present[0] == "loss" {
+            check = try _loadLoss(root["loss"])
+        } else {
+            check = try _loadSystem(root["system"])
+        }
+        try check._loadGrid(root["grid"])
+        try check._checkNames()
+        try check._loadCandidate(root["candidate"])
+        try check._loadTime(root["time"])
+        check.tolerance = try _positive(root["tolerance"], default: 1e-6)
+        if root["descent_tolerance"].isPresent {
+            check.descentTolerance = try _positive(root["descent_tolerance"], default: 1e-2)
+        }
+        check.relativeFloor = try _positive(root["relative_floor"], default: 1e-9)
+        check.runDescent = try root["descent"].bool(default: check.kind == .loss)
+        if check.runDescent && check.kind == .system {
+            throw root["descent"].error("a system is not a gradient flow, so it has no gradient descent; write it as a loss or drop descent")
+        }
+        if root["solver"].isPresent {
+            check.solver = try _solverOptions(root["solver"])
+            check.solverAbsoluteToleranceGiven = root["solver"]["epsabs"].isPresent
+        }
+        return check
+    }
+
+    /// Reads check file text (JSON errors give the line and column).
+    public static func load(text: String) throws(ProblemFileError) -> DerivationCheck {
+        try load(InputJSON.parse(text))
+    }
+
+    init(kind: Kind, stateNames: [String], rightHandSides: [SymbolicExpression], initial: [SymbolicExpression]) {
+        self.kind = kind
+        self.stateNames = stateNames
+        self.rightHandSides = rightHandSides
+        self.initial = initial
+        observables = []
+        fixedParameters = []
+        grid = []
+        candidate = []
+        time = TimeSettings(end: 1)
+        tolerance = 1e-6
+        relativeFloor = 1e-9
+        runDescent = false
+        solverAbsoluteToleranceGiven = false
+    }
+
+    static func _loadLoss(_ f: Field) throws(ProblemFileError) -> DerivationCheck {
+        try f.onlyKeys(["weights", "expression", "parameters", "initial", "tau", "learning_rate", "observables"])
+        let weights = try _names(f["weights"], what: "weight")
+        let parameters = try _parameters(f["parameters"], reserved: weights)
+        // Names are checked once the grid axes (also parameters) are known.
+        let loss = try _expression(f["expression"])
+        let initial = try _list(f["initial"], count: weights.count, what: "initial weight")
+        if f["tau"].isPresent && f["learning_rate"].isPresent {
+            throw f["learning_rate"].error("give either tau or learning_rate, not both")
+        }
+        var tau: SymbolicExpression = 1
+        if f["learning_rate"].isPresent {
+            tau = (1 / (try _expression(f["learning_rate"]))).simplified()
+        } else if f["tau"].isPresent {
+            tau = try _expression(f["tau"])
+        }
+        var check = DerivationCheck(
+            kind: .loss, stateNames: weights,
+            rightHandSides: SymbolicExpression.gradient(loss, weights).map { (-$0 / tau).simplified() }, initial: initial)
+        check.loss = loss
+        check.tau = tau
+        check.fixedParameters = parameters
+        check.observables = try _observables(f["observables"], state: weights)
+        check.runDescent = true
+        return check
+    }
+
+    static func _loadSystem(_ f: Field) throws(ProblemFileError) -> DerivationCheck {
+        try f.onlyKeys(["variables", "equations", "initial", "parameters", "observables"])
+        let variables = try _names(f["variables"], what: "variable")
+        let parameters = try _parameters(f["parameters"], reserved: variables)
+        let equations = try _list(f["equations"], count: variables.count, what: "equation")
+        let initial = try _list(f["initial"], count: variables.count, what: "initial value")
+        var check = DerivationCheck(kind: .system, stateNames: variables, rightHandSides: equations, initial: initial)
+        check.fixedParameters = parameters
+        check.observables = try _observables(f["observables"], state: variables)
+        return check
+    }
+
+    mutating func _loadGrid(_ f: Field) throws(ProblemFileError) {
+        guard f.isPresent else { return }
+        var points = 1
+        for (name, axis) in try f.pairs("an object of parameter axes, each a list of values") {
+            guard Self._isName(name) else { throw axis.error("is not a valid parameter name") }
+            guard !stateNames.contains(name), name != "t" else {
+                throw axis.error("clashes with a state variable or t; a grid axis is a parameter")
+            }
+            guard !observables.contains(where: { $0.name == name }) else { throw axis.error("clashes with an observable name") }
+            let values: [Double]
+            if case .number(let x)? = axis.value { values = [x] } else { values = try axis.doubles("a list of parameter values") }
+            guard !values.isEmpty else { throw axis.error("needs at least one value") }
+            guard values.allSatisfy(\.isFinite) else { throw axis.error("values must be finite numbers") }
+            points *= values.count
+            guard points <= Self.maximumPoints else {
+                throw f.error("the grid has more than \(Self.maximumPoints) points; use fewer values per axis")
+            }
+            grid.append((name, values))
+        }
+    }
+
+    /// Once every parameter name is known (fixed and grid): the dynamics use only known names.
+    func _checkNames() throws(ProblemFileError) {
+        let symbols = Set(stateNames + parameterNames + ["t"])
+        let source = kind == .loss ? "loss.expression" : "system.equations"
+        if let loss { _ = try Self._known(Field("loss.expression", nil), loss, symbols) }
+        for (i, rhs) in rightHandSides.enumerated() where kind == .system {
+            _ = try Self._known(Field("\(source)[\(i)]", nil), rhs, symbols)
+        }
+        let parameterSymbols = Set(parameterNames)
+        let field = kind.rawValue
+        for (i, e) in initial.enumerated() {
+            _ = try Self._known(Field("\(field).initial[\(i)]", nil), e, parameterSymbols)
+        }
+        if let tau { _ = try Self._known(Field("loss.tau", nil), tau, parameterSymbols) }
+        for (name, e) in observables {
+            _ = try Self._known(Field("\(field).observables.\(name)", nil), e, parameterSymbols.union(stateNames))
+        }
+    }
+
+    mutating func _loadCandidate(_ f: Field) throws(ProblemFileError) {
+        let pairs = try f.pairs("an object of closed forms: state variable or observable name -> expression in t and the parameters")
+        guard !pairs.isEmpty else { throw f.error("needs at least one closed form") }
+        let allowed = Set(parameterNames + ["t"])
+        for (name, item) in pairs {
+            guard stateNames.contains(name) || observables.contains(where: { $0.name == name }) else {
+                let known = stateNames + observables.map(\.name)
+                throw item.error("is neither a state variable nor an observable; expected one of: \(known.joined(separator: ", "))")
+            }
+            let e = try Self._expression(item)
+            if let name = e.freeVariables.subtracting(allowed).sorted().first {
+                let hint = stateNames.contains(name) || observables.contains(where: { $0.name == name })
+                    ? " (a closed form is written in t and the parameters, not in the state)" : ""
+                throw item.error("unknown name '\(name)'\(hint); known names are: \(allowed.sorted().joined(separator: ", "))")
+            }
+            candidate.append((name, e))
+        }
+    }
+
+    mutating func _loadTime(_ f: Field) throws(ProblemFileError) {
+        guard f.isPresent else { throw f.error("is required: give {\"end\": T} and optionally start, points or at") }
+        try f.onlyKeys(["start", "end", "points", "at"])
+        let parameterSymbols = Set(parameterNames)
+        func read(_ g: Field) throws(ProblemFileError) -> SymbolicExpression {
+            try Self._known(g, try Self._expression(g), parameterSymbols)
+        }
+        var settings = TimeSettings(end: try read(f["end"]))
+        if f["start"].isPresent { settings.start = try read(f["start"]) }
+        if f["at"].isPresent {
+            if f["points"].isPresent { throw f["points"].error("give either time.at or time.points, not both") }
+            var at: [SymbolicExpression] = []
+            for item in try f["at"].items("a list of output times (numbers or expressions in the parameters)") {
+                at.append(try read(item))
+            }
+            guard !at.isEmpty else { throw f["at"].error("needs at least one output time") }
+            settings.at = at
+        } else {
+            settings.points = try f["points"].int(default: 101, "a whole number of output points")
+            guard settings.points >= 2, settings.points <= 1_000_000 else {
+                throw f["points"].error("must be between 2 and 10^6, got \(settings.points)")
+            }
+        }
+        time = settings
+    }
+
+    // MARK: Field helpers
+
+    static func _isName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first == "_" || (first.properties.isAlphabetic && first.isASCII) else { return false }
+        return s.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+    }
+
+    static func _names(_ f: Field, what: String) throws(ProblemFileError) -> [String] {
+        let names = try f.strings("a list of \(what) names")
+        guard !names.isEmpty else { throw f.error("needs at least one \(what)") }
+        for (k, name) in names.enumerated() {
+            guard _isName(name) else { throw f.error("entry \(k) ('\(name)') is not a valid name: use letters, digits and _, starting with a letter") }
+            guard name != "t" else { throw f.error("'t' is the time and cannot be a \(what)") }
+            guard names.firstIndex(of: name) == k else { throw f.error("'\(name)' appears twice") }
+        }
+        return names
+    }
+
+    static func _parameters(_ f: Field, reserved: [String]) throws(ProblemFileError) -> [(name: String, value: Double)] {
+        guard f.isPresent else { return [] }
+        var out: [(name: String, value: Double)] = []
+        for (name, value) in try f.pairs("an object of parameter values") {
+            guard _isName(name) else { throw value.error("is not a valid parameter name") }
+            guard !reserved.contains(name), name != "t" else { throw value.error("clashes with a state variable name or t") }
+            let x = try value.double("a number (a parameter that varies belongs in grid)")
+            guard x.isFinite else { throw value.error("must be finite") }
+            out.append((name, x))
+        }
+        return out
+    }
+
+    static func _expression(_ f: Field) throws(ProblemFileError) -> SymbolicExpression {
+        if case .number(let x)? = f.value { return .number(x) }
+        let text = try f.string("an expression (a string) or a number")
+        do {
+            return try SymbolicExpression.parse(text)
+        } catch {
+            throw f.error("cannot parse '\(text)': \(error)")
+        }
+    }
+
+    /// `e` when it uses only `allowed` names.
+    static func _known(_ f: Field, _ e: SymbolicExpression, _ allowed: Set<String>) throws(ProblemFileError) -> SymbolicExpression {
+        if let unknown = e.freeVariables.subtracting(allowed).sorted().first {
+            throw f.error("unknown name '\(unknown)'; known names are: \(allowed.sorted().joined(separator: ", "))")
+        }
+        return e
+    }
+
+    static func _list(_ f: Field, count: Int, what: String) throws(ProblemFileError) -> [SymbolicExpression] {
+        let items = try f.items("a list of \(what)s, one per state variable")
+        guard items.count == count else { throw f.error("expected \(count) \(what)s (one per state variable), got \(items.count)") }
+        var out: [SymbolicExpression] = []
+        for item in items { out.append(try _expression(item)) }
+        return out
+    }
+
+    static func _observables(_ f: Field, state: [String]) throws(ProblemFileError) -> [(name: String, expression: SymbolicExpression)] {
+        guard f.isPresent else { return [] }
+        var out: [(name: String, expression: SymbolicExpression)] = []
+        for (name, value) in try f.pairs("an object of observable expressions") {
+            guard _isName(name), name != "t" else { throw value.error("is not a valid observable name") }
+            guard !state.contains(name) else { throw value.error("clashes with a state variable name") }
+            out.append((name, try _expression(value)))
+        }
+        return out
+    }
+
+    static func _positive(_ f: Field, default d: Double) throws(ProblemFileError) -> Double {
+        let x = try f.double(default: d)
+        guard x.isFinite, x > 0 else { throw f.error("must be a positive number, got \(x)") }
+        return x
+    }
+
+    /// Reads `solver` through the problem-file reader (same fields and messages).
+    static func _solverOptions(_ f: Field) throws(ProblemFileError) -> SolverOptions {
+        let probe = InputJSON.object([
+            ("system", .object([("variables", .array([.string("y")])), ("equations", .array([.number(0)])), ("initial", .array([.number(0)]))])),
+            ("time", .object([("end", .number(1))])),
+            ("solver", f.value ?? .null),
+        ])
+        return try Problem.load(probe).solver
+    }
+}

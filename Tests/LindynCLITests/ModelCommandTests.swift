@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// `lindyn formula` and `lindyn descend` on model problems, end to end.
+@Suite(.serialized) struct ModelCommandTests {
+    @Test func formulaPrintsDerivedQuantities() throws {
+        let r = try LindynRun.run(["formula", "Validation/problems/saxe-mode.json", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        #expect(json["columns"] as? [String] == ["t", "u"])
+        let derived = try #require(json["derived"] as? [String: Double])
+        // Saxe mode s = 3, u0 = 1e-3, tau = 100: half time tau/(2s) ln(s/u0 - 1) (closed form).
+        let half = 100.0 / 6 * log(3 / 1e-3 - 1)
+        #expect(abs(derived["half_time"]! - half) < 1e-9 * half)
+        #expect(derived["fixed_point"] == 3)
+        // time_to_learn from u0 to s - eps with eps = 1e-3: (tau/(2s)) ln((s-eps)(s-u0)/(u0 eps)).
+        let learn = 100.0 / 6 * log((3 - 1e-3) * (3 - 1e-3) / (1e-3 * 1e-3))
+        #expect(abs(derived["time_to_learn"]! - learn) < 1e-9 * learn)
+        #expect(derived["gd_stability_limit"] != nil)
+    }
+
+    @Test func dropoutBoundIsReported() throws {
+        let r = try LindynRun.run(["formula", "Validation/problems/dropout-mode.json", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let derived = try #require(r.json?["derived"] as? [String: Double])
+        // (tau/(s p)) ln(s/eps) with tau = 100, s = 3, p = 0.5, eps = 1e-3.
+        let bound = 100.0 / 1.5 * log(3 / 1e-3)
+        #expect(abs(derived["dropout_time_bound"]! - bound) < 1e-9 * bound)
+        #expect(derived["dropout_learning_time"]! <= bound)
+    }
+
+    @Test func unlearnedModeIsRefusedNamingWeightDecay() throws {
+        let r = try LindynRun.run(
+            ["formula", "-", "--format", "json"], stdin: #"{"model": {"kind": "mode", "s": 1, "u0": 0.1, "weight_decay": 1.5}, "time": {"end": 5}}"#)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("model.weight_decay"))
+    }
+
+    @Test func formulaRefusesSystems() throws {
+        let r = try LindynRun.run(["formula", "Validation/problems/robertson.json"])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("lindyn check"))
+    }
+
+    @Test func descendReportsEpochsAndLearningRate() throws {
+        let r = try LindynRun.run(["descend", "Validation/problems/scalar.json", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        #expect(json["learning_rate"] as? Double == 0.01)
+        let stats = try #require(json["stats"] as? [String: Any])
+        #expect(stats["epochs"] as? Int == 1000)
+        #expect(json["columns"] as? [String] == ["t", "w1", "w2", "u"])
+    }
+
+    @Test func divergingDescentExits2WithRowsReached() throws {
+        let r = try LindynRun.run(
+            ["descend", "-", "--format", "json"],
+            stdin: #"{"model": {"kind": "mode", "s": 3, "u0": 0.5, "learning_rate": 1}, "time": {"end": 500, "points": 501}}"#)
+        #expect(r.status == 2)
+        let json = try #require(r.json)
+        #expect(json["status"] as? String == "diverged")
+        let reached = try #require(json["t_reached"] as? Double)
+        #expect(reached < 500)
+        #expect((json["rows"] as? [[Double]] ?? []).allSatisfy { $0[0] <= reached })
+    }
+
+    @Test func descendRefusesPlainSystems() throws {
+        let r = try LindynRun.run(["descend", "Validation/problems/robertson.json"])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("gradient"))
+    }
+}
