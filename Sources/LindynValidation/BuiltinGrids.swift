@@ -47,13 +47,13 @@ public enum BuiltinGrids {
         ("deep-modes", #"""
 {
   "name": "deep-modes",
-  "description": "A balanced mode of a deep linear network with D = 2..10 weight matrices (Saxe et al. 2014, Eq. 15): tau u' = D u^(2-2/D) (s - u), exact learning time inverted numerically.",
-  "model": {"kind": "mode", "s": 2, "u0": 0.001, "depth": 2, "tau": 200},
-  "time": {"end": 6000, "points": 241},
+  "description": "A balanced mode of a deep linear network with D = 2..10 weight matrices (Saxe et al. 2014, Eq. 15): tau u' = D u^(2-2/D) (s - u), exact learning time inverted numerically. GSL msbdf at epsabs 1e-9 and 1e-12 misses these curves by up to 1e-5 relative, beyond the tolerance-proportional allowance (a known weakness of its Nordsieck BDF on long algebraic plateaus): its rows are kept and marked known_fail.",
+  "model": {"kind": "mode", "s": 2, "u0": 0.001, "depth": 2, "tau": 500},
+  "time": {"end": 15000, "points": 301},
   "grid": {"model.depth": [2, 3, 4, 6, 10], "model.u0": [0.001, 0.01]},
   "steppers": ["rk8pd", "rkf45", "msbdf", "bsimp"],
   "tolerances": [[1e-6, 1e-6], [1e-9, 1e-9], [1e-12, 1e-12]],
-  "compare": {"methods": ["integrator", "descent", "formula"], "require_formula": true},
+  "compare": {"methods": ["integrator", "descent", "formula"], "require_formula": true, "known_inaccurate": ["msbdf"]},
   "plots": {"trajectories": [0, 1, 2, 8], "figure": "deep-modes", "title": "Deeper networks: longer plateaus, sharper transitions (s = 2, u0 = 1e-3)", "panel_titles": ["D = 2", "D = 2, u0 = 1e-2", "D = 3", "D = 10"]}
 }
 """#),
@@ -74,8 +74,8 @@ public enum BuiltinGrids {
 {
   "name": "deep-network",
   "description": "Full-matrix networks of depth D = 2, 3, 4 (width 4) from a decoupled balanced start: every mode follows the deep-mode law.",
-  "model": {"kind": "network", "widths": [4, 4, 4], "singular_values": [3, 2, 1], "init": {"kind": "decoupled", "u0": 0.001}, "seed": 5, "tau": 100},
-  "time": {"end": 3000, "points": 151},
+  "model": {"kind": "network", "widths": [4, 4, 4], "singular_values": [3, 2, 1], "init": {"kind": "decoupled", "u0": 0.001}, "seed": 5, "tau": 250},
+  "time": {"end": 7500, "points": 151},
   "grid": {"model.widths": [[4, 4, 4], [4, 4, 4, 4], [4, 4, 4, 4, 4]]},
   "steppers": ["rk8pd", "rkf45", "msbdf"],
   "tolerances": [[1e-6, 1e-6], [1e-9, 1e-9], [1e-12, 1e-12]],
@@ -86,14 +86,14 @@ public enum BuiltinGrids {
         ("seed-dropout", #"""
 {
   "name": "seed-dropout",
-  "description": "A Saxe mode with dropout on its hidden units: standard (slows learning by 1/p) and inverted, one or four units per mode; Monte-Carlo descent with fresh Bernoulli masks every epoch, 20 runs.",
+  "description": "A Saxe mode with dropout on its hidden units: standard (slows learning by 1/p) and inverted, one or four units per mode; Monte-Carlo descent with fresh Bernoulli masks every epoch, mean of 100 runs. The descent bound is 0.1 rather than 0.05: the mean of u over runs carries sampling noise and is not u of the expected dynamics (the map is nonlinear), on top of the O(alpha s) lag.",
   "model": {"kind": "mode", "s": 3, "u0": 0.001, "tau": 100, "dropout": {"keep": 1}},
   "time": {"end": 1000, "points": 201},
-  "descent": {"runs": 20, "seed": 1, "monte_carlo": true},
+  "descent": {"runs": 100, "seed": 1, "monte_carlo": true},
   "grid": {"model.dropout.keep": [1, 0.5, 0.8], "model.dropout.inverted": [false, true], "model.dropout.units": [1, 4]},
   "steppers": ["rk8pd", "rkf45", "msbdf"],
   "tolerances": [[1e-6, 1e-6], [1e-9, 1e-9], [1e-12, 1e-12]],
-  "compare": {"methods": ["integrator", "descent", "formula"], "require_formula": true},
+  "compare": {"methods": ["integrator", "descent", "formula"], "require_formula": true, "descent": {"max_scaled_error": 0.1}},
   "plots": {"trajectories": [0, 4], "figure": "seed-dropout", "title": "Mode strength with and without dropout (s = 3, tau = 100)", "panel_titles": ["No regularisation", "Dropout, keep probability p = 0.5"]}
 }
 """#),
@@ -113,22 +113,22 @@ public enum BuiltinGrids {
         ("stiff-network", #"""
 {
   "name": "stiff-network",
-  "description": "Stiff gradient flows: a 4-4-4 network whose singular values spread over up to four decades, with and without strong weight decay, tau = 1. Gradient descent at learning rate 1 is unstable here (alpha max|lambda| > 2), so only the flow is compared.",
+  "description": "Stiff gradient flows: 4-4-4 and 4-4-4-4 networks whose singular values spread over up to four decades, with and without strong weight decay, tau = 1 (deep networks with decay have no closed form: tight integration is the reference). Gradient descent at learning rate 1 is unstable here (alpha max|lambda| > 2), so only the flow is compared. GSL rk4imp (and rk2imp) give up at the degenerate minimum of equal singular values (a 16-dimensional null space), t = 44: reported as gave_up.",
   "model": {"kind": "network", "widths": [4, 4, 4], "singular_values": [1, 1, 1, 1], "init": {"kind": "decoupled", "u0": 0.001}, "seed": 7, "tau": 1},
   "time": {"end": 200, "points": 101},
-  "grid": {"model.singular_values": [[1, 1, 1, 1], [10, 1, 0.1, 0.01]], "model.weight_decay": [0, 2]},
+  "grid": {"model.widths": [[4, 4, 4], [4, 4, 4, 4]], "model.singular_values": [[1, 1, 1, 1], [10, 1, 0.1, 0.01]], "model.weight_decay": [0, 2]},
   "steppers": ["rkf45", "rk8pd", "msbdf", "bsimp", "rk4imp"],
   "tolerances": [[1e-6, 1e-6], [1e-10, 1e-10]],
-  "compare": {"methods": ["integrator", "formula"], "require_formula": true}
+  "compare": {"methods": ["integrator", "formula"], "require_formula": false, "allow_method_failure": true}
 }
 """#),
         ("stiff-modes", #"""
 {
   "name": "stiff-modes",
-  "description": "Stiff single modes: depth 2 and 10, weight decay 0 and 5 (above s, so the mode decays at rate 2(lambda - s)/tau), tau = 1. Depth 10 with decay has no closed form: its reference is a tight integration.",
+  "description": "Stiff single modes, tau = 1: s = 1 and 10 with weight decay 0, 0.5 and 5 (decay above s: the mode is never learned and decays at rate 2(lambda - s)/tau; the closed form declines it, so the reference is a tight integration). Gradient descent at learning rate 1 is unstable for s = 10, so only the flow is compared.",
   "model": {"kind": "mode", "s": 1, "u0": 0.001, "depth": 2, "tau": 1},
   "time": {"end": 200, "points": 101},
-  "grid": {"model.depth": [2, 10], "model.weight_decay": [0, 5]},
+  "grid": {"model.s": [1, 10], "model.weight_decay": [0, 0.5, 5]},
   "steppers": ["rkf45", "rk8pd", "msbdf", "bsimp", "rk4imp"],
   "tolerances": [[1e-6, 1e-6], [1e-10, 1e-10]],
   "compare": {"methods": ["integrator", "formula"], "require_formula": false}
@@ -172,19 +172,19 @@ public enum BuiltinGrids {
         ("vanderpol", #"""
 {
   "name": "vanderpol",
-  "description": "Van der Pol's oscillator x'' = mu (1 - x^2) x' - x, mild (mu = 10) and stiff (mu = 1000, relaxation oscillations of period about 1614); outputs away from the fast jumps.",
+  "description": "Van der Pol's oscillator x'' = mu (1 - x^2) x' - x, mu = 100 and 1000 (relaxation oscillations of period about 163 and 1614); outputs away from the fast jumps, where a small phase error is a large error in x. Explicit steppers run out of steps at mu = 1000 (reported as gave_up); msbdf at 1e-11 drifts in phase over the four periods at mu = 100 (known_fail).",
   "system": {
     "variables": ["x", "v"],
     "equations": ["v", "mu*(1 - x^2)*v - x"],
     "initial": [2, 0],
     "parameters": {"mu": 1000}
   },
-  "time": {"start": 0, "end": 1300, "at": [100, 400, 700, 1000]},
+  "time": {"start": 0, "end": 700, "at": [40, 120, 200, 285, 600, 700]},
   "solver": {"max_steps": 300000},
-  "grid": {"system.parameters.mu": [10, 1000]},
+  "grid": {"system.parameters.mu": [100, 1000]},
   "steppers": ["msbdf", "bsimp", "rkf45"],
   "tolerances": [[1e-8, 1e-8], [1e-11, 1e-11]],
-  "compare": {"methods": ["integrator"], "reference_solver": {"stepper": "bsimp", "epsabs": 1e-13, "epsrel": 1e-13}, "integrator": {"factor": 100000}, "allow_method_failure": true}
+  "compare": {"methods": ["integrator"], "reference_solver": {"stepper": "bsimp", "epsabs": 1e-13, "epsrel": 1e-13}, "allow_method_failure": true, "known_inaccurate": ["msbdf"]}
 }
 """#),
     ]

@@ -25,24 +25,36 @@ public enum TrajectoryComparison {
         return zip(a.times, b.times).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($0), abs($1)) }
     }
 
+    /// A compared column's reference magnitudes.
+    public struct ColumnScale: Sendable {
+        /// max |r| over the output times.
+        public var largest: Double
+        /// Growth of the reference from its first output, max(1, max|r| / |r_first|) (1 when it
+        /// starts at 0): how much the escape from a small start can amplify an absolute error
+        /// made near the start.
+        public var growth: Double
+    }
+
     /// The deviation of `result` from `reference` on `columns`, under the pass rule
-    /// |x - r| <= allowance(|r|, max|r| of the column). Nil when the times differ or a column is
+    /// |x - r| <= allowance(|r|, scale of the column). Nil when the times differ or a column is
     /// missing. A non-finite value gives infinite errors.
     public static func deviation(
-        _ result: RunResult, from reference: RunResult, columns: [String], allowance: (Double, Double) -> Double
+        _ result: RunResult, from reference: RunResult, columns: [String], allowance: (Double, ColumnScale) -> Double
     ) -> Deviation? {
         guard !columns.isEmpty, sameTimes(result, reference) else { return nil }
         var d = Deviation(maxAbsolute: 0, maxRelative: 0, maxScaled: 0, ratio: 0)
         for name in columns {
             guard let x = result.column(name), let r = reference.column(name) else { return nil }
             let scale = r.map(abs).max().map { $0 > 0 ? $0 : 1 } ?? 1
+            let first = abs(r.first ?? 0)
+            let column = ColumnScale(largest: scale, growth: first > 0 ? max(1, scale / first) : 1)
             for (xi, ri) in zip(x, r) {
                 let e = abs(xi - ri)
                 guard e.isFinite else { return Deviation(maxAbsolute: .infinity, maxRelative: .infinity, maxScaled: .infinity, ratio: .infinity) }
                 d.maxAbsolute = max(d.maxAbsolute, e)
                 if ri != 0 { d.maxRelative = max(d.maxRelative, e / abs(ri)) }
                 d.maxScaled = max(d.maxScaled, e / scale)
-                d.ratio = max(d.ratio, e / allowance(abs(ri), scale))
+                d.ratio = max(d.ratio, e / allowance(abs(ri), column))
             }
         }
         return d

@@ -23,7 +23,7 @@ public enum ErrorTable {
         .init("half_time_reference", unit: "epochs", description: "the same crossing on the reference"),
         .init("half_time_formula", unit: "epochs", description: "the closed form's derived half_time"),
         .init("descent_lag", unit: "epochs", description: "half_time of the descent minus that of the reference"),
-        .init("status", description: "pass, fail, error (the method failed), gave_up (allowed failure), unavailable (no closed form)"),
+        .init("status", description: "pass, fail, error (the method failed), gave_up (allowed failure), known_fail (a stepper listed in compare.known_inaccurate), unavailable (no closed form)"),
         .init("message"),
         .init("accepted_steps"), .init("rejected_steps"), .init("rhs_evaluations"), .init("jacobian_evaluations"),
         .init("epochs", description: "descent epochs"),
@@ -60,7 +60,7 @@ public enum ErrorTable {
     public static func table(_ rows: [[Cell]]) -> Table {
         Table(
             columns: columns, rows: rows, title: "Errors against the closed forms",
-            caption: "Each row compares one method at one grid point with its reference (the closed form where one exists, else a tight integration). Pass rules: integrator |x - r| <= factor (epsabs + epsrel |r|) + floor max|r|; descent max|x - r| <= bound max|r|; formula |x - r| <= rtol |r| + floor max|r| against the tight integration. error_ratio <= 1 passes. See Notes/validation.md.")
+            caption: "Each row compares one method at one grid point with its reference (the closed form where one exists, else a tight integration). Pass rules: integrator |x - r| <= factor (epsabs G + epsrel |r|) + floor max|r|, G = max|r| / |r(first output)|; descent max|x - r| <= bound max|r|; formula |x - r| <= rtol |r| + floor max|r| against the tight integration. error_ratio <= 1 passes. See Notes/validation.md.")
     }
 }
 
