@@ -7,7 +7,8 @@ public struct Deviation: Sendable, Equatable {
     public var maxAbsolute: Double
     /// max |x - r| / |r| over samples with r != 0.
     public var maxRelative: Double
-    /// max |x - r| / max|r|, each column scaled by its own largest reference magnitude.
+    /// max |x - r| / max|r|, each column scaled by its own largest reference magnitude (at least
+    /// 1e-3 of the largest compared column's).
     public var maxScaled: Double
     /// max |x - r| / allowance(r): the pass rule holds when this is at most 1.
     public var ratio: Double
@@ -27,7 +28,7 @@ public enum TrajectoryComparison {
 
     /// A compared column's reference magnitudes.
     public struct ColumnScale: Sendable {
-        /// max |r| over the output times.
+        /// max |r| over the output times (at least 1e-3 of the largest compared column's).
         public var largest: Double
         /// Growth of the reference from its first output, max(1, max|r| / |r_first|) (1 when it
         /// starts at 0): how much the escape from a small start can amplify an absolute error
@@ -43,11 +44,19 @@ public enum TrajectoryComparison {
     ) -> Deviation? {
         guard !columns.isEmpty, sameTimes(result, reference) else { return nil }
         var d = Deviation(maxAbsolute: 0, maxRelative: 0, maxScaled: 0, ratio: 0)
+        var pairs: [([Double], [Double])] = []
         for name in columns {
             guard let x = result.column(name), let r = reference.column(name) else { return nil }
-            let scale = r.map(abs).max().map { $0 > 0 ? $0 : 1 } ?? 1
+            pairs.append((x, r))
+        }
+        // A column that stays near zero (a weight no mode uses) is scaled by 1e-3 of the largest
+        // compared column, not by its own vanishing size.
+        let overall = pairs.map { $0.1.map(abs).max() ?? 0 }.max() ?? 0
+        for (x, r) in pairs {
+            let own = r.map(abs).max() ?? 0
+            let scale = max(own, 1e-3 * overall) > 0 ? max(own, 1e-3 * overall) : 1
             let first = abs(r.first ?? 0)
-            let column = ColumnScale(largest: scale, growth: first > 0 ? max(1, scale / first) : 1)
+            let column = ColumnScale(largest: scale, growth: first > 0 ? max(1, own / first) : 1)
             for (xi, ri) in zip(x, r) {
                 let e = abs(xi - ri)
                 guard e.isFinite else { return Deviation(maxAbsolute: .infinity, maxRelative: .infinity, maxScaled: .infinity, ratio: .infinity) }
