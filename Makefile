@@ -10,16 +10,17 @@ SUDO := $(shell if [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; th
 
 all: build
 
+# GSL (odeiv2, eigensolvers) and OpenBLAS (the CBLAS behind every matrix product).
 deps:
-	@if pkg-config --exists gsl 2>/dev/null; then \
-		echo "GSL $$(pkg-config --modversion gsl) found."; \
+	@if pkg-config --exists gsl 2>/dev/null && { ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so ' || [ -e /usr/lib/x86_64-linux-gnu/libopenblas.so ] || [ -e /usr/lib/aarch64-linux-gnu/libopenblas.so ]; }; then \
+		echo "GSL $$(pkg-config --modversion gsl) and OpenBLAS found."; \
 	elif command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing GSL and pkg-config with apt-get..."; \
-		$(SUDO) apt-get update && $(SUDO) apt-get install -y libgsl-dev pkg-config; \
+		echo "Installing GSL, OpenBLAS and pkg-config with apt-get..."; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y libgsl-dev libopenblas-dev pkg-config; \
 	elif command -v brew >/dev/null 2>&1; then \
-		brew install gsl pkg-config; \
+		brew install gsl openblas pkg-config; \
 	else \
-		echo "error: GSL not found. Install GSL's development files (Debian: libgsl-dev, Homebrew: gsl) and pkg-config." >&2; \
+		echo "error: GSL or OpenBLAS not found. Install their development files (Debian: libgsl-dev libopenblas-dev; Homebrew: gsl openblas) and pkg-config." >&2; \
 		exit 1; \
 	fi
 

@@ -11,6 +11,13 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_version.h>
 
+/* The CBLAS behind GSL's BLAS calls and Lindyn's own matrix products is OpenBLAS: the module
+   links libopenblas directly, so its cblas_* symbols come before those of libgslcblas (which
+   libgsl pulls in only as its own dependency). These two functions are OpenBLAS's. */
+extern void openblas_set_num_threads(int num_threads);
+extern int openblas_get_num_threads(void);
+extern char *openblas_get_config(void);
+
 /* GSL's stepper types are mutable C globals, which Swift 6 refuses to read
    ("not concurrency-safe"). These accessors return the same constant pointers. */
 static inline const gsl_odeiv2_step_type *lindyn_step_rk2(void) { return gsl_odeiv2_step_rk2; }

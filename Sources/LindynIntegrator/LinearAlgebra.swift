@@ -96,6 +96,16 @@ public enum LinearAlgebra {
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// Threads OpenBLAS may use inside one matrix product. Lindyn's grids run one solve per
+    /// core, so they set this to 1 to avoid oversubscription; a single large network may use more.
+    public static var blasThreads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// OpenBLAS's build description (kernel and threading), for benchmark reports.
+    public static var blasConfiguration: String { String(cString: openblas_get_config()) }
+
     /// The GSL version the package is linked against.
     public static var gslVersion: String { GSL_VERSION }
 }

@@ -123,14 +123,16 @@ public struct CompiledDynamics: Sendable {
     }
 }
 
-/// Reading names, parameters and expressions from files.
-enum ExpressionFields {
-    static func isName(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, first == "_" || CharacterSet.letters.contains(first) else { return false }
-        return s.unicodeScalars.allSatisfy { $0 == "_" || CharacterSet.alphanumerics.contains($0) }
+/// Reading names, parameters and expressions from input files, naming the field on error.
+public enum ExpressionFields {
+    /// A name the expression grammar accepts: ASCII letters, digits and `_`, not starting with a digit.
+    public static func isName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first == "_" || (first.properties.isAlphabetic && first.isASCII) else { return false }
+        return s.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
     }
 
-    static func names(_ f: Field, what: String) throws(ProblemFileError) -> [String] {
+    /// A non-empty list of distinct names, none of them `t`.
+    public static func names(_ f: Field, what: String) throws(ProblemFileError) -> [String] {
         let names = try f.strings("a list of \(what) names")
         guard !names.isEmpty else { throw f.error("needs at least one \(what)") }
         for (k, name) in names.enumerated() {
@@ -141,20 +143,22 @@ enum ExpressionFields {
         return names
     }
 
-    static func parameters(_ f: Field, reserved: [String]) throws(ProblemFileError) -> [(String, Double)] {
+    /// An object of numeric parameter values, in file order; names must not clash with `reserved` or `t`.
+    public static func parameters(_ f: Field, reserved: [String]) throws(ProblemFileError) -> [(String, Double)] {
         guard f.isPresent else { return [] }
         var out: [(String, Double)] = []
         for (name, value) in try f.pairs("an object of parameter values") {
             guard isName(name) else { throw value.error("is not a valid parameter name") }
             guard !reserved.contains(name), name != "t" else { throw value.error("clashes with a variable name or t") }
-            let x = try value.double("a number")
+            let x = try value.double("a number (a parameter that varies belongs in a grid)")
             guard x.isFinite else { throw value.error("must be finite") }
             out.append((name, x))
         }
         return out
     }
 
-    static func expression(_ f: Field) throws(ProblemFileError) -> SymbolicExpression {
+    /// A number, or a string parsed as an expression (parse errors give the position).
+    public static func expression(_ f: Field) throws(ProblemFileError) -> SymbolicExpression {
         if case .number(let x)? = f.value { return .number(x) }
         let text = try f.string("an expression (a string) or a number")
         do {
@@ -164,8 +168,9 @@ enum ExpressionFields {
         }
     }
 
-    /// An expression that must use only the given names.
-    static func checked(_ f: Field, _ e: SymbolicExpression, allowed: Set<String>) throws(ProblemFileError) -> SymbolicExpression {
+    /// `e` itself when it uses only the given names; otherwise an error naming the unknown one.
+    @discardableResult
+    public static func checked(_ f: Field, _ e: SymbolicExpression, allowed: Set<String>) throws(ProblemFileError) -> SymbolicExpression {
         if let unknown = e.freeVariables.subtracting(allowed).sorted().first {
             throw f.error("unknown name '\(unknown)'; known names are: \(allowed.sorted().joined(separator: ", "))")
         }

@@ -152,19 +152,19 @@ public struct DerivationCheck: Sendable {
 
     static func _loadLoss(_ f: Field) throws(ProblemFileError) -> DerivationCheck {
         try f.onlyKeys(["weights", "expression", "parameters", "initial", "tau", "learning_rate", "observables"])
-        let weights = try _names(f["weights"], what: "weight")
-        let parameters = try _parameters(f["parameters"], reserved: weights)
+        let weights = try ExpressionFields.names(f["weights"], what: "weight")
+        let parameters = try ExpressionFields.parameters(f["parameters"], reserved: weights).map { (name: $0.0, value: $0.1) }
         // Names are checked once the grid axes (also parameters) are known.
-        let loss = try _expression(f["expression"])
+        let loss = try ExpressionFields.expression(f["expression"])
         let initial = try _list(f["initial"], count: weights.count, what: "initial weight")
         if f["tau"].isPresent && f["learning_rate"].isPresent {
             throw f["learning_rate"].error("give either tau or learning_rate, not both")
         }
         var tau: SymbolicExpression = 1
         if f["learning_rate"].isPresent {
-            tau = (1 / (try _expression(f["learning_rate"]))).simplified()
+            tau = (1 / (try ExpressionFields.expression(f["learning_rate"]))).simplified()
         } else if f["tau"].isPresent {
-            tau = try _expression(f["tau"])
+            tau = try ExpressionFields.expression(f["tau"])
         }
         var check = DerivationCheck(
             kind: .loss, stateNames: weights,
@@ -179,8 +179,8 @@ public struct DerivationCheck: Sendable {
 
     static func _loadSystem(_ f: Field) throws(ProblemFileError) -> DerivationCheck {
         try f.onlyKeys(["variables", "equations", "initial", "parameters", "observables"])
-        let variables = try _names(f["variables"], what: "variable")
-        let parameters = try _parameters(f["parameters"], reserved: variables)
+        let variables = try ExpressionFields.names(f["variables"], what: "variable")
+        let parameters = try ExpressionFields.parameters(f["parameters"], reserved: variables).map { (name: $0.0, value: $0.1) }
         let equations = try _list(f["equations"], count: variables.count, what: "equation")
         let initial = try _list(f["initial"], count: variables.count, what: "initial value")
         var check = DerivationCheck(kind: .system, stateNames: variables, rightHandSides: equations, initial: initial)
@@ -193,7 +193,7 @@ public struct DerivationCheck: Sendable {
         guard f.isPresent else { return }
         var points = 1
         for (name, axis) in try f.pairs("an object of parameter axes, each a list of values") {
-            guard Self._isName(name) else { throw axis.error("is not a valid parameter name") }
+            guard ExpressionFields.isName(name) else { throw axis.error("is not a valid parameter name") }
             guard !stateNames.contains(name), name != "t" else {
                 throw axis.error("clashes with a state variable or t; a grid axis is a parameter")
             }
@@ -214,18 +214,18 @@ public struct DerivationCheck: Sendable {
     func _checkNames() throws(ProblemFileError) {
         let symbols = Set(stateNames + parameterNames + ["t"])
         let source = kind == .loss ? "loss.expression" : "system.equations"
-        if let loss { _ = try Self._known(Field("loss.expression", nil), loss, symbols) }
+        if let loss { _ = try ExpressionFields.checked(Field("loss.expression", nil), loss, allowed: symbols) }
         for (i, rhs) in rightHandSides.enumerated() where kind == .system {
-            _ = try Self._known(Field("\(source)[\(i)]", nil), rhs, symbols)
+            _ = try ExpressionFields.checked(Field("\(source)[\(i)]", nil), rhs, allowed: symbols)
         }
         let parameterSymbols = Set(parameterNames)
         let field = kind.rawValue
         for (i, e) in initial.enumerated() {
-            _ = try Self._known(Field("\(field).initial[\(i)]", nil), e, parameterSymbols)
+            _ = try ExpressionFields.checked(Field("\(field).initial[\(i)]", nil), e, allowed: parameterSymbols)
         }
-        if let tau { _ = try Self._known(Field("loss.tau", nil), tau, parameterSymbols) }
+        if let tau { _ = try ExpressionFields.checked(Field("loss.tau", nil), tau, allowed: parameterSymbols) }
         for (name, e) in observables {
-            _ = try Self._known(Field("\(field).observables.\(name)", nil), e, parameterSymbols.union(stateNames))
+            _ = try ExpressionFields.checked(Field("\(field).observables.\(name)", nil), e, allowed: parameterSymbols.union(stateNames))
         }
     }
 
@@ -238,7 +238,7 @@ public struct DerivationCheck: Sendable {
                 let known = stateNames + observables.map(\.name)
                 throw item.error("is neither a state variable nor an observable; expected one of: \(known.joined(separator: ", "))")
             }
-            let e = try Self._expression(item)
+            let e = try ExpressionFields.expression(item)
             if let name = e.freeVariables.subtracting(allowed).sorted().first {
                 let hint = stateNames.contains(name) || observables.contains(where: { $0.name == name })
                     ? " (a closed form is written in t and the parameters, not in the state)" : ""
@@ -253,7 +253,7 @@ public struct DerivationCheck: Sendable {
         try f.onlyKeys(["start", "end", "points", "at"])
         let parameterSymbols = Set(parameterNames)
         func read(_ g: Field) throws(ProblemFileError) -> SymbolicExpression {
-            try Self._known(g, try Self._expression(g), parameterSymbols)
+            try ExpressionFields.checked(g, try ExpressionFields.expression(g), allowed: parameterSymbols)
         }
         var settings = TimeSettings(end: try read(f["end"]))
         if f["start"].isPresent { settings.start = try read(f["start"]) }
@@ -276,58 +276,11 @@ public struct DerivationCheck: Sendable {
 
     // MARK: Field helpers
 
-    static func _isName(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, first == "_" || (first.properties.isAlphabetic && first.isASCII) else { return false }
-        return s.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
-    }
-
-    static func _names(_ f: Field, what: String) throws(ProblemFileError) -> [String] {
-        let names = try f.strings("a list of \(what) names")
-        guard !names.isEmpty else { throw f.error("needs at least one \(what)") }
-        for (k, name) in names.enumerated() {
-            guard _isName(name) else { throw f.error("entry \(k) ('\(name)') is not a valid name: use letters, digits and _, starting with a letter") }
-            guard name != "t" else { throw f.error("'t' is the time and cannot be a \(what)") }
-            guard names.firstIndex(of: name) == k else { throw f.error("'\(name)' appears twice") }
-        }
-        return names
-    }
-
-    static func _parameters(_ f: Field, reserved: [String]) throws(ProblemFileError) -> [(name: String, value: Double)] {
-        guard f.isPresent else { return [] }
-        var out: [(name: String, value: Double)] = []
-        for (name, value) in try f.pairs("an object of parameter values") {
-            guard _isName(name) else { throw value.error("is not a valid parameter name") }
-            guard !reserved.contains(name), name != "t" else { throw value.error("clashes with a state variable name or t") }
-            let x = try value.double("a number (a parameter that varies belongs in grid)")
-            guard x.isFinite else { throw value.error("must be finite") }
-            out.append((name, x))
-        }
-        return out
-    }
-
-    static func _expression(_ f: Field) throws(ProblemFileError) -> SymbolicExpression {
-        if case .number(let x)? = f.value { return .number(x) }
-        let text = try f.string("an expression (a string) or a number")
-        do {
-            return try SymbolicExpression.parse(text)
-        } catch {
-            throw f.error("cannot parse '\(text)': \(error)")
-        }
-    }
-
-    /// `e` when it uses only `allowed` names.
-    static func _known(_ f: Field, _ e: SymbolicExpression, _ allowed: Set<String>) throws(ProblemFileError) -> SymbolicExpression {
-        if let unknown = e.freeVariables.subtracting(allowed).sorted().first {
-            throw f.error("unknown name '\(unknown)'; known names are: \(allowed.sorted().joined(separator: ", "))")
-        }
-        return e
-    }
-
     static func _list(_ f: Field, count: Int, what: String) throws(ProblemFileError) -> [SymbolicExpression] {
         let items = try f.items("a list of \(what)s, one per state variable")
         guard items.count == count else { throw f.error("expected \(count) \(what)s (one per state variable), got \(items.count)") }
         var out: [SymbolicExpression] = []
-        for item in items { out.append(try _expression(item)) }
+        for item in items { out.append(try ExpressionFields.expression(item)) }
         return out
     }
 
@@ -335,9 +288,9 @@ public struct DerivationCheck: Sendable {
         guard f.isPresent else { return [] }
         var out: [(name: String, expression: SymbolicExpression)] = []
         for (name, value) in try f.pairs("an object of observable expressions") {
-            guard _isName(name), name != "t" else { throw value.error("is not a valid observable name") }
+            guard ExpressionFields.isName(name), name != "t" else { throw value.error("is not a valid observable name") }
             guard !state.contains(name) else { throw value.error("clashes with a state variable name") }
-            out.append((name, try _expression(value)))
+            out.append((name, try ExpressionFields.expression(value)))
         }
         return out
     }

@@ -28,6 +28,16 @@ import LindynIntegrator
         #expect(abs(values[0].im + values[1].im) < 1e-14)
     }
 
+    @Test func matrixProductsRunOnOpenBLAS() {
+        // The module links OpenBLAS ahead of GSL's reference CBLAS; its configuration string
+        // names it (GSL's own CBLAS has no such function, so a wrong link fails to build or run).
+        #expect(LinearAlgebra.blasConfiguration.contains("OpenBLAS"))
+        let before = LinearAlgebra.blasThreads
+        LinearAlgebra.blasThreads = 1
+        #expect(LinearAlgebra.blasThreads == 1)
+        LinearAlgebra.blasThreads = before
+    }
+
     @Test func badMatricesAreRefused() {
         #expect(throws: LinearAlgebra.Failure.self) { try LinearAlgebra.symmetricEigenvalues([1, 2, 3], n: 2) }
         #expect(throws: LinearAlgebra.Failure.self) { try LinearAlgebra.symmetricEigenvalues([1, .nan, .nan, 1], n: 2) }

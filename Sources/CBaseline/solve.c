@@ -1,0 +1,205 @@
+/* lindyn_baseline_solve: GSL's driver looped exactly as the Swift integrator loops it. */
+#include "baseline.h"
+#include "problems.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_odeiv2.h>
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void switch_error_handler_off(void) { gsl_set_error_handler_off(); }
+
+void lindyn_bl_init(void) { pthread_once(&init_once, switch_error_handler_off); }
+
+typedef struct {
+    const char *name;
+    int uses_jacobian;
+} stepper_entry;
+
+static const stepper_entry steppers[] = {
+    {"rk2", 0},    {"rk4", 0},    {"rkf45", 0},  {"rkck", 0},  {"rk8pd", 0},   {"rk1imp", 1},
+    {"rk2imp", 1}, {"rk4imp", 1}, {"bsimp", 1},  {"msadams", 0}, {"msbdf", 1},
+};
+
+static const gsl_odeiv2_step_type *stepper_type(const char *name) {
+    if (name == NULL) return NULL;
+    if (strcmp(name, "rk2") == 0) return gsl_odeiv2_step_rk2;
+    if (strcmp(name, "rk4") == 0) return gsl_odeiv2_step_rk4;
+    if (strcmp(name, "rkf45") == 0) return gsl_odeiv2_step_rkf45;
+    if (strcmp(name, "rkck") == 0) return gsl_odeiv2_step_rkck;
+    if (strcmp(name, "rk8pd") == 0) return gsl_odeiv2_step_rk8pd;
+    if (strcmp(name, "rk1imp") == 0) return gsl_odeiv2_step_rk1imp;
+    if (strcmp(name, "rk2imp") == 0) return gsl_odeiv2_step_rk2imp;
+    if (strcmp(name, "rk4imp") == 0) return gsl_odeiv2_step_rk4imp;
+    if (strcmp(name, "bsimp") == 0) return gsl_odeiv2_step_bsimp;
+    if (strcmp(name, "msadams") == 0) return gsl_odeiv2_step_msadams;
+    if (strcmp(name, "msbdf") == 0) return gsl_odeiv2_step_msbdf;
+    return NULL;
+}
+
+int lindyn_baseline_stepper_uses_jacobian(const char *stepper) {
+    if (stepper == NULL) return -1;
+    for (size_t i = 0; i < sizeof steppers / sizeof steppers[0]; i++) {
+        if (strcmp(stepper, steppers[i].name) == 0) return steppers[i].uses_jacobian;
+    }
+    return -1;
+}
+
+/* The network width n with 2 n^2 == dim, or 0. */
+static int network_width(int dim) {
+    if (dim < 2 || dim % 2 != 0) return 0;
+    int n = (int)lround(sqrt((double)(dim / 2)));
+    return (n >= 1 && 2 * n * n == dim) ? n : 0;
+}
+
+/* Checks dim and nparams against the problem; sets the callbacks. */
+static int problem_setup(lindyn_baseline_problem problem, int nparams, int dim,
+                         lindyn_bl_rhs *f, lindyn_bl_jac *j, int *width) {
+    *width = 0;
+    switch (problem) {
+    case LINDYN_BASELINE_SCALAR:
+        *f = lindyn_bl_scalar_f;
+        *j = lindyn_bl_scalar_j;
+        return (dim == 2 && nparams == 3) ? GSL_SUCCESS : GSL_EINVAL;
+    case LINDYN_BASELINE_MODE:
+        *f = lindyn_bl_mode_f;
+        *j = lindyn_bl_mode_j;
+        return (dim == 1 && nparams == 2) ? GSL_SUCCESS : GSL_EINVAL;
+    case LINDYN_BASELINE_ROBERTSON:
+        *f = lindyn_bl_robertson_f;
+        *j = lindyn_bl_robertson_j;
+        return (dim == 3 && nparams == 3) ? GSL_SUCCESS : GSL_EINVAL;
+    case LINDYN_BASELINE_VANDERPOL:
+        *f = lindyn_bl_vanderpol_f;
+        *j = lindyn_bl_vanderpol_j;
+        return (dim == 2 && nparams == 1) ? GSL_SUCCESS : GSL_EINVAL;
+    case LINDYN_BASELINE_NETWORK: {
+        *f = lindyn_bl_network_f;
+        *j = lindyn_bl_network_j;
+        const int n = network_width(dim);
+        if (n == 0 || nparams != 1 + n * n) return GSL_EINVAL;
+        *width = n;
+        return GSL_SUCCESS;
+    }
+    case LINDYN_BASELINE_CHAIN:
+        *f = lindyn_bl_chain_f;
+        *j = lindyn_bl_chain_j;
+        return (dim >= 1 && nparams == 3) ? GSL_SUCCESS : GSL_EINVAL;
+    }
+    return GSL_EINVAL;
+}
+
+/* tau (the parameter that divides the flow) must be positive and finite. */
+static int parameters_valid(lindyn_baseline_problem problem, const double *params, int nparams) {
+    for (int i = 0; i < nparams; i++) {
+        if (!isfinite(params[i])) return 0;
+    }
+    switch (problem) {
+    case LINDYN_BASELINE_SCALAR: return params[2] > 0.0;
+    case LINDYN_BASELINE_MODE: return params[1] > 0.0;
+    case LINDYN_BASELINE_NETWORK: return params[0] > 0.0;
+    case LINDYN_BASELINE_CHAIN: return params[1] > 0.0;
+    case LINDYN_BASELINE_ROBERTSON:
+    case LINDYN_BASELINE_VANDERPOL: return 1;
+    }
+    return 0;
+}
+
+static int finish(lindyn_baseline_stats *stats, int status, double t_reached, int rows) {
+    if (stats != NULL) {
+        stats->status = status;
+        stats->t_reached = t_reached;
+        stats->rows_written = rows;
+    }
+    return status;
+}
+
+int lindyn_baseline_solve(lindyn_baseline_problem problem, const double *params, int nparams,
+                          int dim, const char *stepper, double epsabs, double epsrel,
+                          double hstart, long max_steps, double t0, const double *y0,
+                          const double *tout, int nout, double *yout,
+                          lindyn_baseline_stats *stats) {
+    lindyn_bl_init();
+    if (stats != NULL) memset(stats, 0, sizeof *stats);
+
+    const gsl_odeiv2_step_type *type = stepper_type(stepper);
+    lindyn_bl_rhs f = NULL;
+    lindyn_bl_jac j = NULL;
+    int width = 0;
+    if (type == NULL || params == NULL || y0 == NULL || (nout > 0 && (tout == NULL || yout == NULL))
+        || nout < 0 || problem_setup(problem, nparams, dim, &f, &j, &width) != GSL_SUCCESS
+        || !parameters_valid(problem, params, nparams)) {
+        return finish(stats, GSL_EINVAL, t0, 0);
+    }
+    if (hstart == 0.0) hstart = 1e-6;
+    if (!(isfinite(t0) && isfinite(hstart) && hstart > 0.0 && epsabs >= 0.0 && epsrel >= 0.0
+          && isfinite(epsabs) && isfinite(epsrel))) {
+        return finish(stats, GSL_EINVAL, t0, 0);
+    }
+    for (int k = 0; k < nout; k++) {
+        if (!isfinite(tout[k]) || tout[k] < (k == 0 ? t0 : tout[k - 1])) {
+            return finish(stats, GSL_EINVAL, t0, 0);
+        }
+    }
+    for (int i = 0; i < dim; i++) {
+        if (!isfinite(y0[i])) return finish(stats, GSL_EINVAL, t0, 0);
+    }
+
+    lindyn_bl_context ctx = {.p = params, .n = width, .dim = (size_t)dim};
+    if (width > 0) {
+        ctx.work = malloc(3 * (size_t)width * (size_t)width * sizeof(double));
+        if (ctx.work == NULL) return finish(stats, GSL_ENOMEM, t0, 0);
+    }
+    double *y = malloc((size_t)dim * sizeof(double));
+    if (y == NULL) {
+        free(ctx.work);
+        return finish(stats, GSL_ENOMEM, t0, 0);
+    }
+    memcpy(y, y0, (size_t)dim * sizeof(double));
+
+    /* Every problem has an analytic Jacobian, so implicit steppers never see a NULL one. */
+    gsl_odeiv2_system sys = {f, j, (size_t)dim, &ctx};
+    gsl_odeiv2_driver *d =
+        gsl_odeiv2_driver_alloc_standard_new(&sys, type, hstart, epsabs, epsrel, 1.0, 0.0);
+    if (d == NULL) {
+        free(y);
+        free(ctx.work);
+        return finish(stats, GSL_ENOMEM, t0, 0);
+    }
+
+    double t = t0;
+    long steps = 0;
+    int status = GSL_SUCCESS, rows = 0;
+    for (int k = 0; k < nout && status == GSL_SUCCESS; k++) {
+        const double t_out = tout[k];
+        while (t < t_out) {
+            status = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &sys, &t, t_out, &d->h, y);
+            if (status != GSL_SUCCESS) break;
+            steps++;
+            if (max_steps > 0 && steps > max_steps) {
+                status = GSL_EMAXITER;
+                break;
+            }
+        }
+        if (status != GSL_SUCCESS) break;
+        memcpy(yout + (size_t)k * (size_t)dim, y, (size_t)dim * sizeof(double));
+        rows++;
+    }
+
+    if (stats != NULL) {
+        stats->accepted_steps = steps;
+        stats->attempted_steps = (long)d->e->count;
+        stats->rejected_steps = (long)d->e->failed_steps;
+        stats->rhs_evaluations = ctx.rhs_evaluations;
+        stats->jacobian_evaluations = ctx.jacobian_evaluations;
+    }
+    gsl_odeiv2_driver_free(d);
+    free(y);
+    free(ctx.work);
+    return finish(stats, status, t, rows);
+}
