@@ -15,7 +15,7 @@ public struct StiffnessCommand: ParsableCommand {
             Gradient flows (loss and model problems) have a symmetric Jacobian J = -Hessian/tau and use the symmetric \
             eigensolver; plain systems use the general one. Eigenvalues with |Re lambda| <= cutoff * max|lambda| are null \
             directions; the restricted stiffness ratio is max/min |Re lambda| over the decaying ones. The verdict: stiff when \
-            the explicit stepper needs at least --ratio times the implicit stepper's steps, or gives up.
+            the explicit stepper needs at least --ratio times the implicit stepper's steps, or runs out of steps (--max-steps).
             """)
 
     @Argument(help: "Problem file (JSON), or - for standard input.")

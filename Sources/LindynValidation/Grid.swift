@@ -90,7 +90,7 @@ public struct StiffnessSettings: Sendable, Equatable {
     public var maxSteps: Int
     /// Eigenvalues with |Re lambda| <= cutoff * max|lambda| count as null directions.
     public var cutoff: Double
-    /// Stiff when explicit steps >= ratio * implicit steps (or the explicit run gives up).
+    /// Stiff when explicit steps >= ratio * implicit steps (or the explicit run reaches its step cap).
     public var ratio: Double
 
     public init(

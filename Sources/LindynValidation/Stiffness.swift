@@ -98,17 +98,20 @@ public struct StiffnessReport: Sendable {
     }
 
     /// `stiff`, `not stiff` or `undetermined`: stiff when the explicit stepper needs at least
-    /// `ratio` times the implicit stepper's steps, or gives up where the implicit one succeeds.
+    /// `ratio` times the implicit stepper's steps, or runs out of steps (`max_steps`) where the
+    /// implicit one succeeds. Any other failure (non-finite values, say) says nothing about
+    /// stiffness: undetermined.
     public var verdict: String {
         guard implicit.status == "success" else { return "undetermined" }
-        if explicit.status != "success" { return "stiff" }
+        if explicit.status == "max_steps" { return "stiff" }
+        if explicit.status != "success" { return "undetermined" }
         guard let r = stepRatio else { return "undetermined" }
         return r >= settings.ratio ? "stiff" : "not stiff"
     }
 
     /// The rule behind ``verdict``, in words.
     public var rule: String {
-        "stiff when \(settings.explicitStepper.rawValue) needs >= \(Self.short(settings.ratio)) x the steps of \(settings.implicitStepper.rawValue) at epsabs = \(Self.short(settings.tolerance.absolute)), epsrel = \(Self.short(settings.tolerance.relative)), or gives up (\(settings.maxSteps) steps) where it succeeds"
+        "stiff when \(settings.explicitStepper.rawValue) needs >= \(Self.short(settings.ratio)) x the steps of \(settings.implicitStepper.rawValue) at epsabs = \(Self.short(settings.tolerance.absolute)), epsrel = \(Self.short(settings.tolerance.relative)), or runs out of steps (\(settings.maxSteps)) where it succeeds"
     }
 
     static func short(_ x: Double) -> String {

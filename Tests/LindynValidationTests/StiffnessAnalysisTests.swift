@@ -81,7 +81,7 @@ import Testing
         #expect(mild.descentIndex == nil, "a plain system has no descent")
     }
 
-    /// An explicit stepper capped below what the problem needs gives up: stiff.
+    /// An explicit stepper capped below what the problem needs runs out of steps: stiff.
     @Test func explicitGivingUpIsStiff() throws {
         var settings = StiffnessSettings()
         settings.maxSteps = 50
