@@ -130,7 +130,12 @@ public enum Simulation {
     /// (Monte-Carlo dropout) are averaged row by row. A non-finite weight, or one larger than the
     /// divergence threshold, stops with status `diverged` and the rows reached.
     public static func descend(_ problem: Problem) throws -> RunResult {
-        let options = problem.descent
+        var options = problem.descent
+        // Without dropout masks every run is the same deterministic descent: run it once.
+        if !(options.monteCarlo && problem.dynamics.hasDropout) {
+            options.runs = 1
+            options.monteCarlo = false
+        }
         let epochs = descentEpochs(problem.time)
         let lastEpoch = epochs.last ?? 0
         var sums: [[Double]] = []

@@ -77,7 +77,8 @@ public enum ValidationPlots {
             }
             if let d = set.descent, let c = d.columns.firstIndex(of: name) {
                 let keep = thinned(d.times.count, limit: 45)
-                plot.addScatter(x: keep.map { d.times[$0] }, y: keep.map { d.values[c][$0] }, label: single ? "Simulated (\(d.label))" : "\(name) simulated", color: color, marker: .circle, size: 3)
+                // One legend entry for the simulated points of every mode keeps the legend short.
+                plot.addScatter(x: keep.map { d.times[$0] }, y: keep.map { d.values[c][$0] }, label: k == 0 ? "Simulated (\(d.label))" : nil, color: color, marker: .circle, size: 3)
             }
             if let i = set.integrator, let c = i.columns.firstIndex(of: name) {
                 plot.addLine(x: i.times, y: i.values[c], label: k == 0 ? i.label : nil, color: Color.black, style: .dotted, width: 1.2)

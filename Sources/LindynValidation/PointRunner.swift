@@ -277,7 +277,7 @@ public enum PointRunner {
                     ErrorTable.set(&cells, "half_time_reference", cell(hr))
                     ErrorTable.set(&cells, "half_time_formula", cell(derivedHalf))
                     if let h, let hr { ErrorTable.set(&cells, "descent_lag", .number(h - hr)) }
-                    plottedDescent = TrajectoryCurves(label: problem.descent.monteCarlo ? "GD, mean of \(problem.descent.runs) Monte-Carlo runs" : "gradient descent", result: run, columns: names)
+                    plottedDescent = TrajectoryCurves(label: problem.descent.monteCarlo && problem.dynamics.hasDropout ? "GD, \(problem.descent.runs) Monte-Carlo runs" : "GD", result: run, columns: names)
                 } else {
                     ErrorTable.set(&cells, "status", .text("error"))
                     ErrorTable.set(&cells, "message", .text("no reference at the descent's epochs"))
