@@ -201,14 +201,14 @@ enum Readme {
             for f in figures {
                 let name = f.lastPathComponent
                 let what: String
-                if name.hasPrefix("seed-") || name.hasPrefix("trajectories-") {
-                    what = "mode strength against epoch: theory lines, simulated gradient-descent points, the ODE integration dotted"
+                if name == "stiffness-map.svg" {
+                    what = "T max|lambda| against the explicit/implicit step ratio of every point, by verdict"
                 } else if name.hasPrefix("errors-") {
                     what = "heatmap of the worst scaled error against the grid's first two parameters"
                 } else if name.hasPrefix("work-precision-") {
                     what = "error against right-hand-side evaluations, one line per stepper over the tolerance ladder"
                 } else {
-                    what = "T max|lambda| against the explicit/implicit step ratio of every point, by verdict"
+                    what = "trajectories against t (epochs for gradient flows): closed-form lines where one exists, simulated gradient-descent points for gradient flows, the ODE integration dotted"
                 }
                 s += "- `plots/\(name)`: \(what)\n"
             }
