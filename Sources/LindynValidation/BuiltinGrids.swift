@@ -161,8 +161,9 @@ public enum BuiltinGrids {
     "initial": [1, 0, 0],
     "parameters": {"k1": 0.04, "k2": 3e7, "k3": 1e4}
   },
-  "time": {"start": 0, "end": 40, "at": [0.4, 4, 40]},
+  "time": {"start": 0, "end": 40, "at": [1e-5, 1e-4, 1e-3, 0.01, 0.1, 0.4, 1, 4, 10, 40]},
   "solver": {"max_steps": 300000},
+  "plots": {"x_scale": "log", "y_scale": "log", "x_label": "t", "y_label": "concentration"},
   "grid": {"system.parameters.k2": [3e5, 3e7]},
   "steppers": ["msbdf", "bsimp", "rk4imp", "rkf45"],
   "tolerances": [[1e-8, 1e-6], [1e-12, 1e-9]],

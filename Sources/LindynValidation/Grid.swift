@@ -117,6 +117,9 @@ public struct PlotSettings: Sendable, Equatable {
     public var panelTitles: [String]
     public var xLabel: String
     public var yLabel: String
+    /// Logarithmic axes for the trajectory panels (e.g. chemical kinetics over decades of t).
+    public var logX = false
+    public var logY = false
 
     public init(trajectories: [Int] = [0], figure: String? = nil, title: String? = nil, panelTitles: [String] = [], xLabel: String = "Epoch (t)", yLabel: String = "Mode strength") {
         self.trajectories = trajectories
@@ -301,7 +304,7 @@ public struct ValidationGrid: Sendable {
     static func plotSettings(_ f: Field) throws(ProblemFileError) -> PlotSettings {
         var p = PlotSettings()
         guard f.isPresent else { return p }
-        try f.onlyKeys(["trajectories", "figure", "title", "panel_titles", "x_label", "y_label"])
+        try f.onlyKeys(["trajectories", "figure", "title", "panel_titles", "x_label", "y_label", "x_scale", "y_scale"])
         if f["trajectories"].isPresent {
             p.trajectories = []
             for item in try f["trajectories"].items("a list of point indices") { p.trajectories.append(try item.int("a point index")) }
@@ -311,6 +314,11 @@ public struct ValidationGrid: Sendable {
         if f["panel_titles"].isPresent { p.panelTitles = try f["panel_titles"].strings() }
         if f["x_label"].isPresent { p.xLabel = try f["x_label"].string() }
         if f["y_label"].isPresent { p.yLabel = try f["y_label"].string() }
+        for (key, isLog) in [("x_scale", \PlotSettings.logX), ("y_scale", \PlotSettings.logY)] where f[key].isPresent {
+            let scale = try f[key].string("linear or log")
+            guard scale == "linear" || scale == "log" else { throw f[key].error("expected linear or log, got '\(scale)'") }
+            p[keyPath: isLog] = scale == "log"
+        }
         return p
     }
 

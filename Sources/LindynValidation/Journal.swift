@@ -57,6 +57,7 @@ enum PointCodec {
             "errors": .array(r.errorRows.map { .array($0.map(encode)) }),
             "stiffness": .array(r.stiffnessRow.map(encode)),
             "x_label": .string(r.axisLabels.x), "y_label": .string(r.axisLabels.y),
+            "x_log": .bool(r.logAxes.x), "y_log": .bool(r.logAxes.y),
         ]
         if let d = r.gridDescription { o["description"] = .string(d) }
         if let t = r.plotTitle { o["plot_title"] = .string(t) }
@@ -85,6 +86,7 @@ enum PointCodec {
             parameters: params, errorRows: errors, stiffnessRow: stiffness, trajectories: nil, plotTitle: v["plot_title"]?.stringValue,
             panelTitle: v["panel_title"]?.stringValue, figure: v["figure"]?.stringValue,
             axisLabels: (v["x_label"]?.stringValue ?? "Epoch (t)", v["y_label"]?.stringValue ?? "Mode strength"))
+        if case .bool(let x)? = v["x_log"], case .bool(let y)? = v["y_log"] { r.logAxes = (x, y) }
         if let t = v["trajectories"] {
             r.trajectories = TrajectorySet(theory: decodeCurves(t["theory"]), integrator: decodeCurves(t["integrator"]), descent: decodeCurves(t["descent"]))
         }

@@ -66,14 +66,16 @@ public enum ValidationPlots {
     /// Mode strength against epoch: theory lines, integrator dotted on top, descent markers;
     /// one colour per mode.
     static func trajectoryPlot(_ r: PointResult) -> Plot {
-        var plot = Plot(title: r.panelTitle, xLabel: r.axisLabels.x, yLabel: r.axisLabels.y)
+        var plot = Plot(
+            title: r.panelTitle, xLabel: r.axisLabels.x, yLabel: r.axisLabels.y,
+            xScale: r.logAxes.x ? .log : .linear, yScale: r.logAxes.y ? .log : .linear)
         guard let set = r.trajectories else { return plot }
         let columns = set.theory?.columns ?? set.descent?.columns ?? set.integrator?.columns ?? []
         let single = columns.count == 1
         for (k, name) in columns.enumerated() {
             let color = Color.palette(k)
             if let t = set.theory, let c = t.columns.firstIndex(of: name) {
-                plot.addLine(x: t.times, y: t.values[c], label: single ? "Theory" : "\(name) theory", color: color, width: 2)
+                plot.addLine(x: t.times, y: t.values[c], label: single ? t.label.prefix(1).uppercased() + t.label.dropFirst() : "\(name) \(t.label)", color: color, width: 2)
             }
             if let d = set.descent, let c = d.columns.firstIndex(of: name) {
                 let keep = thinned(d.times.count, limit: 45)

@@ -49,6 +49,8 @@ public struct PointResult: Sendable {
     public var panelTitle: String?
     public var figure: String?
     public var axisLabels: (x: String, y: String)
+    /// Logarithmic trajectory axes.
+    public var logAxes: (x: Bool, y: Bool) = (false, false)
 
     /// False when any error row has status `fail` or `error`.
     public var passed: Bool {
@@ -78,6 +80,7 @@ public enum PointRunner {
             grid: grid.name, gridOrder: gridOrder, index: index, fingerprint: grid.fingerprint, gridDescription: grid.description,
             parameters: [], errorRows: [], stiffnessRow: [], trajectories: nil, plotTitle: grid.plots.title, panelTitle: nil,
             figure: grid.plots.figure, axisLabels: (grid.plots.xLabel, grid.plots.yLabel))
+        result.logAxes = (grid.plots.logX, grid.plots.logY)
         let point: GridPoint
         do {
             point = try grid.point(index)
@@ -296,7 +299,11 @@ public enum PointRunner {
         result.stiffnessRow = StiffnessTable.row(grid: grid.name, point: index, parameters: parameters, report: report, stepperSteps: perStepper)
 
         if grid.plots.trajectories.contains(index) {
-            let theoryLabel = formula != nil ? "theory (closed form)" : "reference integration"
+            let theoryLabel = formula != nil ? "theory" : "reference"
+            if problem.dynamics.tau == nil, result.axisLabels == ("Epoch (t)", "Mode strength") {
+                // A plain ODE system: its time is not epochs and its state is not a mode strength.
+                result.axisLabels = ("t", "State")
+            }
             // Plot the observables (mode strengths) when the reference integration carries the whole state.
             let observables = problem.dynamics.observableNames.filter { compared.contains($0) }
             let shown = formula == nil && !observables.isEmpty ? observables : compared
