@@ -3,6 +3,7 @@
 # brew on macOS), so both work on a fresh machine.
 
 SWIFT ?= swift
+SHELL := /bin/bash
 # apt-get needs root: use sudo when not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
@@ -30,8 +31,14 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product lindyn
 
+# Runs the whole suite; on success the last line restates Swift Testing's count as
+# "N passed, 0 failed" (XCTest's own summary, printed earlier, counts only XCTest cases).
 test: deps
-	$(SWIFT) test
+	@mkdir -p .build
+	@set -o pipefail; $(SWIFT) test 2>&1 | tee .build/test.log; status=$$?; \
+	n=$$(sed -n 's/.*Test run with \([0-9]*\) tests.* passed.*/\1/p' .build/test.log | tail -n 1); \
+	if [ "$$status" = 0 ] && [ -n "$$n" ]; then echo "$$n passed, 0 failed"; fi; \
+	exit $$status
 
 test-full: deps
 	LINDYN_VALIDATION=full $(SWIFT) test

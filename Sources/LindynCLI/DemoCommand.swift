@@ -1,11 +1,55 @@
 import ArgumentParser
+import Foundation
+import LindynValidation
 
-/// `lindyn demo` (being built).
+/// `lindyn demo`: the shipped grids, tables and plots into ./lindyn-out/.
 public struct DemoCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "demo", abstract: "(not yet available)")
+    public static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "The main job on built-in defaults: validate the shipped grids (compiled in) and write tables and plots to ./lindyn-out/.",
+        discussion: "The grids are those of Validation/grids/, compiled into the binary, so the demo runs from any directory. Exit 1 when any point fails.")
+
+    @Option(name: .long, help: "Output directory.")
+    public var out: String = "lindyn-out"
+
+    @Flag(name: .long, help: "A quick run on reduced grids (first and last value of each axis, two steppers, one tolerance).")
+    public var quick = false
+
+    @Flag(name: .long, help: "Keep the points already in the output's journal.")
+    public var resume = false
+
     public init() {}
+
     public func run() throws {
-        printError("demo is not available yet")
-        throw ExitCode(64)
+        var grids: [ValidationGrid]
+        do {
+            grids = try BuiltinGrids.grids()
+        } catch {
+            printError("a built-in grid is invalid: \(error)")
+            throw ExitCode(70)
+        }
+        if quick { grids = grids.map { $0.reduced() } }
+        let directory = URL(fileURLWithPath: out)
+        let points = grids.reduce(0) { $0 + $1.pointCount }
+        FileHandle.standardError.write(Data("lindyn demo: \(grids.count) grids, \(points) points, on \(ProcessInfo.processInfo.activeProcessorCount) cores, into \(directory.path)/\n".utf8))
+        let summary: ValidationSummary
+        do {
+            summary = try Validation.run(grids, options: ValidationOptions(outputDirectory: directory, resume: resume))
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        var text = summary.text(directory: directory)
+        text += """
+            Where to look:
+              \(out)/README.md                 what every file holds, and the summary by grid
+              \(out)/plots/seed-scalar.svg     simulated versus theoretical scalar learning dynamics
+              \(out)/plots/seed-network.svg    mode strengths of a linear network
+              \(out)/plots/seed-dropout.svg    mode strength with and without dropout
+              \(out)/errors.md, stiffness.md, work-precision.md (also .csv, .tex, .json)
+
+            """
+        emit(text)
+        if !summary.passed { throw ExitCode(1) }
     }
 }

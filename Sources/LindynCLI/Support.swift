@@ -80,11 +80,11 @@ func readDocument(_ path: String) throws -> InputJSON {
 }
 
 /// Loads a problem file and applies the command-line overrides; refusals exit 65 naming the field.
-func loadProblem(_ path: String, _ common: CommonOptions) throws -> Problem {
+func loadProblem(_ path: String, _ common: CommonOptions? = nil) throws -> Problem {
     let document = try readDocument(path)
     do {
         var problem = try Problem.load(document)
-        common.apply(to: &problem.solver)
+        common?.apply(to: &problem.solver)
         return problem
     } catch {
         printError("\(path): \(error)")

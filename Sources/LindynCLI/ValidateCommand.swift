@@ -1,11 +1,155 @@
 import ArgumentParser
+import Foundation
+import LindynModels
+import LindynValidation
 
-/// `lindyn validate` (being built).
+/// `lindyn validate FILE... --out DIR` and `lindyn validate merge DIR... --out DIR`.
 public struct ValidateCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "validate", abstract: "(not yet available)")
+    public static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Run validation grids: compare integrator, descent and closed form at every point; write error, stiffness and work-precision tables and plots.",
+        subcommands: [ValidateRunCommand.self, ValidateMergeCommand.self],
+        defaultSubcommand: ValidateRunCommand.self)
+
     public init() {}
-    public func run() throws {
-        printError("validate is not available yet")
+}
+
+/// Reads grid files (a directory stands for the `.json` files in it, sorted by name). Bad files
+/// exit 65 naming the field.
+func loadGrids(_ paths: [String]) throws -> [ValidationGrid] {
+    var files: [String] = []
+    for path in paths {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            files += names.filter { $0.hasSuffix(".json") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+        } else {
+            files.append(path)
+        }
+    }
+    guard !files.isEmpty else {
+        printError("no grid files given")
         throw ExitCode(64)
+    }
+    var grids: [ValidationGrid] = []
+    for file in files {
+        let document = try readDocument(file)
+        let name = file == "-" ? "stdin" : URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        do {
+            let grid = try ValidationGrid.parse(document, defaultName: name)
+            if grids.contains(where: { $0.name == grid.name }) {
+                printError("\(file): a grid named '\(grid.name)' was given twice; grid names must be distinct")
+                throw ExitCode(65)
+            }
+            grids.append(grid)
+        } catch let error as ProblemFileError {
+            printError("\(file): \(error)")
+            throw ExitCode(65)
+        }
+    }
+    return grids
+}
+
+/// Prints the summary and turns failures into exit code 1.
+func finishValidation(_ summary: ValidationSummary, directory: URL) throws {
+    emit(summary.text(directory: directory))
+    if !summary.passed { throw ExitCode(1) }
+}
+
+public struct ValidateRunCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run validation grids (the default subcommand: `lindyn validate FILE... --out DIR`).",
+        discussion: """
+            Every point runs in parallel over the machine's cores; each finished point is appended to DIR/journal.jsonl, \
+            so an interrupted run continues with --resume. --shard k/n runs every n-th point (a job array on a cluster); \
+            `lindyn validate merge` joins the shards' directories. Exit 1 when any point fails.
+            """)
+
+    @Argument(help: "Grid files (JSON), or directories of them.")
+    public var files: [String]
+
+    @Option(name: .long, help: "Output directory for the tables, plots and journal.")
+    public var out: String
+
+    @Flag(name: .long, help: "Keep the points already in DIR/journal.jsonl and run only the rest.")
+    public var resume = false
+
+    @Option(name: .long, help: "Run one shard, k/n (1 <= k <= n).")
+    public var shard: String?
+
+    @Flag(name: .customLong("no-plots"), help: "Write the tables only.")
+    public var noPlots = false
+
+    @Flag(name: .long, help: "A quick run: each axis keeps its first and last value, two steppers, the tightest tolerance.")
+    public var quick = false
+
+    @Option(name: .long, help: "Points run at once (default: the number of cores).")
+    public var workers: Int?
+
+    public init() {}
+
+    func parsedShard() throws -> (Int, Int)? {
+        guard let shard else { return nil }
+        let parts = shard.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, k >= 1, k <= n else {
+            throw ValidationError("--shard expects k/n with 1 <= k <= n, got '\(shard)'")
+        }
+        return (k, n)
+    }
+
+    public mutating func validate() throws {
+        _ = try parsedShard()
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+    }
+
+    public func run() throws {
+        var grids = try loadGrids(files)
+        if quick { grids = grids.map { $0.reduced() } }
+        let directory = URL(fileURLWithPath: out)
+        let options = ValidationOptions(
+            outputDirectory: directory, resume: resume, shard: try parsedShard().map { (index: $0.0, count: $0.1) },
+            plots: !noPlots, workers: workers)
+        let summary: ValidationSummary
+        do {
+            summary = try Validation.run(grids, options: options)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        try finishValidation(summary, directory: directory)
+    }
+}
+
+public struct ValidateMergeCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join the output directories of sharded runs (their journals) into one set of tables and plots.")
+
+    @Argument(help: "Output directories of `lindyn validate --shard k/n` runs (or their journal.jsonl files).")
+    public var directories: [String]
+
+    @Option(name: .long, help: "Output directory for the merged tables, plots and journal.")
+    public var out: String
+
+    @Flag(name: .customLong("no-plots"), help: "Write the tables only.")
+    public var noPlots = false
+
+    public init() {}
+
+    public func run() throws {
+        for d in directories where !FileManager.default.fileExists(atPath: d) {
+            printError("\(d): no such directory")
+            throw ExitCode(64)
+        }
+        let directory = URL(fileURLWithPath: out)
+        let summary: ValidationSummary
+        do {
+            summary = try Validation.merge(directories.map { URL(fileURLWithPath: $0) }, into: directory, plots: !noPlots)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(65)
+        }
+        try finishValidation(summary, directory: directory)
     }
 }

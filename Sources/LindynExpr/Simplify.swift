@@ -5,7 +5,8 @@
 // node is visited once and the work is polynomial in the size of the tree. The canonical form:
 //
 // - sums are flat, have one numeric constant (last, omitted when 0) and collect like terms
-//   (`2*x + 3*x` -> `5*x`, `x - x` -> 0); terms are sorted by their non-numeric part;
+//   (`2*x + 3*x` -> `5*x`, `x - x` -> 0); terms are sorted by their non-numeric part; a
+//   numeric multiple of a sum is distributed over it (`-(x - y)` -> `y - x`);
 // - products are flat, have one numeric coefficient (first, omitted when 1; 0 makes the
 //   product 0), collect powers of equal bases (`x*x^2` -> `x^3`, `x/x` -> 1); the numerator
 //   factors come first, then the denominator factors (negative numeric exponents), each
@@ -57,7 +58,17 @@ extension Expression {
         var rests: [[Expression]] = []
         var coefficients: [Double] = []
         var index: [[Expression]: Int] = [:]
-        for term in operands.lazy.flatMap(\._terms) {
+        // A numeric multiple of a sum is distributed (`x - 2*(x - y)` -> `2*y - x`), so that like
+        // terms inside and outside it are collected.
+        let flat = operands.lazy.flatMap(\._terms).flatMap { term -> [Expression] in
+            let (c, rest) = _splitCoefficient(term)
+            guard rest.count == 1, case .sum(let inner) = rest[0] else { return [term] }
+            return inner.map { t in
+                let (ct, rt) = _splitCoefficient(t)
+                return _term(c * ct, rt)
+            }
+        }
+        for term in flat {
             let (c, rest) = _splitCoefficient(term)
             if rest.isEmpty {
                 constant += c
@@ -129,6 +140,10 @@ extension Expression {
             if !again { break }
         }
         if coefficient == 0 { return .number(0) }
+        // A number times a single sum is distributed: `-(x - y)` -> `y - x`.
+        if coefficient != 1, result.count == 1, case .sum = result[0] {
+            return _add([.product([.number(coefficient), result[0]])])
+        }
         var numerator = result.filter { $0._denominator == nil }
         var denominator = result.filter { $0._denominator != nil }
         numerator.sort { _compareFactors($0, $1) < 0 }

@@ -23,6 +23,13 @@ public protocol Dynamics: Sendable {
     func makeDescent(_ options: DescentOptions) throws -> any DescentProcess
 }
 
+extension Dynamics {
+    /// Whether the descent draws dropout masks (Monte-Carlo runs differ only then).
+    public var hasDropout: Bool {
+        (self as? ModeModel)?.dropout != nil || (self as? NetworkModel)?.dropout != nil
+    }
+}
+
 /// One solve's worth of system and observables (not shared across threads).
 public struct FlowInstance {
     public let system: any ODESystem

@@ -87,16 +87,32 @@ public enum Simulation {
             return out
         }
         precondition(dim == flow.system.dimension)
+        var result: RunResult
         do {
             let solution = try ODESolver.solve(
                 flow.system, initialState: dynamics.initialState, start: problem.time.start,
                 outputTimes: problem.time.outputTimes, options: problem.solver)
-            return RunResult(columns: columns, rows: rows(solution), tReached: solution.tReached, statistics: solution.statistics)
+            result = RunResult(columns: columns, rows: rows(solution), tReached: solution.tReached, statistics: solution.statistics)
         } catch let error as IntegrationError {
-            return RunResult(
+            result = RunResult(
                 status: error.statusWord, message: error.message, columns: columns, rows: rows(error.partial),
                 tReached: error.tReached, statistics: error.partial.statistics)
         }
+        return stoppingAtNonFiniteObservables(result, firstObservable: 1 + dim)
+    }
+
+    /// A row whose observable is NaN or infinite (e.g. log of a state that reached 0) ends the
+    /// table there with status `non_finite`: no NaN is passed off as a result.
+    static func stoppingAtNonFiniteObservables(_ result: RunResult, firstObservable: Int) -> RunResult {
+        guard let bad = result.rows.firstIndex(where: { $0.dropFirst(firstObservable).contains { !$0.isFinite } }) else { return result }
+        var r = result
+        let row = result.rows[bad]
+        let column = (firstObservable..<row.count).first { !row[$0].isFinite }!
+        r.status = "non_finite"
+        r.message = "observable \(result.columns[column]) is \(row[column]) at t = \(row[0])"
+        r.rows = Array(result.rows[..<bad])
+        r.tReached = bad > 0 ? result.rows[bad - 1][0] : result.rows[0][0]
+        return r
     }
 
     /// Output epochs of a descent: the requested times rounded to whole epochs after the start,
@@ -114,7 +130,12 @@ public enum Simulation {
     /// (Monte-Carlo dropout) are averaged row by row. A non-finite weight, or one larger than the
     /// divergence threshold, stops with status `diverged` and the rows reached.
     public static func descend(_ problem: Problem) throws -> RunResult {
-        let options = problem.descent
+        var options = problem.descent
+        // Without dropout masks every run is the same deterministic descent: run it once.
+        if !(options.monteCarlo && problem.dynamics.hasDropout) {
+            options.runs = 1
+            options.monteCarlo = false
+        }
         let epochs = descentEpochs(problem.time)
         let lastEpoch = epochs.last ?? 0
         var sums: [[Double]] = []
@@ -168,9 +189,10 @@ public enum Simulation {
         if status != "success" {
             rows = rows.filter { $0[0] <= problem.time.start + Double(reachedEpoch) }
         }
-        return RunResult(
+        let result = RunResult(
             status: status, message: message, columns: columns, rows: rows,
             tReached: problem.time.start + Double(status == "success" ? lastEpoch : reachedEpoch),
             descent: DescentStatistics(epochs: status == "success" ? lastEpoch : reachedEpoch, learningRate: rate, runs: options.runs, monteCarlo: options.monteCarlo))
+        return rows.isEmpty ? result : stoppingAtNonFiniteObservables(result, firstObservable: 1)
     }
 }

@@ -64,6 +64,20 @@ import Testing
         #expect((json["rows"] as? [[Double]] ?? []).allSatisfy { $0[0] <= reached })
     }
 
+    @Test func equationsShowTheDerivedGradientFlow() throws {
+        let r = try LindynRun.run(["equations", "Validation/problems/weight-decay-loss.json", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        #expect(json["variables"] as? [String] == ["a", "b"])
+        let jacobian = try #require(json["jacobian"] as? [[String]])
+        #expect(jacobian.count == 2 && jacobian[0].count == 2)
+        // The Jacobian of a gradient flow is symmetric: -Hessian/tau.
+        #expect(jacobian[0][1] == jacobian[1][0])
+        let latex = try LindynRun.run(["equations", "Validation/problems/robertson.json", "--latex"])
+        #expect(latex.stdout.contains("\\frac{d y_{1}}{dt}"))
+        #expect(try LindynRun.run(["equations", "Validation/problems/saxe-mode.json"]).status == 65)
+    }
+
     @Test func descendRefusesPlainSystems() throws {
         let r = try LindynRun.run(["descend", "Validation/problems/robertson.json"])
         #expect(r.status == 65)

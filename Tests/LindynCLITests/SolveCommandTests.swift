@@ -107,6 +107,19 @@ import Testing
         #expect(r.stdout.isEmpty, "nothing is printed on stdout for a refused file")
     }
 
+    @Test func nonFiniteObservableEndsTheTable() throws {
+        // log(x - 1/2) with x = e^{-t} is undefined from t = ln 2 on: the table stops before it.
+        let r = try LindynRun.run(
+            ["solve", "-", "--format", "json"],
+            stdin: #"{"system": {"variables": ["x"], "equations": ["-x"], "initial": [1], "observables": {"lx": "log(x - 0.5)"}}, "time": {"end": 2, "points": 5}}"#)
+        #expect(r.status == 2)
+        let json = try #require(r.json)
+        #expect(json["status"] as? String == "non_finite")
+        let rows = try #require(json["rows"] as? [[Double]])
+        #expect(rows.map { $0[0] } == [0, 0.5])
+        #expect(r.stderr.contains("lx"))
+    }
+
     @Test func usageErrorsExit64() throws {
         #expect(try LindynRun.run(["solve", "Validation/problems/robertson.json", "--stepper", "euler"]).status == 64)
         #expect(try LindynRun.run(["solve", "Validation/problems/robertson.json", "--epsabs", "-1"]).status == 64)

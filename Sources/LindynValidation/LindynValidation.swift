@@ -1,1 +1,0 @@
-// LindynValidation: placeholder until the module lands.

@@ -1,0 +1,325 @@
+import Foundation
+import LindynIntegrator
+import LindynModels
+import LindynReport
+
+/// One curve set for a trajectory plot: times and the compared columns of one method.
+public struct TrajectoryCurves: Sendable, Equatable {
+    public var label: String
+    public var times: [Double]
+    /// Column name and values, in the order compared.
+    public var columns: [String]
+    public var values: [[Double]]
+
+    public init(label: String, times: [Double], columns: [String], values: [[Double]]) {
+        self.label = label
+        self.times = times
+        self.columns = columns
+        self.values = values
+    }
+
+    init(label: String, result: RunResult, columns: [String]) {
+        self.init(label: label, times: result.times, columns: columns, values: columns.map { result.column($0) ?? [] })
+    }
+}
+
+/// The trajectories of a plotted point: the reference (theory), the integrator and the descent.
+public struct TrajectorySet: Sendable, Equatable {
+    public var theory: TrajectoryCurves?
+    public var integrator: TrajectoryCurves?
+    public var descent: TrajectoryCurves?
+}
+
+/// Everything one grid point produced: its error-table rows, its stiffness-table row, and the
+/// trajectories when the point is plotted. One journal line holds one point.
+public struct PointResult: Sendable {
+    public var grid: String
+    /// Position of the grid in the run (files in command-line order): the output order.
+    public var gridOrder: Int
+    public var index: Int
+    public var fingerprint: String
+    public var gridDescription: String?
+    /// Axis name and value text, in axis order.
+    public var parameters: [(String, String)]
+    public var errorRows: [[Cell]]
+    public var stiffnessRow: [Cell]
+    public var trajectories: TrajectorySet?
+    /// Plot settings of the grid (needed to draw a merged run's figures).
+    public var plotTitle: String?
+    public var panelTitle: String?
+    public var figure: String?
+    public var axisLabels: (x: String, y: String)
+    /// Logarithmic trajectory axes.
+    public var logAxes: (x: Bool, y: Bool) = (false, false)
+
+    /// False when any error row has status `fail` or `error`.
+    public var passed: Bool {
+        let k = ErrorTable.index("status")
+        return errorRows.allSatisfy { row in
+            if case .text(let s) = row[k] { return !ErrorTable.failingStatuses.contains(s) }
+            return true
+        }
+    }
+}
+
+/// Runs every comparison at one grid point.
+public enum PointRunner {
+    /// Monotonic seconds.
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    static func format(_ x: Double) -> String { "\(x)" }
+
+    /// Runs point `index` of `grid`.
+    public static func run(_ grid: ValidationGrid, gridOrder: Int, index: Int) -> PointResult {
+        let settings = grid.compare
+        var result = PointResult(
+            grid: grid.name, gridOrder: gridOrder, index: index, fingerprint: grid.fingerprint, gridDescription: grid.description,
+            parameters: [], errorRows: [], stiffnessRow: [], trajectories: nil, plotTitle: grid.plots.title, panelTitle: nil,
+            figure: grid.plots.figure, axisLabels: (grid.plots.xLabel, grid.plots.yLabel))
+        result.logAxes = (grid.plots.logX, grid.plots.logY)
+        let point: GridPoint
+        do {
+            point = try grid.point(index)
+        } catch {
+            result.errorRows = [ErrorTable.row(grid: grid.name, point: index, parameters: "", method: "problem", status: "error", message: "\(error)")]
+            result.stiffnessRow = StiffnessTable.row(grid: grid.name, point: index, parameters: "", report: nil, stepperSteps: [])
+            return result
+        }
+        result.parameters = point.parameters.map { ($0.0, canonicalText($0.1)) }
+        if let k = grid.plots.trajectories.firstIndex(of: index) {
+            result.panelTitle = k < grid.plots.panelTitles.count ? grid.plots.panelTitles[k] : point.parameterText.replacingOccurrences(of: "model.", with: "")
+        }
+        let problem = point.problem
+        let parameters = point.parameterText
+        func row(_ method: String, status: String, message: String? = nil) -> [Cell] {
+            ErrorTable.row(grid: grid.name, point: index, parameters: parameters, method: method, status: status, message: message)
+        }
+
+        // References: the closed form when it exists, and a tight integration (the reference
+        // where there is no closed form, and the check of the closed form where there is).
+        var formula: RunResult? = nil
+        var formulaError: String? = nil
+        if settings.compares(.formula) {
+            do { formula = try Formula.evaluate(problem) } catch { formulaError = "\(error)" }
+            if let f = formula, !f.succeeded { formulaError = f.message ?? f.status; formula = nil }
+        }
+        func integrateReference(_ p: Problem) -> (RunResult?, String?) {
+            var q = p
+            q.solver = settings.referenceSolver
+            do {
+                let r = try Simulation.integrate(q)
+                return r.succeeded ? (r, nil) : (nil, "reference integration \(r.status): \(r.message ?? "")")
+            } catch {
+                return (nil, "reference integration refused: \(error)")
+            }
+        }
+        let tightStart = now()
+        let (tight, tightError) = integrateReference(problem)
+        let tightSeconds = now() - tightStart
+        let reference = formula ?? tight
+        let referenceName = formula != nil ? "formula" : "integration \(settings.referenceSolver.stepper.rawValue) \(format(settings.referenceSolver.absoluteTolerance))"
+        let compared = reference.map { Array($0.columns.dropFirst()) } ?? []
+        let first = compared.first
+
+        func halfTime(_ r: RunResult, against ref: RunResult) -> Double? {
+            guard let c = first, let level = TrajectoryComparison.halfLevel(reference: ref, column: c, first: true), let v = r.column(c) else { return nil }
+            return TrajectoryComparison.crossingTime(times: r.times, values: v, target: level)
+        }
+        let referenceHalf = reference.flatMap { halfTime($0, against: $0) }
+        let derivedHalf = formula.flatMap { f in first.flatMap { TrajectoryComparison.derived("half_time", for: $0, in: f, first: true) } }
+
+        // Formula row: the closed form against the tight integration.
+        if settings.compares(.formula) {
+            var cells = row("formula", status: "pass")
+            ErrorTable.set(&cells, "reference", .text(tight == nil ? "none" : "integration \(settings.referenceSolver.stepper.rawValue) \(format(settings.referenceSolver.absoluteTolerance))"))
+            if let f = formula, let t = tight {
+                let names = Array(f.columns.dropFirst().filter { t.columns.contains($0) })
+                ErrorTable.set(&cells, "compared", .text(names.joined(separator: " ")))
+                if let d = TrajectoryComparison.deviation(f, from: t, columns: names, allowance: { r, c in settings.formulaRelative * r + settings.formulaFloor * c.largest }) {
+                    ErrorTable.setDeviation(&cells, d)
+                    ErrorTable.set(&cells, "status", .text(d.ratio <= 1 ? "pass" : "fail"))
+                } else {
+                    ErrorTable.set(&cells, "status", .text("error"))
+                    ErrorTable.set(&cells, "message", .text("the closed form and the reference integration have different times or columns (\(names))"))
+                }
+                ErrorTable.set(&cells, "half_time", cell(halfTime(f, against: f)))
+                ErrorTable.set(&cells, "half_time_reference", cell(halfTime(t, against: f)))
+                ErrorTable.set(&cells, "half_time_formula", cell(derivedHalf))
+                ErrorTable.set(&cells, "seconds", .number(tightSeconds))
+            } else if formula == nil {
+                ErrorTable.set(&cells, "status", .text(settings.requireFormula ? "fail" : "unavailable"))
+                ErrorTable.set(&cells, "message", .text("no closed form: \(formulaError ?? "")"))
+            } else {
+                ErrorTable.set(&cells, "status", .text("error"))
+                ErrorTable.set(&cells, "message", .text(tightError ?? "no reference integration"))
+            }
+            result.errorRows.append(cells)
+        }
+
+        var stepperSteps: [(Stepper, Tolerance, Int, Double)] = []
+        var plottedIntegrator: TrajectoryCurves? = nil
+        let tightestTolerance = grid.tolerances.min { $0.absolute + $0.relative < $1.absolute + $1.relative }!
+        if settings.compares(.integrator) {
+            for stepper in grid.steppers {
+                for tolerance in grid.tolerances {
+                    var cells = row("integrator", status: "pass")
+                    ErrorTable.set(&cells, "stepper", .text(stepper.rawValue))
+                    ErrorTable.set(&cells, "epsabs", .number(tolerance.absolute))
+                    ErrorTable.set(&cells, "epsrel", .number(tolerance.relative))
+                    ErrorTable.set(&cells, "reference", .text(referenceName))
+                    var p = problem
+                    p.solver.stepper = stepper
+                    p.solver.absoluteTolerance = tolerance.absolute
+                    p.solver.relativeTolerance = tolerance.relative
+                    let start = now()
+                    let run: RunResult
+                    do {
+                        run = try Simulation.integrate(p)
+                    } catch {
+                        ErrorTable.set(&cells, "status", .text(settings.allowMethodFailure ? "gave_up" : "error"))
+                        ErrorTable.set(&cells, "message", .text("\(error)"))
+                        result.errorRows.append(cells)
+                        continue
+                    }
+                    ErrorTable.set(&cells, "seconds", .number(now() - start))
+                    if let s = run.statistics {
+                        ErrorTable.set(&cells, "accepted_steps", .integer(s.acceptedSteps))
+                        ErrorTable.set(&cells, "rejected_steps", .integer(s.rejectedSteps))
+                        ErrorTable.set(&cells, "rhs_evaluations", .integer(s.rhsEvaluations))
+                        ErrorTable.set(&cells, "jacobian_evaluations", .integer(s.jacobianEvaluations))
+                        if s.acceptedSteps > 0 { stepperSteps.append((stepper, tolerance, s.acceptedSteps, (run.tReached - problem.time.start) / Double(s.acceptedSteps))) }
+                    }
+                    guard run.succeeded else {
+                        ErrorTable.set(&cells, "status", .text(settings.allowMethodFailure ? "gave_up" : "error"))
+                        ErrorTable.set(&cells, "message", .text("\(run.status): \(run.message ?? "")"))
+                        result.errorRows.append(cells)
+                        continue
+                    }
+                    guard let ref = reference else {
+                        ErrorTable.set(&cells, "status", .text("error"))
+                        ErrorTable.set(&cells, "message", .text("no reference: \(formulaError ?? "") \(tightError ?? "")"))
+                        result.errorRows.append(cells)
+                        continue
+                    }
+                    let names = TrajectoryComparison.sharedColumns(run, ref)
+                    ErrorTable.set(&cells, "compared", .text(names.joined(separator: " ")))
+                    let factor = settings.integratorFactor, floor = settings.integratorFloor
+                    if let d = TrajectoryComparison.deviation(run, from: ref, columns: names, allowance: { r, c in
+                        factor * (tolerance.absolute * c.growth + tolerance.relative * r) + floor * c.largest
+                    }) {
+                        ErrorTable.setDeviation(&cells, d)
+                        if d.ratio <= 1 {
+                            ErrorTable.set(&cells, "status", .text("pass"))
+                        } else if settings.knownInaccurate.contains(stepper) {
+                            ErrorTable.set(&cells, "status", .text("known_fail"))
+                            ErrorTable.set(&cells, "message", .text("outside the allowance, as expected for \(stepper.rawValue) on this grid (compare.known_inaccurate)"))
+                        } else {
+                            ErrorTable.set(&cells, "status", .text("fail"))
+                        }
+                    } else {
+                        ErrorTable.set(&cells, "status", .text("error"))
+                        ErrorTable.set(&cells, "message", .text("output times or columns differ from the reference"))
+                    }
+                    let h = halfTime(run, against: ref)
+                    ErrorTable.set(&cells, "half_time", cell(h))
+                    ErrorTable.set(&cells, "half_time_reference", cell(referenceHalf))
+                    ErrorTable.set(&cells, "half_time_formula", cell(derivedHalf))
+                    if stepper == grid.steppers[0] && tolerance == tightestTolerance {
+                        plottedIntegrator = TrajectoryCurves(label: "ODE \(stepper.rawValue)", result: run, columns: names)
+                    }
+                    result.errorRows.append(cells)
+                }
+            }
+        }
+
+        var plottedDescent: TrajectoryCurves? = nil
+        if settings.compares(.descent), problem.dynamics.tau != nil {
+            var cells = row("descent", status: "pass")
+            let start = now()
+            do {
+                let run = try Simulation.descend(problem)
+                ErrorTable.set(&cells, "seconds", .number(now() - start))
+                ErrorTable.set(&cells, "epochs", .integer(run.descent?.epochs ?? 0))
+                if problem.descent.monteCarlo {
+                    ErrorTable.set(&cells, "stepper", .text("monte_carlo x\(problem.descent.runs)"))
+                }
+                // The reference at the descent's whole epochs.
+                var ref = reference
+                var refIsFormula = formula != nil
+                if let r = ref, !TrajectoryComparison.sameTimes(run, r) {
+                    ref = nil
+                    if let last = run.times.last, last > problem.time.start {
+                        var q = problem
+                        q.time = TimeSpec(start: problem.time.start, end: last, outputTimes: run.times)
+                        ref = formula != nil ? try? Formula.evaluate(q) : integrateReference(q).0
+                        refIsFormula = formula != nil && ref != nil
+                    }
+                }
+                ErrorTable.set(&cells, "reference", .text(refIsFormula ? "formula" : referenceName))
+                if !run.succeeded {
+                    ErrorTable.set(&cells, "status", .text("error"))
+                    ErrorTable.set(&cells, "message", .text("\(run.status): \(run.message ?? "")"))
+                } else if let ref {
+                    let names = TrajectoryComparison.sharedColumns(run, ref)
+                    ErrorTable.set(&cells, "compared", .text(names.joined(separator: " ")))
+                    let limit = settings.descentMaxScaledError
+                    if let d = TrajectoryComparison.deviation(run, from: ref, columns: names, allowance: { _, c in limit * c.largest }) {
+                        ErrorTable.setDeviation(&cells, d)
+                        ErrorTable.set(&cells, "status", .text(d.ratio <= 1 ? "pass" : "fail"))
+                    } else {
+                        ErrorTable.set(&cells, "status", .text("error"))
+                        ErrorTable.set(&cells, "message", .text("descent columns differ from the reference"))
+                    }
+                    let h = halfTime(run, against: ref)
+                    let hr = halfTime(ref, against: ref)
+                    ErrorTable.set(&cells, "half_time", cell(h))
+                    ErrorTable.set(&cells, "half_time_reference", cell(hr))
+                    ErrorTable.set(&cells, "half_time_formula", cell(derivedHalf))
+                    if let h, let hr { ErrorTable.set(&cells, "descent_lag", .number(h - hr)) }
+                    plottedDescent = TrajectoryCurves(label: problem.descent.monteCarlo && problem.dynamics.hasDropout ? "GD, \(problem.descent.runs) Monte-Carlo runs" : "GD", result: run, columns: names)
+                } else {
+                    ErrorTable.set(&cells, "status", .text("error"))
+                    ErrorTable.set(&cells, "message", .text("no reference at the descent's epochs"))
+                }
+            } catch {
+                ErrorTable.set(&cells, "status", .text("error"))
+                ErrorTable.set(&cells, "message", .text("\(error)"))
+            }
+            result.errorRows.append(cells)
+        }
+
+        // Stiffness: spectra along the trajectory and explicit versus implicit steps.
+        let report = StiffnessAnalysis.analyse(problem, settings: grid.stiffness, samples: 3)
+        let loosest = grid.tolerances.max { $0.absolute + $0.relative < $1.absolute + $1.relative }!
+        let perStepper = stepperSteps.filter { $0.1 == loosest }.map { ($0.0, $0.3) }
+        result.stiffnessRow = StiffnessTable.row(grid: grid.name, point: index, parameters: parameters, report: report, stepperSteps: perStepper)
+
+        if grid.plots.trajectories.contains(index) {
+            let theoryLabel = formula != nil ? "theory" : "reference"
+            if problem.dynamics.tau == nil, result.axisLabels == ("Epoch (t)", "Mode strength") {
+                // A plain ODE system: its time is not epochs and its state is not a mode strength.
+                result.axisLabels = ("t", "State")
+            }
+            // Plot the observables (mode strengths) when the reference integration carries the whole state.
+            let observables = problem.dynamics.observableNames.filter { compared.contains($0) }
+            let shown = formula == nil && !observables.isEmpty ? observables : compared
+            func only(_ c: TrajectoryCurves?) -> TrajectoryCurves? {
+                guard var c else { return nil }
+                let keep = c.columns.indices.filter { shown.contains(c.columns[$0]) }
+                c.columns = keep.map { c.columns[$0] }
+                c.values = keep.map { c.values[$0] }
+                return c
+            }
+            result.trajectories = TrajectorySet(
+                theory: reference.map { TrajectoryCurves(label: theoryLabel, result: $0, columns: shown) },
+                integrator: only(plottedIntegrator), descent: only(plottedDescent))
+        }
+        return result
+    }
+
+    static func cell(_ x: Double?) -> Cell { x.map { .number($0) } ?? .missing }
+}

@@ -1,0 +1,328 @@
+import Foundation
+import LindynModels
+import LindynReport
+
+/// How `lindyn validate` runs.
+public struct ValidationOptions: Sendable {
+    public var outputDirectory: URL
+    /// Keep the journal's finished points and run only the others.
+    public var resume: Bool
+    /// Run only shard `index` (1-based) of `count`: the points whose position in the run
+    /// (all grids, in order) is index - 1 modulo count.
+    public var shard: (index: Int, count: Int)?
+    /// Draw the SVG figures.
+    public var plots: Bool
+    /// A progress bar on standard error (only drawn when it is a terminal).
+    public var progress: Bool
+    /// Concurrent points (default: the machine's active cores).
+    public var workers: Int?
+
+    public init(outputDirectory: URL, resume: Bool = false, shard: (index: Int, count: Int)? = nil, plots: Bool = true, progress: Bool = true, workers: Int? = nil) {
+        self.outputDirectory = outputDirectory
+        self.resume = resume
+        self.shard = shard
+        self.plots = plots
+        self.progress = progress
+        self.workers = workers
+    }
+}
+
+/// The outcome of a run: counts, the worst rows, and the files written.
+public struct ValidationSummary: Sendable {
+    /// Rows of steppers listed in `compare.known_inaccurate` that missed the rule (not failures).
+    public var knownFailRows: Int
+    /// Rows whose method gave up where the grid allows it (not failures).
+    public var gaveUpRows: Int
+    public var grids: Int
+    public var points: Int
+    public var failedPoints: [String]
+    public var resumedPoints: Int
+    public var comparisons: Int
+    /// Method, the worst error_ratio, and where.
+    public var worst: [(method: String, ratio: Double, scaled: Double, at: String)]
+    public var stiffPoints: Int
+    public var files: [URL]
+    public var seconds: Double
+
+    public var passed: Bool { failedPoints.isEmpty }
+
+    /// The summary printed on standard output.
+    public func text(directory: URL) -> String {
+        var out = "Validation: \(points) point\(points == 1 ? "" : "s") in \(grids) grid\(grids == 1 ? "" : "s"), \(comparisons) comparisons"
+        out += resumedPoints > 0 ? " (\(resumedPoints) resumed from the journal)" : ""
+        out += String(format: ", %.1f s.\n", seconds)
+        out += "Points passed: \(points - failedPoints.count); failed: \(failedPoints.count).\n"
+        for f in failedPoints.prefix(10) { out += "  FAILED \(f)\n" }
+        if failedPoints.count > 10 { out += "  ... and \(failedPoints.count - 10) more (see errors.md)\n" }
+        if !worst.isEmpty {
+            out += "Worst of each method (error_ratio: 1 is the pass limit; scaled error = max|x - r| / max|r|; known_fail rows excluded):\n"
+            for w in worst {
+                out += "  \(w.method.padding(toLength: 10, withPad: " ", startingAt: 0)) ratio \(shortNumber(w.ratio)), scaled error \(shortNumber(w.scaled)) at \(w.at)\n"
+            }
+        }
+        if knownFailRows + gaveUpRows > 0 {
+            out += "Not counted as failures: \(knownFailRows) known_fail rows (steppers the grid lists as known_inaccurate) and \(gaveUpRows) gave_up rows (allowed method failures, e.g. explicit steppers on stiff problems); see errors.md.\n"
+        }
+        out += "Stiff points: \(stiffPoints) of \(points) (rule in stiffness.md).\n"
+        out += "Tables and plots in \(directory.path)/ (start with README.md).\n"
+        return out
+    }
+}
+
+/// Runs validation grids, journals each finished point, and writes the tables and plots.
+public enum Validation {
+    public static let journalName = "journal.jsonl"
+
+    /// Runs `grids` (in order) into `options.outputDirectory`.
+    public static func run(_ grids: [ValidationGrid], options: ValidationOptions) throws -> ValidationSummary {
+        let started = PointRunner.now()
+        let directory = options.outputDirectory
+        let journalURL = directory.appendingPathComponent(journalName)
+        if !options.resume, FileManager.default.fileExists(atPath: journalURL.path) {
+            try FileManager.default.removeItem(at: journalURL)
+        }
+        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns)
+        // Points of this run (and shard).
+        var tasks: [(grid: Int, point: Int)] = []
+        var position = 0
+        for (g, grid) in grids.enumerated() {
+            for p in 0..<grid.pointCount {
+                defer { position += 1 }
+                if let shard = options.shard, position % shard.count != shard.index - 1 { continue }
+                tasks.append((g, p))
+            }
+        }
+        let wanted = Set(tasks.map { "\(grids[$0.grid].name)#\($0.point)#\(grids[$0.grid].fingerprint)" })
+        var done = Set<String>()
+        for row in journal.resumedRows {
+            guard row.count == 4, case .text(let g) = row[0], case .integer(let i) = row[1], case .text(let f) = row[2] else { continue }
+            let key = "\(g)#\(i)#\(f)"
+            if wanted.contains(key), PointCodec.point(fromJournalRow: row) != nil { done.insert(key) }
+        }
+        let pending = tasks.filter { !done.contains("\(grids[$0.grid].name)#\($0.point)#\(grids[$0.grid].fingerprint)") }
+        let progress = ProgressBar(total: tasks.count, already: tasks.count - pending.count, enabled: options.progress)
+        let failure = FirstError()
+        let workers = max(1, options.workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        let queue = WorkQueue(count: pending.count)
+        DispatchQueue.concurrentPerform(iterations: min(workers, max(1, pending.count))) { _ in
+            while let k = queue.next() {
+                let task = pending[k]
+                let grid = grids[task.grid]
+                let result = PointRunner.run(grid, gridOrder: task.grid, index: task.point)
+                do {
+                    try journal.append(PointCodec.journalRow(result))
+                } catch {
+                    failure.record(error)
+                }
+                progress.tick("\(grid.name) #\(task.point)")
+            }
+        }
+        progress.finish()
+        journal.close()
+        if let error = failure.error { throw error }
+        // Results of this run, in grid and point order, read back from the journal.
+        var results: [String: PointResult] = [:]
+        for row in try RowJournal.read(journalURL).rows {
+            guard let r = PointCodec.point(fromJournalRow: row) else { continue }
+            let key = "\(r.grid)#\(r.index)#\(r.fingerprint)"
+            if wanted.contains(key) { results[key] = r }
+        }
+        var ordered = Array(results.values)
+        // The journal may come from another file order: take the order of this run.
+        let order = Dictionary(grids.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        for k in ordered.indices { ordered[k].gridOrder = order[ordered[k].grid] ?? ordered[k].gridOrder }
+        var summary = try write(ordered, to: directory, plots: options.plots)
+        summary.resumedPoints = tasks.count - pending.count
+        summary.seconds = PointRunner.now() - started
+        return summary
+    }
+
+    /// Joins the journals of shard runs (each directory holds a `journal.jsonl`) and writes the
+    /// tables and plots of the whole run into `output`. A point present in several journals
+    /// keeps its last record.
+    public static func merge(_ directories: [URL], into output: URL, plots: Bool = true) throws -> ValidationSummary {
+        let started = PointRunner.now()
+        var results: [String: PointResult] = [:]
+        var rows: [[Cell]] = []
+        for d in directories {
+            let url = d.lastPathComponent == journalName ? d : d.appendingPathComponent(journalName)
+            for row in try RowJournal.read(url).rows {
+                guard let r = PointCodec.point(fromJournalRow: row) else { continue }
+                results["\(r.grid)#\(r.index)"] = r
+                rows.append(row)
+            }
+        }
+        // The merged journal, so that the merged directory can itself be resumed or merged.
+        let journalURL = output.appendingPathComponent(journalName)
+        if FileManager.default.fileExists(atPath: journalURL.path) { try FileManager.default.removeItem(at: journalURL) }
+        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns)
+        let sorted = results.values.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
+        for r in sorted { try journal.append(PointCodec.journalRow(r)) }
+        journal.close()
+        var summary = try write(sorted, to: output, plots: plots)
+        summary.seconds = PointRunner.now() - started
+        return summary
+    }
+
+    /// Writes every table (CSV, Markdown, LaTeX, JSON; each file atomically), the figures and a
+    /// README for `results`, sorted by grid order and point.
+    public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool) throws -> ValidationSummary {
+        let results = unsorted.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
+        let errorRows = results.flatMap(\.errorRows)
+        let errors = ErrorTable.table(errorRows)
+        let stiffness = StiffnessTable.table(results.map(\.stiffnessRow))
+        let work = WorkPrecisionTable.table(fromErrorRows: errorRows)
+        let summaryTable = SummaryTable.table(results)
+        var files: [URL] = []
+        files += try errors.write(to: directory, baseName: "errors")
+        files += try stiffness.write(to: directory, baseName: "stiffness")
+        files += try work.write(to: directory, baseName: "work-precision")
+        files += try summaryTable.write(to: directory, baseName: "summary")
+        var figures: [URL] = []
+        if plots {
+            figures = try ValidationPlots.writeAll(results, errorTable: errors, workTable: work, to: directory.appendingPathComponent("plots"))
+        }
+        files += figures
+        let e = ErrorTable.index
+        var worst: [(String, Double, Double, String)] = []
+        for method in ["integrator", "descent", "formula"] {
+            let rows = errorRows.filter { $0[e("method")] == .text(method) && $0[e("status")] != .text("known_fail") }
+            guard let w = rows.max(by: { ($0[e("error_ratio")].doubleValue ?? -1) < ($1[e("error_ratio")].doubleValue ?? -1) }),
+                let ratio = w[e("error_ratio")].doubleValue else { continue }
+            var at = "\(text(w[e("grid")])) #\(text(w[e("point")])) (\(text(w[e("parameters")]))"
+            if method == "integrator" { at += "; \(text(w[e("stepper")])) at epsabs \(text(w[e("epsabs")]))" }
+            at += ")"
+            worst.append((method, ratio, w[e("max_scaled_error")].doubleValue ?? .nan, at))
+        }
+        let failed = results.filter { !$0.passed }.map { r -> String in
+            let bad = r.errorRows.filter { if case .text(let s) = $0[e("status")] { return ErrorTable.failingStatuses.contains(s) } else { return false } }
+            let what = bad.prefix(3).map { row -> String in
+                var s = "\(text(row[e("method")]))"
+                if case .text(let st) = row[e("stepper")] { s += " \(st)" }
+                if let a = row[e("epsabs")].doubleValue { s += " \(a)" }
+                s += ": \(text(row[e("status")]))"
+                if let ratio = row[e("error_ratio")].doubleValue { s += " (ratio \(shortNumber(ratio)))" }
+                if case .text(let m) = row[e("message")] { s += " \(m.prefix(120))" }
+                return s
+            }.joined(separator: "; ")
+            return "\(r.grid) #\(r.index) [\(r.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: "; "))]: \(what)"
+        }
+        let vk = StiffnessTable.index("verdict")
+        let stiff = results.filter { $0.stiffnessRow[vk] == .text("stiff") }.count
+        let knownFail = errorRows.filter { $0[e("status")] == .text("known_fail") }.count
+        let gaveUp = errorRows.filter { $0[e("status")] == .text("gave_up") }.count
+        var summary = ValidationSummary(
+            knownFailRows: knownFail, gaveUpRows: gaveUp, grids: Set(results.map(\.grid)).count, points: results.count, failedPoints: failed, resumedPoints: 0,
+            comparisons: errorRows.count, worst: worst, stiffPoints: stiff, files: files, seconds: 0)
+        let readme = directory.appendingPathComponent("README.md")
+        try writeAtomically(Readme.text(summary: summary, summaryTable: summaryTable, figures: figures, directory: directory), to: readme)
+        summary.files.append(readme)
+        return summary
+    }
+
+    static func text(_ c: Cell) -> String {
+        switch c {
+        case .text(let s): return s
+        case .integer(let i): return String(i)
+        case .number(let x): return shortNumber(x)
+        case .bool(let b): return String(b)
+        case .missing: return ""
+        }
+    }
+}
+
+/// Per-grid totals.
+enum SummaryTable {
+    static func table(_ results: [PointResult]) -> Table {
+        var table = Table(
+            columns: ["grid", "points", "passed", "failed", "worst_integrator_scaled_error", "worst_descent_scaled_error",
+                      "max_descent_lag", "worst_formula_scaled_error", "formula_checked", "stiff_points", "description"],
+            title: "Summary by grid",
+            caption: "Scaled error: max |x - r| / max|r|. formula_checked: points where the closed form was evaluated and compared with the tight integration.")
+        var order: [String] = []
+        var groups: [String: [PointResult]] = [:]
+        for r in results {
+            if groups[r.grid] == nil { order.append(r.grid) }
+            groups[r.grid, default: []].append(r)
+        }
+        let e = ErrorTable.index
+        for name in order {
+            let g = groups[name]!
+            let rows = g.flatMap(\.errorRows)
+            func worst(_ method: String, _ column: String = "max_scaled_error", abs useAbs: Bool = false) -> Cell {
+                let v = rows.filter { $0[e("method")] == .text(method) }.compactMap { $0[e(column)].doubleValue }.map { useAbs ? Swift.abs($0) : $0 }
+                return v.max().map { .number($0) } ?? .missing
+            }
+            let available = rows.filter { $0[e("method")] == .text("formula") && $0[e("max_scaled_error")].doubleValue != nil }.count
+            let stiff = g.filter { $0.stiffnessRow[StiffnessTable.index("verdict")] == .text("stiff") }.count
+            let failed = g.filter { !$0.passed }.count
+            table.append([
+                .text(name), .integer(g.count), .integer(g.count - failed), .integer(failed), worst("integrator"), worst("descent"),
+                worst("descent", "descent_lag", abs: true), worst("formula"), .integer(available), .integer(stiff), .text(g.first?.gridDescription ?? ""),
+            ])
+        }
+        return table
+    }
+}
+
+/// Hands out task indices to the workers, in order.
+final class WorkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private let count: Int
+    init(count: Int) { self.count = count }
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+}
+
+/// The first error raised by a worker.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var error: (any Error)?
+    func record(_ e: any Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if error == nil { error = e }
+    }
+}
+
+/// A one-line progress bar on standard error, drawn only when standard error is a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private var done: Int
+    private let enabled: Bool
+
+    init(total: Int, already: Int, enabled: Bool) {
+        self.total = total
+        self.done = already
+        self.enabled = enabled && isatty(STDERR_FILENO) == 1 && total > 0
+        draw("")
+    }
+
+    func tick(_ label: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        draw(label)
+    }
+
+    private func draw(_ label: String) {
+        guard enabled else { return }
+        let width = 30
+        let filled = total == 0 ? width : width * done / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line = "\r[\(bar)] \(done)/\(total) points  \(label.prefix(30))".padding(toLength: 80, withPad: " ", startingAt: 0)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import LindynIntegrator
+import LindynReport
+
+/// The error table: one row per grid point and method (every stepper and tolerance for the
+/// integrator, one row for the descent, one for the closed form).
+public enum ErrorTable {
+    public static let columns: [Table.Column] = [
+        .init("grid", description: "grid name"),
+        .init("point", description: "point index within the grid"),
+        .init("parameters", description: "the grid axes' values at this point"),
+        .init("method", description: "integrator, descent or formula (the closed form, checked against the tight reference integration)"),
+        .init("stepper", description: "GSL stepper (integrator rows)"),
+        .init("epsabs", description: "GSL absolute tolerance"),
+        .init("epsrel", description: "GSL relative tolerance"),
+        .init("reference", description: "what the row is compared against: formula, or a tight integration"),
+        .init("compared", description: "the compared columns"),
+        .init("max_abs_error", description: "max |x - r| over output times and compared columns"),
+        .init("max_rel_error", description: "max |x - r| / |r| over samples with r != 0"),
+        .init("max_scaled_error", description: "max |x - r| / max|r| (per column)"),
+        .init("error_ratio", description: "max |x - r| / allowance of the pass rule; the row passes when <= 1"),
+        .init("half_time", unit: "epochs", description: "first crossing of half the fixed point (or of the midpoint), linear interpolation between outputs"),
+        .init("half_time_reference", unit: "epochs", description: "the same crossing on the reference"),
+        .init("half_time_formula", unit: "epochs", description: "the closed form's derived half_time"),
+        .init("descent_lag", unit: "epochs", description: "half_time of the descent minus that of the reference"),
+        .init("status", description: "pass, fail, error (the method failed), gave_up (allowed failure), known_fail (a stepper listed in compare.known_inaccurate), unavailable (no closed form)"),
+        .init("message"),
+        .init("accepted_steps"), .init("rejected_steps"), .init("rhs_evaluations"), .init("jacobian_evaluations"),
+        .init("epochs", description: "descent epochs"),
+        .init("seconds", unit: "s", description: "wall time of the method"),
+    ]
+    public static let names = columns.map(\.name)
+    public static let failingStatuses: Set<String> = ["fail", "error"]
+
+    public static func index(_ name: String) -> Int {
+        guard let k = names.firstIndex(of: name) else { preconditionFailure("no error-table column \(name)") }
+        return k
+    }
+
+    static func row(grid: String, point: Int, parameters: String, method: String, status: String, message: String?) -> [Cell] {
+        var cells = [Cell](repeating: .missing, count: columns.count)
+        set(&cells, "grid", .text(grid))
+        set(&cells, "point", .integer(point))
+        set(&cells, "parameters", .text(parameters))
+        set(&cells, "method", .text(method))
+        set(&cells, "status", .text(status))
+        if let message { set(&cells, "message", .text(message)) }
+        return cells
+    }
+
+    static func set(_ cells: inout [Cell], _ name: String, _ value: Cell) { cells[index(name)] = value }
+
+    static func setDeviation(_ cells: inout [Cell], _ d: Deviation) {
+        set(&cells, "max_abs_error", .number(d.maxAbsolute))
+        set(&cells, "max_rel_error", .number(d.maxRelative))
+        set(&cells, "max_scaled_error", .number(d.maxScaled))
+        set(&cells, "error_ratio", .number(d.ratio))
+    }
+
+    public static func table(_ rows: [[Cell]]) -> Table {
+        Table(
+            columns: columns, rows: rows, title: "Errors against the closed forms",
+            caption: "Each row compares one method at one grid point with its reference (the closed form where one exists, else a tight integration). Pass rules: integrator |x - r| <= factor (epsabs G + epsrel |r|) + floor max|r|, G = max|r| / |r(first output)|; descent max|x - r| <= bound max|r|; formula |x - r| <= rtol |r| + floor max|r| against the tight integration. error_ratio <= 1 passes. See Notes/validation.md.")
+    }
+}
+
+/// The stiffness table: one row per grid point.
+public enum StiffnessTable {
+    static let sampleTags = ["start", "middle", "end"]
+
+    public static let columns: [Table.Column] = {
+        var c: [Table.Column] = [
+            .init("grid"), .init("point"), .init("parameters"),
+            .init("dimension", description: "number of state variables"),
+            .init("solver", description: "eigen solver: symmetric (gradient flows) or general"),
+            .init("cutoff", description: "eigenvalues with |Re lambda| <= cutoff max|lambda| count as null"),
+        ]
+        for tag in sampleTags {
+            c += [
+                .init("t_\(tag)", unit: "epochs"),
+                .init("max_abs_lambda_\(tag)", unit: "1/epoch", description: "largest |lambda| of the Jacobian"),
+                .init("min_decaying_lambda_\(tag)", unit: "1/epoch", description: "smallest |Re lambda| with Re lambda < -cutoff max|lambda|"),
+                .init("stiffness_ratio_\(tag)", description: "restricted ratio: max / min |Re lambda| over decaying eigenvalues"),
+                .init("null_\(tag)", description: "eigenvalues with |Re lambda| <= cutoff max|lambda|"),
+                .init("unstable_\(tag)", description: "eigenvalues with Re lambda > cutoff max|lambda|"),
+            ]
+        }
+        c += [
+            .init("T_max_lambda", description: "(end - start) max|lambda|: stiffness over the interval"),
+            .init("alpha_max_lambda", description: "descent: alpha max|lambda(Hessian)| = 1 epoch x max|lambda(J)|; Euler is stable below 2"),
+            .init("explicit_stepper"), .init("explicit_steps"), .init("explicit_status"),
+            .init("implicit_stepper"), .init("implicit_steps"), .init("implicit_status"),
+            .init("step_ratio", description: "explicit / implicit accepted steps"),
+            .init("h_max_lambda_explicit", description: "mean explicit step x max|lambda|"),
+            .init("h_max_lambda_implicit", description: "mean implicit step x max|lambda|"),
+            .init("h_max_lambda_by_stepper", description: "mean step x max|lambda| of each compared stepper at the loosest tolerance"),
+            .init("verdict", description: "stiff, not stiff or undetermined"),
+            .init("rule"),
+        ]
+        return c
+    }()
+    public static let names = columns.map(\.name)
+
+    public static func index(_ name: String) -> Int {
+        guard let k = names.firstIndex(of: name) else { preconditionFailure("no stiffness-table column \(name)") }
+        return k
+    }
+
+    static func number(_ x: Double?) -> Cell { x.map { .number($0) } ?? .missing }
+
+    static func row(grid: String, point: Int, parameters: String, report: StiffnessReport?, stepperSteps: [(Stepper, Double)]) -> [Cell] {
+        var cells = [Cell](repeating: .missing, count: columns.count)
+        func set(_ name: String, _ v: Cell) { cells[index(name)] = v }
+        set("grid", .text(grid))
+        set("point", .integer(point))
+        set("parameters", .text(parameters))
+        guard let report else { return cells }
+        set("dimension", .integer(report.samples.first?.eigenvalues.count ?? 0))
+        set("solver", .text(report.samples.first.map { $0.symmetric ? "symmetric" : "general" } ?? "none"))
+        set("cutoff", .number(report.settings.cutoff))
+        // start, middle, end: the first, the middle and the last sample.
+        let picks: [EigenSummary?] = report.samples.isEmpty ? [nil, nil, nil] : [report.samples.first, report.samples.count >= 3 ? report.samples[report.samples.count / 2] : nil, report.samples.count >= 2 ? report.samples.last : nil]
+        for (tag, s) in zip(sampleTags, picks) {
+            guard let s else { continue }
+            set("t_\(tag)", .number(s.t))
+            set("max_abs_lambda_\(tag)", .number(s.maxAbs))
+            set("min_decaying_lambda_\(tag)", number(s.minDecaying))
+            set("stiffness_ratio_\(tag)", number(s.restrictedRatio))
+            set("null_\(tag)", .integer(s.nullCount))
+            set("unstable_\(tag)", .integer(s.unstableCount))
+        }
+        let m = report.maxAbs
+        set("T_max_lambda", number(report.samples.isEmpty ? nil : report.spanIndex))
+        set("alpha_max_lambda", number(report.descentIndex))
+        set("explicit_stepper", .text(report.explicit.stepper.rawValue))
+        set("explicit_steps", .integer(report.explicit.acceptedSteps))
+        set("explicit_status", .text(report.explicit.status))
+        set("implicit_stepper", .text(report.implicit.stepper.rawValue))
+        set("implicit_steps", .integer(report.implicit.acceptedSteps))
+        set("implicit_status", .text(report.implicit.status))
+        set("step_ratio", number(report.stepRatio))
+        set("h_max_lambda_explicit", number(report.explicit.meanStep.map { $0 * m }))
+        set("h_max_lambda_implicit", number(report.implicit.meanStep.map { $0 * m }))
+        if !stepperSteps.isEmpty {
+            set("h_max_lambda_by_stepper", .text(stepperSteps.map { "\($0.0.rawValue)=\(shortNumber($0.1 * m))" }.joined(separator: " ")))
+        }
+        set("verdict", .text(report.verdict))
+        set("rule", .text(report.rule))
+        return cells
+    }
+
+    public static func table(_ rows: [[Cell]]) -> Table {
+        Table(
+            columns: columns, rows: rows, title: "Stiffness along the trajectory",
+            caption: "Eigenvalues of the Jacobian at the start, middle and end of each point's trajectory (symmetric solver for gradient flows, general otherwise); explicit versus implicit accepted steps over the whole interval. See Notes/stiffness.md.")
+    }
+}
+
+/// Four significant digits, for text cells.
+func shortNumber(_ x: Double) -> String {
+    guard x.isFinite else { return "\(x)" }
+    return String(format: "%.4g", x)
+}
+
+/// The work-precision table: per grid, stepper and tolerance, the error against the work.
+public enum WorkPrecisionTable {
+    public static let columns: [Table.Column] = [
+        .init("grid"), .init("stepper"), .init("epsabs"), .init("epsrel"),
+        .init("points", description: "points compared"),
+        .init("failed", description: "rows that failed or errored"),
+        .init("worst_scaled_error", description: "max over points of max |x - r| / max|r|"),
+        .init("median_scaled_error"),
+        .init("mean_rhs_evaluations"), .init("mean_jacobian_evaluations"), .init("mean_accepted_steps"),
+        .init("total_seconds", unit: "s"),
+    ]
+
+    /// Aggregates the integrator rows of an error table, in first-appearance order.
+    public static func table(fromErrorRows rows: [[Cell]]) -> Table {
+        struct Key: Hashable { var grid: String; var stepper: String; var epsabs: Double; var epsrel: Double }
+        var order: [Key] = []
+        var groups: [Key: [[Cell]]] = [:]
+        let e = ErrorTable.index
+        for row in rows {
+            guard case .text("integrator") = row[e("method")], case .text(let grid) = row[e("grid")], case .text(let stepper) = row[e("stepper")],
+                let a = row[e("epsabs")].doubleValue, let r = row[e("epsrel")].doubleValue
+            else { continue }
+            let key = Key(grid: grid, stepper: stepper, epsabs: a, epsrel: r)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(row)
+        }
+        var table = Table(
+            columns: columns, title: "Work against precision",
+            caption: "Integrator rows of the error table grouped by grid, stepper and tolerance: error against evaluations and time.")
+        for key in order {
+            let g = groups[key]!
+            let errors = g.compactMap { $0[e("max_scaled_error")].doubleValue }.sorted()
+            func mean(_ name: String) -> Cell {
+                let v = g.compactMap { $0[e(name)].doubleValue }
+                return v.isEmpty ? .missing : .number(v.reduce(0, +) / Double(v.count))
+            }
+            let failed = g.filter { if case .text(let s) = $0[e("status")] { return ErrorTable.failingStatuses.contains(s) || s == "gave_up" } else { return false } }.count
+            table.append([
+                .text(key.grid), .text(key.stepper), .number(key.epsabs), .number(key.epsrel), .integer(g.count), .integer(failed),
+                errors.last.map { .number($0) } ?? .missing, errors.isEmpty ? .missing : .number(errors[errors.count / 2]),
+                mean("rhs_evaluations"), mean("jacobian_evaluations"), mean("accepted_steps"),
+                .number(g.compactMap { $0[e("seconds")].doubleValue }.reduce(0, +)),
+            ])
+        }
+        return table
+    }
+}
