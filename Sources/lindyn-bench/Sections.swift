@@ -1,6 +1,8 @@
 import Foundation
 import LindynIntegrator
+import LindynModels
 import LindynReport
+import LindynValidation
 
 // MARK: - DGEMM
 
@@ -175,9 +177,88 @@ func comparePrevious(_ results: [CaseResult], _ entries: [JSONValue], path: Stri
 
 // MARK: - validation grid
 
-/// Times the shipped validation grid with 1 and 2 workers. Filled in when `lindyn validate`
-/// (LindynValidation's grid runner) is available.
+/// The process's peak resident memory so far, in MiB (getrusage's ru_maxrss).
+func peakResidentMiB() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+/// Times every shipped validation grid (`lindyn validate`'s default run, without plots) with 1
+/// and 2 workers, alternating, and reports the median speed-up. BLAS runs one thread per solve,
+/// as the grids expect. Memory: the peak resident size after one grid alone and after the full
+/// run, to show how it grows with the number of points.
 func measureGrid(repetitions: Int) -> JSONValue {
-    say("grid: the validation grid runner is not available in this build")
-    return .null
+    let grids: [ValidationGrid]
+    do {
+        grids = try BuiltinGrids.grids()
+    } catch {
+        say("grid: the shipped grids do not load: \(error)")
+        return .null
+    }
+    let points = grids.reduce(0) { $0 + $1.pointCount }
+    let savedThreads = LinearAlgebra.blasThreads
+    LinearAlgebra.blasThreads = 1
+    defer { LinearAlgebra.blasThreads = savedThreads }
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lindyn-bench-grid-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    func run(_ subset: [ValidationGrid], workers: Int) -> (seconds: Double, passed: Bool) {
+        try? FileManager.default.removeItem(at: scratch)
+        let start = wallSeconds()
+        do {
+            let summary = try Validation.run(
+                subset, options: ValidationOptions(outputDirectory: scratch, plots: false, progress: false, workers: workers))
+            return (wallSeconds() - start, summary.passed)
+        } catch {
+            say("grid: the run failed: \(error)")
+            return (wallSeconds() - start, false)
+        }
+    }
+    // Memory with the smallest grid first, then everything.
+    let smallest = grids.min { $0.pointCount < $1.pointCount }!
+    _ = run([smallest], workers: 2)
+    let memorySmall = peakResidentMiB()
+    say("grid: \(grids.count) shipped grids, \(points) points; 1 and 2 workers alternating, \(repetitions) round(s)")
+    var one: [Double] = []
+    var two: [Double] = []
+    var allPassed = true
+    for round in 0..<repetitions {
+        for workers in round % 2 == 0 ? [1, 2] : [2, 1] {
+            let (seconds, passed) = run(grids, workers: workers)
+            allPassed = allPassed && passed
+            if workers == 1 { one.append(seconds) } else { two.append(seconds) }
+        }
+    }
+    let memoryAll = peakResidentMiB()
+    // Where the time goes: each grid alone, 1 and 2 workers (a grid whose time is one long
+    // point cannot be split).
+    var perGrid: [JSONValue] = []
+    var lines: [String] = []
+    for grid in grids {
+        let single = run([grid], workers: 1).seconds
+        let double = run([grid], workers: 2).seconds
+        lines.append(String(format: "%@ (%d) %.2f/%.2f s", grid.name, grid.pointCount, single, double))
+        perGrid.append(
+            .object([
+                "name": .string(grid.name), "points": .integer(grid.pointCount), "one_worker_seconds": .number(single),
+                "two_worker_seconds": .number(double),
+            ]))
+    }
+    say("  each grid alone, 1/2 workers: " + lines.joined(separator: ", "))
+    let speedup = median(zip(one, two).map { $0 / $1 })
+    say(
+        String(
+            format: "  1 worker %.2f s, 2 workers %.2f s (medians); speed-up %.2fx (target >= 1.8: %@); all points passed: %@",
+            median(one), median(two), speedup, speedup >= 1.8 ? "met" : "NOT MET", allPassed ? "yes" : "NO"))
+    say(
+        String(
+            format: "  peak resident memory: %.1f MiB after one %d-point grid, %.1f MiB after the %d-point runs",
+            memorySmall, smallest.pointCount, memoryAll, points))
+    return .object([
+        "grids": .integer(grids.count), "points": .integer(points),
+        "one_worker_seconds": .array(one.map(JSONValue.number)), "two_worker_seconds": .array(two.map(JSONValue.number)),
+        "speedup": .number(speedup), "target": 1.8, "met": .bool(speedup >= 1.8), "all_points_passed": .bool(allPassed),
+        "peak_resident_mib_small": .number(memorySmall), "small_grid_points": .integer(smallest.pointCount),
+        "peak_resident_mib_all": .number(memoryAll), "per_grid": .array(perGrid),
+    ])
 }
