@@ -110,7 +110,7 @@ int lindyn_bl_vanderpol_j(double t, const double y[], double *dfdy, double dfdt[
     dfdy[0] = 0.0;
     dfdy[1] = 1.0;
     dfdy[2] = -2.0 * mu * y[1] * y[0] - 1.0; /* the compiled expression's association */
-    dfdy[3] = mu * (1.0 - y[0] * y[0]);
+    dfdy[3] = -mu * (y[0] * y[0]) + mu; /* likewise (the simplifier expands the product) */
     dfdt[0] = dfdt[1] = 0.0;
     return GSL_SUCCESS;
 }
