@@ -11,12 +11,28 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_version.h>
 
-/* The CBLAS behind GSL's BLAS calls and Lindyn's own matrix products is OpenBLAS: the module
-   links libopenblas directly, so its cblas_* symbols come before those of libgslcblas (which
-   libgsl pulls in only as its own dependency). These two functions are OpenBLAS's. */
+/* Two BLAS libraries, each where it is fastest:
+   - GSL's own reference CBLAS (libgslcblas, linked ahead of OpenBLAS so that its cblas_* symbols
+     win) serves GSL's internal calls: the tiny LU solves of the implicit steppers, where
+     OpenBLAS's per-call overhead and the lock around its buffer pool serialise parallel solves;
+   - OpenBLAS serves the large matrix products of the network models through its Fortran
+     interface dgemm_, a symbol GSL's CBLAS does not have, via lindyn_dgemm below. */
+extern void dgemm_(const char *transa, const char *transb, const int *m, const int *n, const int *k,
+                   const double *alpha, const double *a, const int *lda, const double *b, const int *ldb,
+                   const double *beta, double *c, const int *ldc);
 extern void openblas_set_num_threads(int num_threads);
 extern int openblas_get_num_threads(void);
 extern char *openblas_get_config(void);
+
+/* Row-major C = alpha op(A) op(B) + beta C with OpenBLAS: the same product computed column-major
+   as C^T = alpha op(B)^T op(A)^T, so no copy or transpose is made. op(A) is m x k, op(B) k x n. */
+static inline void lindyn_dgemm(int transpose_a, int transpose_b, int m, int n, int k, double alpha,
+                                const double *a, int lda, const double *b, int ldb, double beta,
+                                double *c, int ldc) {
+    const char ta = transpose_b ? 'T' : 'N';
+    const char tb = transpose_a ? 'T' : 'N';
+    dgemm_(&ta, &tb, &n, &m, &k, &alpha, b, &ldb, a, &lda, &beta, c, &ldc);
+}
 
 /* GSL's stepper types are mutable C globals, which Swift 6 refuses to read
    ("not concurrency-safe"). These accessors return the same constant pointers. */

@@ -1,4 +1,5 @@
 internal import CGSL
+import Foundation
 
 /// Dense linear algebra that the gradient-flow models and the stiffness analysis need, through
 /// GSL (and the CBLAS it is linked with). Matrices are row-major `[Double]`.
@@ -73,7 +74,7 @@ public enum LinearAlgebra {
         return values.sorted { ($0.re, $0.im) < ($1.re, $1.im) }
     }
 
-    /// C = alpha op(A) op(B) + beta C through CBLAS `dgemm`, row-major. `op(X)` is X or its
+    /// C = alpha op(A) op(B) + beta C through OpenBLAS's `dgemm`, row-major. `op(X)` is X or its
     /// transpose. op(A) is m x k, op(B) is k x n, C is m x n; the leading dimensions are the row
     /// lengths of the stored matrices. No allocation.
     @inlinable
@@ -91,9 +92,9 @@ public enum LinearAlgebra {
         _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int, _ beta: Double,
         _ c: UnsafeMutablePointer<Double>, _ ldc: Int
     ) {
-        cblas_dgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        lindyn_dgemm(
+            transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c,
+            Int32(ldc))
     }
 
     /// Threads OpenBLAS may use inside one matrix product. Lindyn's grids run one solve per
@@ -105,6 +106,31 @@ public enum LinearAlgebra {
 
     /// OpenBLAS's build description (kernel and threading), for benchmark reports.
     public static var blasConfiguration: String { String(cString: openblas_get_config()) }
+
+    /// The shared library that the running process resolves a C symbol to (nil when unknown):
+    /// a diagnostic for which BLAS serves which call (`cblas_daxpy`: GSL's own CBLAS, used
+    /// inside GSL; `dgemm_`: OpenBLAS, used for the network models' products).
+    public static func libraryDefining(_ symbol: String) -> String? {
+        #if canImport(Glibc)
+        // The mapping of /proc/self/maps that contains the symbol's address names the file.
+        guard let address = dlsym(nil, symbol).map({ UInt(bitPattern: $0) }),
+            let file = FileHandle(forReadingAtPath: "/proc/self/maps")
+        else { return nil }
+        // procfs files report size 0: read to the end, not by the size.
+        let maps = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
+        try? file.close()
+        for line in maps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6 else { continue }
+            let range = fields[0].split(separator: "-")
+            guard range.count == 2, let low = UInt(range[0], radix: 16), let high = UInt(range[1], radix: 16) else { continue }
+            if low <= address && address < high { return fields[5...].joined(separator: " ") }
+        }
+        return nil
+        #else
+        return nil
+        #endif
+    }
 
     /// The GSL version the package is linked against.
     public static var gslVersion: String { GSL_VERSION }

@@ -28,10 +28,16 @@ import LindynIntegrator
         #expect(abs(values[0].im + values[1].im) < 1e-14)
     }
 
-    @Test func matrixProductsRunOnOpenBLAS() {
-        // The module links OpenBLAS ahead of GSL's reference CBLAS; its configuration string
-        // names it (GSL's own CBLAS has no such function, so a wrong link fails to build or run).
+    @Test func matrixProductsRunOnOpenBLASAndGSLKeepsItsOwnCBLAS() {
+        // OpenBLAS serves the large products (its Fortran dgemm_), GSL's own CBLAS the tiny
+        // level-1/2 calls inside GSL's implicit steppers (measured: routing those through
+        // OpenBLAS made two parallel workers slower than one; see Notes/performance.md).
         #expect(LinearAlgebra.blasConfiguration.contains("OpenBLAS"))
+        #if os(Linux)
+        #expect(LinearAlgebra.libraryDefining("dgemm_")?.contains("openblas") == true)
+        #expect(LinearAlgebra.libraryDefining("cblas_daxpy")?.contains("gslcblas") == true,
+                "cblas_daxpy resolves to \(LinearAlgebra.libraryDefining("cblas_daxpy") ?? "nothing")")
+        #endif
         let before = LinearAlgebra.blasThreads
         LinearAlgebra.blasThreads = 1
         #expect(LinearAlgebra.blasThreads == 1)
