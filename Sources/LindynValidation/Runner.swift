@@ -1,4 +1,5 @@
 import Foundation
+import LindynIntegrator
 import LindynModels
 import LindynReport
 
@@ -103,6 +104,11 @@ public enum Validation {
         let progress = ProgressBar(total: tasks.count, already: tasks.count - pending.count, enabled: options.progress)
         let failure = FirstError()
         let workers = max(1, options.workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        // One OpenBLAS thread per point when points run in parallel: the workers already use
+        // the cores, and a second BLAS thread per product would only oversubscribe them.
+        let blasThreads = LinearAlgebra.blasThreads
+        if workers > 1 { LinearAlgebra.blasThreads = 1 }
+        defer { LinearAlgebra.blasThreads = blasThreads }
         let queue = WorkQueue(count: pending.count)
         DispatchQueue.concurrentPerform(iterations: min(workers, max(1, pending.count))) { _ in
             while let k = queue.next() {
