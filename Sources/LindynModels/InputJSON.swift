@@ -313,6 +313,13 @@ public struct Field: Sendable {
         isPresent ? try double(what) : d
     }
 
+    /// A positive finite number, or `d` when absent.
+    public func positive(default d: Double) throws(ProblemFileError) -> Double {
+        let x = try double(default: d)
+        guard x.isFinite, x > 0 else { throw error("must be a positive number, got \(x)") }
+        return x
+    }
+
     public func int(_ what: String = "a whole number") throws(ProblemFileError) -> Int {
         let x = try double(what)
         guard x == x.rounded(), abs(x) < 1e15 else { throw error("expected \(what), got \(x)") }

@@ -113,23 +113,17 @@ public struct Problem: Sendable {
             }
             options.stepper = stepper
         }
-        options.absoluteTolerance = try positive(f["epsabs"], default: options.absoluteTolerance)
-        options.relativeTolerance = try positive(f["epsrel"], default: options.relativeTolerance)
+        options.absoluteTolerance = try f["epsabs"].positive(default: options.absoluteTolerance)
+        options.relativeTolerance = try f["epsrel"].positive(default: options.relativeTolerance)
         options.stateScale = try f["a_y"].double(default: 1)
         options.derivativeScale = try f["a_dydt"].double(default: 0)
-        if f["hstart"].isPresent { options.initialStep = try positive(f["hstart"], default: 1e-6) }
-        if f["hmax"].isPresent { options.maxStep = try positive(f["hmax"], default: 1) }
+        if f["hstart"].isPresent { options.initialStep = try f["hstart"].positive(default: 1e-6) }
+        if f["hmax"].isPresent { options.maxStep = try f["hmax"].positive(default: 1) }
         options.minStep = try f["hmin"].double(default: 0)
         guard options.minStep >= 0 else { throw f["hmin"].error("must be >= 0") }
         options.maxSteps = try f["max_steps"].int(default: options.maxSteps)
         guard options.maxSteps >= 0 else { throw f["max_steps"].error("must be >= 0 (0: no limit)") }
         return options
-    }
-
-    static func positive(_ f: Field, default d: Double) throws(ProblemFileError) -> Double {
-        let x = try f.double(default: d)
-        guard x.isFinite, x > 0 else { throw f.error("must be a positive number, got \(x)") }
-        return x
     }
 
     static func parseDescent(_ f: Field) throws(ProblemFileError) -> DescentOptions {
@@ -142,14 +136,14 @@ public struct Problem: Sendable {
         guard seed >= 0 else { throw f["seed"].error("must be a non-negative whole number") }
         options.seed = UInt64(seed)
         options.monteCarlo = try f["monte_carlo"].bool(default: false)
-        options.divergenceThreshold = try positive(f["divergence_threshold"], default: 1e100)
+        options.divergenceThreshold = try f["divergence_threshold"].positive(default: 1e100)
         return options
     }
 
     static func parseFormula(_ f: Field) throws(ProblemFileError) -> FormulaOptions {
         guard f.isPresent else { return FormulaOptions() }
         try f.onlyKeys(["epsilon"])
-        return FormulaOptions(epsilon: try positive(f["epsilon"], default: 1e-3))
+        return FormulaOptions(epsilon: try f["epsilon"].positive(default: 1e-3))
     }
 }
 
@@ -176,10 +170,10 @@ public enum ModelParser {
             throw f["learning_rate"].error("give either tau or learning_rate, not both")
         }
         if f["learning_rate"].isPresent {
-            let rate = try Problem.positive(f["learning_rate"], default: 1)
+            let rate = try f["learning_rate"].positive(default: 1)
             return samples / rate
         }
-        return try Problem.positive(f["tau"], default: 1)
+        return try f["tau"].positive(default: 1)
     }
 
     static func nonNegative(_ f: Field, default d: Double = 0) throws(ProblemFileError) -> Double {
@@ -239,13 +233,13 @@ public enum ModelParser {
         guard u0 > 0 else { throw f["u0"].error("a balanced mode starts at u0 > 0, got \(u0)") }
         let drop = try dropout(f["dropout"], allowUnits: true)
         let noise = try nonNegative(f["noise_variance"])
-        let samples = try Problem.positive(f["samples"], default: 1)
+        let samples = try f["samples"].positive(default: 1)
         if depth != 2 && (drop != nil || noise != 0) {
             throw f[drop != nil ? "dropout" : "noise_variance"].error("dropout and input noise are defined for depth-2 modes only (depth is \(depth))")
         }
         return ModeModel(
             s: try finite(f["s"]), u0: u0, depth: depth, weightDecay: try nonNegative(f["weight_decay"]), dropout: drop,
-            noiseVariance: noise, samples: samples, inputVariance: try Problem.positive(f["input_variance"], default: 1), tau: try tau(f))
+            noiseVariance: noise, samples: samples, inputVariance: try f["input_variance"].positive(default: 1), tau: try tau(f))
     }
 
     static func initialization(_ f: Field, depth: Int) throws(ProblemFileError) -> NetworkInit {
@@ -260,10 +254,10 @@ public enum ModelParser {
         if f["u0"].isPresent {
             guard kind == .decoupled else { throw f["u0"].error("u0 sets a decoupled init; a random init takes scale") }
             if f["scale"].isPresent { throw f["u0"].error("give either init.u0 or init.scale, not both") }
-            let u0 = try Problem.positive(f["u0"], default: 1e-3)
+            let u0 = try f["u0"].positive(default: 1e-3)
             return NetworkInit(kind: kind, scale: pow(u0, 1 / Double(depth)), seed: UInt64(seed))
         }
-        let scale = try Problem.positive(f["scale"], default: kind == .decoupled ? pow(1e-3, 1 / Double(depth)) : 1e-3)
+        let scale = try f["scale"].positive(default: kind == .decoupled ? pow(1e-3, 1 / Double(depth)) : 1e-3)
         return NetworkInit(kind: kind, scale: scale, seed: UInt64(seed))
     }
 
@@ -303,7 +297,7 @@ public enum ModelParser {
         return NetworkModel.saxe(
             widths: n, singularValues: singular, inputEigenvalues: eigen, initialization: try initialization(f["init"], depth: depth),
             weightDecay: try nonNegative(f["weight_decay"]), dropout: drop, noiseVariance: try nonNegative(f["noise_variance"]),
-            samples: try Problem.positive(f["samples"], default: 1), aligned: try f["aligned"].bool(default: false),
+            samples: try f["samples"].positive(default: 1), aligned: try f["aligned"].bool(default: false),
             seed: try seed(f["seed"]), tau: try tau(f))
     }
 
@@ -314,7 +308,7 @@ public enum ModelParser {
         guard eigen.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw f["eigenvalues"].error("eigenvalues must be positive") }
         let hidden = try f["hidden"].int("the hidden width H")
         guard hidden >= 1, hidden <= eigen.count else { throw f["hidden"].error("must be between 1 and the input width \(eigen.count), got \(hidden)") }
-        let samples = try Problem.positive(f["samples"], default: 1)
+        let samples = try f["samples"].positive(default: 1)
         return NetworkModel.autoencoder(
             eigenvalues: eigen, hidden: hidden, samples: samples, noiseVariance: try nonNegative(f["noise_variance"]),
             weightDecay: try nonNegative(f["weight_decay"]), initialization: try initialization(f["init"], depth: 2),

@@ -113,11 +113,11 @@ public struct DerivationCheck: Sendable {
         try check._checkNames()
         try check._loadCandidate(root["candidate"])
         try check._loadTime(root["time"])
-        check.tolerance = try _positive(root["tolerance"], default: 1e-6)
+        check.tolerance = try root["tolerance"].positive(default: 1e-6)
         if root["descent_tolerance"].isPresent {
-            check.descentTolerance = try _positive(root["descent_tolerance"], default: 1e-2)
+            check.descentTolerance = try root["descent_tolerance"].positive(default: 1e-2)
         }
-        check.relativeFloor = try _positive(root["relative_floor"], default: 1e-9)
+        check.relativeFloor = try root["relative_floor"].positive(default: 1e-9)
         check.runDescent = try root["descent"].bool(default: check.kind == .loss)
         if check.runDescent && check.kind == .system {
             throw root["descent"].error("a system is not a gradient flow, so it has no gradient descent; write it as a loss or drop descent")
@@ -293,12 +293,6 @@ public struct DerivationCheck: Sendable {
             out.append((name, try ExpressionFields.expression(value)))
         }
         return out
-    }
-
-    static func _positive(_ f: Field, default d: Double) throws(ProblemFileError) -> Double {
-        let x = try f.double(default: d)
-        guard x.isFinite, x > 0 else { throw f.error("must be a positive number, got \(x)") }
-        return x
     }
 
     /// Reads `solver` through the problem-file reader (same fields and messages).

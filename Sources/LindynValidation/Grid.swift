@@ -232,12 +232,6 @@ public struct ValidationGrid: Sendable {
         return Tolerance(absolute: pair.0, relative: pair.1)
     }
 
-    static func positive(_ f: Field, _ d: Double) throws(ProblemFileError) -> Double {
-        let x = try f.double(default: d)
-        guard x.isFinite, x > 0 else { throw f.error("must be a positive number, got \(x)") }
-        return x
-    }
-
     static func compareSettings(_ f: Field) throws(ProblemFileError) -> CompareSettings {
         var c = CompareSettings()
         guard f.isPresent else { return c }
@@ -260,13 +254,13 @@ public struct ValidationGrid: Sendable {
             }
         }
         try f["integrator"].onlyKeys(["factor", "floor"])
-        c.integratorFactor = try positive(f["integrator"]["factor"], c.integratorFactor)
-        c.integratorFloor = try positive(f["integrator"]["floor"], c.integratorFloor)
+        c.integratorFactor = try f["integrator"]["factor"].positive(default: c.integratorFactor)
+        c.integratorFloor = try f["integrator"]["floor"].positive(default: c.integratorFloor)
         try f["descent"].onlyKeys(["max_scaled_error"])
-        c.descentMaxScaledError = try positive(f["descent"]["max_scaled_error"], c.descentMaxScaledError)
+        c.descentMaxScaledError = try f["descent"]["max_scaled_error"].positive(default: c.descentMaxScaledError)
         try f["formula"].onlyKeys(["rtol", "floor"])
-        c.formulaRelative = try positive(f["formula"]["rtol"], c.formulaRelative)
-        c.formulaFloor = try positive(f["formula"]["floor"], c.formulaFloor)
+        c.formulaRelative = try f["formula"]["rtol"].positive(default: c.formulaRelative)
+        c.formulaFloor = try f["formula"]["floor"].positive(default: c.formulaFloor)
         if f["reference_solver"].isPresent {
             let r = f["reference_solver"]
             try r.onlyKeys(["stepper", "epsabs", "epsrel", "max_steps"])
@@ -275,8 +269,8 @@ public struct ValidationGrid: Sendable {
                 guard let stepper = Stepper(rawValue: s) else { throw r["stepper"].error("unknown stepper '\(s)'; expected one of \(Stepper.allNames)") }
                 c.referenceSolver.stepper = stepper
             }
-            c.referenceSolver.absoluteTolerance = try positive(r["epsabs"], c.referenceSolver.absoluteTolerance)
-            c.referenceSolver.relativeTolerance = try positive(r["epsrel"], c.referenceSolver.relativeTolerance)
+            c.referenceSolver.absoluteTolerance = try r["epsabs"].positive(default: c.referenceSolver.absoluteTolerance)
+            c.referenceSolver.relativeTolerance = try r["epsrel"].positive(default: c.referenceSolver.relativeTolerance)
             c.referenceSolver.maxSteps = try r["max_steps"].int(default: c.referenceSolver.maxSteps)
         }
         return c
@@ -293,11 +287,11 @@ public struct ValidationGrid: Sendable {
             }
             if implicit { s.implicitStepper = stepper } else { s.explicitStepper = stepper }
         }
-        s.tolerance = Tolerance(absolute: try positive(f["epsabs"], s.tolerance.absolute), relative: try positive(f["epsrel"], s.tolerance.relative))
+        s.tolerance = Tolerance(absolute: try f["epsabs"].positive(default: s.tolerance.absolute), relative: try f["epsrel"].positive(default: s.tolerance.relative))
         s.maxSteps = try f["max_steps"].int(default: s.maxSteps)
         guard s.maxSteps >= 1 else { throw f["max_steps"].error("must be at least 1") }
-        s.cutoff = try positive(f["cutoff"], s.cutoff)
-        s.ratio = try positive(f["ratio"], s.ratio)
+        s.cutoff = try f["cutoff"].positive(default: s.cutoff)
+        s.ratio = try f["ratio"].positive(default: s.ratio)
         return s
     }
 
