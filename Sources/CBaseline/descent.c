@@ -19,8 +19,8 @@ int lindyn_baseline_mode_strengths(int n, const double *u, const double *v, cons
     if (w == NULL) return GSL_ENOMEM;
     double *wv = w + nn;
     /* W = W2 W1, then (W V), then u_k^T (W V)_k column by column */
-    lindyn_bl_dgemm(0, 0, n, n, n, 1.0, w2, n, w1, n, 0.0, w, n);
-    lindyn_bl_dgemm(0, 0, n, n, n, 1.0, w, n, v, n, 0.0, wv, n);
+    lindyn_dgemm(0, 0, n, n, n, 1.0, w2, n, w1, n, 0.0, w, n);
+    lindyn_dgemm(0, 0, n, n, n, 1.0, w, n, v, n, 0.0, wv, n);
     for (int k = 0; k < n; k++) strengths[k] = cblas_ddot(n, u + k, n, wv + k, n);
     free(w);
     return GSL_SUCCESS;
@@ -51,9 +51,9 @@ static int descend(int n, double tau, const double *sigma31, const double *u, co
         if (epoch == epochs) break;
         lindyn_bl_network_residual(n, sigma31, w1, w2, e);
         /* dW2 = alpha E W1^T from the old W1; then W1 += alpha W2^T E (old W2); W2 += dW2 */
-        lindyn_bl_dgemm(0, 1, n, n, n, alpha, e, n, w1, n, 0.0,
+        lindyn_dgemm(0, 1, n, n, n, alpha, e, n, w1, n, 0.0,
                     dw2, n);
-        lindyn_bl_dgemm(1, 0, n, n, n, alpha, w2, n, e, n, 1.0, w1,
+        lindyn_dgemm(1, 0, n, n, n, alpha, w2, n, e, n, 1.0, w1,
                     n);
         cblas_daxpy((int)nn, 1.0, dw2, 1, w2, 1);
     }

@@ -120,7 +120,7 @@ int lindyn_bl_vanderpol_j(double t, const double y[], double *dfdy, double dfdt[
 void lindyn_bl_network_residual(int n, const double *sigma31, const double *w1,
                                 const double *w2, double *e) {
     memcpy(e, sigma31, (size_t)n * (size_t)n * sizeof(double));
-    lindyn_bl_dgemm(0, 0, n, n, n, -1.0, w2, n, w1, n, 1.0, e, n);
+    lindyn_dgemm(0, 0, n, n, n, -1.0, w2, n, w1, n, 1.0, e, n);
 }
 
 int lindyn_bl_network_f(double t, const double y[], double f[], void *ctx) {
@@ -134,8 +134,8 @@ int lindyn_bl_network_f(double t, const double y[], double f[], void *ctx) {
     double *e = c->work;
     lindyn_bl_network_residual(n, c->p + 1, w1, w2, e);
     /* f1 = W2^T E / tau,  f2 = E W1^T / tau */
-    lindyn_bl_dgemm(1, 0, n, n, n, inv_tau, w2, n, e, n, 0.0, f, n);
-    lindyn_bl_dgemm(0, 1, n, n, n, inv_tau, e, n, w1, n, 0.0,
+    lindyn_dgemm(1, 0, n, n, n, inv_tau, w2, n, e, n, 0.0, f, n);
+    lindyn_dgemm(0, 1, n, n, n, inv_tau, e, n, w1, n, 0.0,
                 f + nn, n);
     return GSL_SUCCESS;
 }
@@ -156,8 +156,8 @@ int lindyn_bl_network_j(double t, const double y[], double *dfdy, double dfdt[],
     const double *w1 = y, *w2 = y + nn;
     double *e = c->work, *g2 = c->work + nn, *g1 = c->work + 2 * nn;
     lindyn_bl_network_residual(n, c->p + 1, w1, w2, e);
-    lindyn_bl_dgemm(1, 0, n, n, n, 1.0, w2, n, w2, n, 0.0, g2, n);
-    lindyn_bl_dgemm(0, 1, n, n, n, 1.0, w1, n, w1, n, 0.0, g1, n);
+    lindyn_dgemm(1, 0, n, n, n, 1.0, w2, n, w2, n, 0.0, g2, n);
+    lindyn_dgemm(0, 1, n, n, n, 1.0, w1, n, w1, n, 0.0, g1, n);
     for (int a = 0; a < n; a++) {
         for (int b = 0; b < n; b++) {
             double *row1 = dfdy + ((size_t)a * n + b) * dim;       /* f1[a,b] */

@@ -4,20 +4,10 @@
 
 #include <stddef.h>
 
-/* Matrix products go to OpenBLAS's Fortran dgemm_, as Lindyn's do (Sources/CGSL/shim.h): both
+/* Matrix products go to OpenBLAS's Fortran dgemm_ through lindyn_dgemm, as Lindyn's do: both
    sides of the benchmark use the same kernel, while GSL's internal level-1/2 calls use GSL's own
-   CBLAS. Row-major C = alpha op(A) op(B) + beta C, computed as column-major C^T. */
-void dgemm_(const char *transa, const char *transb, const int *m, const int *n, const int *k,
-            const double *alpha, const double *a, const int *lda, const double *b, const int *ldb,
-            const double *beta, double *c, const int *ldc);
-
-static inline void lindyn_bl_dgemm(int transpose_a, int transpose_b, int m, int n, int k, double alpha,
-                                   const double *a, int lda, const double *b, int ldb, double beta,
-                                   double *c, int ldc) {
-    const char ta = transpose_b ? 'T' : 'N';
-    const char tb = transpose_a ? 'T' : 'N';
-    dgemm_(&ta, &tb, &n, &m, &k, &alpha, b, &ldb, a, &lda, &beta, c, &ldc);
-}
+   CBLAS (see Sources/CGSL/shim.h). */
+#include "../CGSL/shim.h"
 
 /* Callback context, passed as the system's params pointer. */
 typedef struct {
