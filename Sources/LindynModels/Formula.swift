@@ -92,18 +92,21 @@ public enum Formula {
             rows.append(row)
         }
         var derived: [DerivedQuantity] = []
+        var notes = modes.map { "\($0.name): \($0.solution.summary)" }
         for (name, solution) in modes {
-            let suffix = modes.count > 1 ? "_" + name : ""
+            let collector = DerivedCollector(suffix: modes.count > 1 ? "_" + name : "")
             do {
-                derived += try derivedQuantities(solution, dynamics: dynamics, epsilon: problem.formula.epsilon, suffix: suffix)
+                try derivedQuantities(solution, dynamics: dynamics, epsilon: problem.formula.epsilon, into: collector)
             } catch let error as NeverLearned {
                 if requireLearned && modes.count == 1 { throw error.error }
-                derived.append(DerivedQuantity("fixed_point" + suffix, error.fixedPoint, note: "never learned: the decay is at or above the mode's strength"))
+                collector.quantities.append(
+                    DerivedQuantity("fixed_point" + collector.suffix, error.fixedPoint, note: "never learned: the decay is at or above the mode's strength"))
             }
+            derived += collector.quantities
+            notes += collector.notes
         }
         return RunResult(
-            columns: ["t"] + modes.map(\.name), rows: rows, tReached: problem.time.end, derived: derived,
-            notes: modes.map { "\($0.name): \($0.solution.summary)" })
+            columns: ["t"] + modes.map(\.name), rows: rows, tReached: problem.time.end, derived: derived, notes: notes)
     }
 
     // MARK: - Models
@@ -196,8 +199,31 @@ public enum Formula {
 
     // MARK: - Derived quantities
 
-    static func derivedQuantities(_ solution: ModeSolution, dynamics: any Dynamics, epsilon: Double, suffix: String) throws -> [DerivedQuantity] {
-        func q(_ name: String, _ value: Double, _ note: String) -> DerivedQuantity { DerivedQuantity(name + suffix, value, note: note) }
+    /// Collects derived quantities; one that cannot be computed for these settings (an extreme
+    /// parameter, a target the trajectory never reaches) is left out with a note saying why,
+    /// never reported as a wrong or non-finite number.
+    final class DerivedCollector {
+        let suffix: String
+        var quantities: [DerivedQuantity] = []
+        var notes: [String] = []
+
+        init(suffix: String) { self.suffix = suffix }
+
+        func add(_ name: String, _ note: String, _ value: () throws -> Double) {
+            do {
+                let v = try value()
+                if v.isFinite {
+                    quantities.append(DerivedQuantity(name + suffix, v, note: note))
+                } else {
+                    notes.append("\(name + suffix) not reported: it evaluates to \(v) for these settings")
+                }
+            } catch {
+                notes.append("\(name + suffix) not reported: \(error)")
+            }
+        }
+    }
+
+    static func derivedQuantities(_ solution: ModeSolution, dynamics: any Dynamics, epsilon: Double, into c: DerivedCollector) throws {
         func neverLearned(_ fixed: Double) -> NeverLearned {
             let decay = (dynamics as? ModeModel)?.weightDecay ?? (dynamics as? NetworkModel)?.weightDecay ?? (dynamics as? ChainModel)?.weightDecay ?? (dynamics as? ScalarModel)?.weightDecay ?? 0
             return NeverLearned(
@@ -209,51 +235,58 @@ public enum Formula {
         switch solution {
         case let .logistic(law, u0):
             guard law.a > 0, law.b > 0, let fixed = law.fixedPoint, fixed > 0 else { throw neverLearned(law.fixedPoint ?? 0) }
-            var out = [q("fixed_point", fixed, "a/b")]
-            if u0 < fixed / 2 { out.append(q("half_time", try law.halfTime(from: u0), "epochs from u0 to half the fixed point")) }
-            out.append(q("time_to_learn", try law.timeToLearn(epsilon: epsilon, from: u0), "epochs from u0 to within epsilon = \(epsilon) of the fixed point"))
+            c.add("fixed_point", "a/b") { fixed }
+            if u0 < fixed / 2 { c.add("half_time", "epochs from u0 to half the fixed point") { try law.halfTime(from: u0) } }
+            c.add("time_to_learn", "epochs from u0 to within epsilon = \(epsilon) of the fixed point") { try law.timeToLearn(epsilon: epsilon, from: u0) }
             if epsilon < fixed / 2 {
-                out.append(q("learning_time_symmetric", try law.symmetricLearningTime(epsilon: epsilon), "Saxe's epochs from epsilon to fixed point - epsilon"))
+                c.add("learning_time_symmetric", "Saxe's epochs from epsilon to fixed point - epsilon") { try law.symmetricLearningTime(epsilon: epsilon) }
             }
             if let mode = dynamics as? ModeModel, let drop = mode.dropout, epsilon < fixed / 2 {
-                out.append(q("dropout_time_bound", try law.learningTimeBound(epsilon: epsilon), "(tau/a) ln((a/b)/epsilon); standard dropout: (tau/(s p)) ln(s/epsilon) = O(tau/(s p)), p = \(drop.keep)"))
-                out.append(q("dropout_learning_time", try law.symmetricLearningTime(epsilon: epsilon), "exact time from epsilon to the fixed point minus epsilon, below the bound"))
+                c.add("dropout_time_bound", "(tau/a) ln((a/b)/epsilon); standard dropout: (tau/(s p)) ln(s/epsilon) = O(tau/(s p)), p = \(drop.keep)") {
+                    try law.learningTimeBound(epsilon: epsilon)
+                }
+                c.add("dropout_learning_time", "exact time from epsilon to the fixed point minus epsilon, below the bound") {
+                    try law.symmetricLearningTime(epsilon: epsilon)
+                }
             }
             let rate = 1 / law.tau
-            out.append(q("gd_stability_limit", 1 / law.a, "largest 1/tau (the learning rate on the summed loss) for which descent converges to the minimum: a/tau < 1; here a/tau = \(rate * law.a)"))
-            out.append(q("gd_lag_ratio", 1 + rate * law.a / 2, "first-order ratio of descent to flow learning time, 1 + alpha a/2"))
-            return out
+            c.add("gd_stability_limit", "largest 1/tau (the learning rate on the summed loss) for which descent converges to the minimum: a/tau < 1; here a/tau = \(rate * law.a)") { 1 / law.a }
+            c.add("gd_lag_ratio", "first-order ratio of descent to flow learning time, 1 + alpha a/2") { 1 + rate * law.a / 2 }
         case let .deep(law, u0):
-            var out = [q("fixed_point", law.s, "s")]
-            if u0 < law.s / 2 { out.append(q("half_time", try law.time(from: u0, to: law.s / 2), "exact, roots-of-unity form")) }
-            out.append(q("time_to_learn", try law.timeToLearn(epsilon: epsilon, from: u0), "exact epochs from u0 to within epsilon = \(epsilon) of s"))
+            c.add("fixed_point", "s") { law.s }
+            if u0 < law.s / 2 { c.add("half_time", "exact, roots-of-unity form") { try law.time(from: u0, to: law.s / 2) } }
+            c.add("time_to_learn", "exact epochs from u0 to within epsilon = \(epsilon) of s") { try law.timeToLearn(epsilon: epsilon, from: u0) }
             if u0 < law.s - epsilon {
-                out.append(q("saxe_infinite_depth_time", try law.saxeInfiniteDepthTime(from: u0, to: law.s - epsilon), "Saxe's large-depth approximation (u^(2-2/D) -> u^2), beside the exact time, never instead"))
+                c.add("saxe_infinite_depth_time", "Saxe's large-depth approximation (u^(2-2/D) -> u^2), beside the exact time, never instead") {
+                    try law.saxeInfiniteDepthTime(from: u0, to: law.s - epsilon)
+                }
             }
             if law.depth >= 3, u0 < law.s {
-                out.append(q("small_init_asymptotic_time", try law.smallInitAsymptoticTime(from: u0), "tau / (s (D-2) u0^((D-2)/D)), valid as u0 -> 0"))
+                c.add("small_init_asymptotic_time", "tau / (s (D-2) u0^((D-2)/D)), valid as u0 -> 0") { try law.smallInitAsymptoticTime(from: u0) }
             }
-            let top = try GradientDescentMode.deepBalancedMinimumTopHessianEigenvalue(depth: law.depth, s: law.s)
-            out.append(q("gd_stability_limit", 2 / top, "descent is stable at the balanced minimum iff learning_rate < 2 / (D s^(2-2/D))"))
-            return out
+            c.add("gd_stability_limit", "descent is stable at the balanced minimum iff learning_rate < 2 / (D s^(2-2/D))") {
+                2 / (try GradientDescentMode.deepBalancedMinimumTopHessianEigenvalue(depth: law.depth, s: law.s))
+            }
         case let .unbalanced(law, u0):
             let fixed = law.limit(from: u0)
-            var out = [q("fixed_point", fixed, "s = y/x: the hyperbolic path passes the saddle")]
+            c.add("fixed_point", "s = y/x: the hyperbolic path passes the saddle") { fixed }
             if fixed > 0, u0 < fixed / 2 {
-                out.append(q("half_time", try invert(solution, target: fixed / 2, scale: law.tau), "epochs from u0 to half the fixed point (monotone inversion of u(t))"))
+                c.add("half_time", "epochs from u0 to half the fixed point (monotone inversion of u(t))") {
+                    try invert(solution, target: fixed / 2, scale: law.tau)
+                }
             }
             if abs(fixed - u0) > epsilon {
-                out.append(q("time_to_learn", try invert(solution, target: fixed - epsilon * (fixed > u0 ? 1 : -1), scale: law.tau), "epochs until within epsilon = \(epsilon) of the fixed point"))
+                c.add("time_to_learn", "epochs until within epsilon = \(epsilon) of the fixed point") {
+                    try invert(solution, target: fixed - epsilon * (fixed > u0 ? 1 : -1), scale: law.tau)
+                }
             }
-            return out
         case let .linear(target, rate, u0):
-            var out = [q("fixed_point", target, "s/(1 + lambda)")]
+            c.add("fixed_point", "s/(1 + lambda)") { target }
             if abs(u0 - target) > epsilon {
-                out.append(q("time_to_learn", log(abs(u0 - target) / epsilon) / rate, "epochs until within epsilon = \(epsilon) of the fixed point"))
+                c.add("time_to_learn", "epochs until within epsilon = \(epsilon) of the fixed point") { log(abs(u0 - target) / epsilon) / rate }
             }
-            return out
         case let .constant(u):
-            return [q("fixed_point", u, "not representable: a hidden layer is narrower than the mode index")]
+            c.add("fixed_point", "not representable: a hidden layer is narrower than the mode index") { u }
         }
     }
 

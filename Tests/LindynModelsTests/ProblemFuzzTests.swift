@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import LindynIntegrator
+@testable import LindynModels
+
+/// Mutated problem files never crash the loader, the integrator, the descent or the formulas:
+/// every file either loads or is refused with a `ProblemFileError` naming a field, and every
+/// run that starts ends with a result (success or a failure status), never a trap. The
+/// mutations come from a seeded generator, so a failure reproduces.
+@Suite struct ProblemFuzzTests {
+    static let shipped: [String] = {
+        let dir = URL(fileURLWithPath: LindynRepository.path("Validation/problems"))
+        let files = (try? FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)) ?? []
+        return files.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+            .compactMap { try? String(contentsOf: $0, encoding: .utf8) }
+    }()
+
+    /// Replacement values: extremes, wrong types, empties.
+    static let replacements: [InputJSON] = [
+        .number(0), .number(-1), .number(1e308), .number(-1e308), .number(.leastNonzeroMagnitude), .number(0.5), .number(3), .number(4097),
+        .number(2.5), .string("x"), .string("1/0"), .string("log(-1)"), .string("(("), .null, .bool(true), .array([]),
+        .array([.number(1)]), .object([]),
+    ]
+
+    static func paths(_ value: InputJSON, _ prefix: [String] = []) -> [[String]] {
+        switch value {
+        case .object(let pairs): return [prefix] + pairs.flatMap { paths($0.1, prefix + [$0.0]) }
+        case .array(let items): return [prefix] + items.indices.flatMap { paths(items[$0], prefix + [String($0)]) }
+        default: return [prefix]
+        }
+    }
+
+    /// Keeps a loaded problem cheap to run: few output points, a step budget, short descents,
+    /// small networks only.
+    static func bounded(_ problem: Problem) -> Problem? {
+        var p = problem
+        if p.dynamics.initialState.count > 2_000 { return nil }
+        p.solver.maxSteps = min(p.solver.maxSteps == 0 ? 5_000 : p.solver.maxSteps, 5_000)
+        let end = min(p.time.end, p.time.start + 2_000)
+        guard end > p.time.start else { return nil }
+        p.time = TimeSpec(start: p.time.start, end: end, points: 11)
+        p.descent.runs = min(p.descent.runs, 3)
+        return p
+    }
+
+    @Test func mutatedProblemFilesNeverCrash() throws {
+        #expect(Self.shipped.count >= 8)
+        var generator = SeededGenerator(seed: 2026)
+        var loaded = 0, refused = 0
+        for round in 0..<600 {
+            let text = Self.shipped[round % Self.shipped.count]
+            var document = try InputJSON.parse(text)
+            for _ in 0..<(1 + Int(generator.next() % 3)) {
+                let all = Self.paths(document).filter { !$0.isEmpty }
+                let path = all[Int(generator.next() % UInt64(all.count))]
+                let value = Self.replacements[Int(generator.next() % UInt64(Self.replacements.count))]
+                document = (try? document.setting(path, to: value)) ?? document
+            }
+            let problem: Problem
+            do {
+                problem = try Problem.load(document)
+            } catch {
+                #expect(!error.field.isEmpty && !error.message.isEmpty)
+                refused += 1
+                continue
+            }
+            loaded += 1
+            guard let p = Self.bounded(problem) else { continue }
+            for run in [Simulation.integrate, Simulation.descend, { try Formula.evaluate($0, requireLearned: false) }] {
+                do {
+                    let result = try run(p)
+                    // No NaN passed off as a success.
+                    if result.succeeded { #expect(result.rows.allSatisfy { $0.allSatisfy(\.isFinite) }) }
+                } catch is ProblemFileError {
+                } catch let error as SolverConfigurationError {
+                    #expect(!error.field.isEmpty)
+                }
+            }
+        }
+        // The mutations exercise both paths.
+        #expect(loaded > 50 && refused > 50, "loaded \(loaded), refused \(refused)")
+    }
+}
