@@ -29,7 +29,7 @@ public struct DemoCommand: ParsableCommand {
             throw ExitCode(70)
         }
         if quick { grids = grids.map { $0.reduced() } }
-        let directory = URL(fileURLWithPath: out)
+        let directory = try prepareOutputDirectory(out)
         let points = grids.reduce(0) { $0 + $1.pointCount }
         FileHandle.standardError.write(Data("lindyn demo: \(grids.count) grids, \(points) points, on \(ProcessInfo.processInfo.activeProcessorCount) cores, into \(directory.path)/\n".utf8))
         let summary: ValidationSummary

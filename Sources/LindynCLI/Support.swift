@@ -79,6 +79,22 @@ func readDocument(_ path: String) throws -> InputJSON {
     }
 }
 
+/// Creates the output directory (and its parents) and checks that it can be written, before
+/// any work starts; a directory that cannot be used is a usage error (64) naming it.
+func prepareOutputDirectory(_ path: String, option: String = "--out") throws -> URL {
+    let directory = URL(fileURLWithPath: path)
+    do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let probe = directory.appendingPathComponent(".lindyn-write-test-\(ProcessInfo.processInfo.processIdentifier)")
+        try Data().write(to: probe)
+        try FileManager.default.removeItem(at: probe)
+    } catch {
+        printError("\(option) \(path): cannot create or write this directory (\(error.localizedDescription)); choose a writable location")
+        throw ExitCode(64)
+    }
+    return directory
+}
+
 /// Loads a problem file and applies the command-line overrides; refusals exit 65 naming the field.
 func loadProblem(_ path: String, _ common: CommonOptions? = nil) throws -> Problem {
     let document = try readDocument(path)

@@ -106,7 +106,7 @@ public struct ValidateRunCommand: ParsableCommand {
     public func run() throws {
         var grids = try loadGrids(files)
         if quick { grids = grids.map { $0.reduced() } }
-        let directory = URL(fileURLWithPath: out)
+        let directory = try prepareOutputDirectory(out)
         let options = ValidationOptions(
             outputDirectory: directory, resume: resume, shard: try parsedShard().map { (index: $0.0, count: $0.1) },
             plots: !noPlots, workers: workers)
@@ -142,7 +142,7 @@ public struct ValidateMergeCommand: ParsableCommand {
             printError("\(d): no such directory")
             throw ExitCode(64)
         }
-        let directory = URL(fileURLWithPath: out)
+        let directory = try prepareOutputDirectory(out)
         let summary: ValidationSummary
         do {
             summary = try Validation.merge(directories.map { URL(fileURLWithPath: $0) }, into: directory, plots: !noPlots)

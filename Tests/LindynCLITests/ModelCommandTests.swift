@@ -84,3 +84,14 @@ import Testing
         #expect(r.stderr.contains("gradient"))
     }
 }
+
+/// An output directory that cannot be written is refused before any work, as a usage error.
+@Suite struct OutputDirectoryTests {
+    @Test func unwritableOutputIsAUsageError() throws {
+        let r = try LindynRun.run(["validate", "Validation/grids/robertson.json", "--out", "/proc/lindyn-cannot-write"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--out /proc/lindyn-cannot-write"))
+        let demo = try LindynRun.run(["demo", "--out", "/proc/lindyn-cannot-write", "--quick"])
+        #expect(demo.status == 64)
+    }
+}
