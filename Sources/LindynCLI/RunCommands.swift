@@ -17,7 +17,8 @@ public struct SolveCommand: ParsableCommand {
 
     public func run() throws {
         let problem = try loadProblem(file, common)
-        let result = try guarded(file) { try Simulation.integrate(problem) }
+        var result = try guarded(file) { try Simulation.integrate(problem) }
+        if common.observables { result = result.keeping(problem.dynamics.observableNames.isEmpty ? problem.dynamics.stateNames : problem.dynamics.observableNames) }
         let code = result.print(common.format)
         if code != 0 { throw ExitCode(code) }
     }
@@ -50,7 +51,12 @@ public struct DescendCommand: ParsableCommand {
         var problem = try loadProblem(file, common)
         if let runs { problem.descent.runs = runs }
         if monteCarlo { problem.descent.monteCarlo = true }
-        let result = try guarded(file) { try Simulation.descend(problem) }
+        var result = try guarded(file) { try Simulation.descend(problem) }
+        if common.observables {
+            // The descent's observables are the flow's (u, u1..ur); a mode model's state u is one.
+            let names = problem.dynamics.observableNames.isEmpty ? problem.dynamics.stateNames : problem.dynamics.observableNames
+            result = result.keeping(names)
+        }
         let code = result.print(common.format)
         if code != 0 { throw ExitCode(code) }
     }

@@ -36,6 +36,9 @@ public struct CommonOptions: ParsableArguments {
         }
     }
 
+    @Flag(name: .long, help: "Print only t and the observables (mode strengths), not every state variable or weight.")
+    public var observables = false
+
     /// Applies the overrides to solver settings.
     public func apply(to options: inout SolverOptions) {
         if let stepper, let s = Stepper(rawValue: stepper) { options.stepper = s }
@@ -123,6 +126,15 @@ func guarded<T>(_ path: String, _ body: () throws -> T) throws -> T {
 }
 
 extension RunResult {
+    /// The same result with only `t` and the named columns.
+    func keeping(_ names: [String]) -> RunResult {
+        let keep = [0] + names.compactMap { columns.firstIndex(of: $0) }.filter { $0 != 0 }
+        var r = self
+        r.columns = keep.map { columns[$0] }
+        r.rows = rows.map { row in keep.map { row[$0] } }
+        return r
+    }
+
     /// The table of rows, as the output contract prints it.
     var table: Table {
         Table(columns: columns, rows: rows.map { $0.map { Cell.number($0) } })

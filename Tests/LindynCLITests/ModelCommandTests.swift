@@ -78,6 +78,14 @@ import Testing
         #expect(try LindynRun.run(["equations", "Validation/problems/saxe-mode.json"]).status == 65)
     }
 
+    @Test func observablesFlagKeepsTimeAndModeStrengths() throws {
+        let r = try LindynRun.run(["solve", "Validation/problems/network.json", "--observables", "--format", "json"])
+        #expect(r.status == 0)
+        #expect(r.json?["columns"] as? [String] == ["t", "u1", "u2", "u3", "u4"])
+        let d = try LindynRun.run(["descend", "Validation/problems/saxe-mode.json", "--observables", "--format", "csv"])
+        #expect(d.stdout.hasPrefix("t,u\n"))
+    }
+
     @Test func descendRefusesPlainSystems() throws {
         let r = try LindynRun.run(["descend", "Validation/problems/robertson.json"])
         #expect(r.status == 65)
