@@ -15,63 +15,63 @@ public enum LinearAlgebra {
     /// Gradient flows have symmetric Jacobians (J = -Hessian/tau), for which this is the right
     /// and stable solver.
     public static func symmetricEigenvalues(_ matrix: [Double], n: Int) throws -> [Double] {
-        guard n > 0, matrix.count == n * n else {
-            throw Failure(message: "symmetricEigenvalues: expected \(n * n) entries, got \(matrix.count)")
+        try withGSLMatrix(matrix, n: n, caller: "symmetricEigenvalues") { a in
+            guard let eval = gsl_vector_alloc(n), let work = gsl_eigen_symm_alloc(n) else {
+                throw Failure(message: "symmetricEigenvalues: allocation failed")
+            }
+            defer {
+                gsl_vector_free(eval)
+                gsl_eigen_symm_free(work)
+            }
+            let status = gsl_eigen_symm(a, eval, work)
+            guard status == GSL_SUCCESS else {
+                throw Failure(message: "gsl_eigen_symm failed with status \(status)")
+            }
+            return (0..<n).map { gsl_vector_get(eval, $0) }.sorted()
         }
-        guard matrix.allSatisfy(\.isFinite) else {
-            throw Failure(message: "symmetricEigenvalues: the matrix has non-finite entries")
-        }
-        _ = _gslErrorHandlerOff
-        guard let a = gsl_matrix_alloc(n, n), let eval = gsl_vector_alloc(n),
-            let work = gsl_eigen_symm_alloc(n)
-        else { throw Failure(message: "symmetricEigenvalues: allocation failed") }
-        defer {
-            gsl_matrix_free(a)
-            gsl_vector_free(eval)
-            gsl_eigen_symm_free(work)
-        }
-        for i in 0..<n {
-            for j in 0..<n { gsl_matrix_set(a, i, j, matrix[i * n + j]) }
-        }
-        let status = gsl_eigen_symm(a, eval, work)
-        guard status == GSL_SUCCESS else {
-            throw Failure(message: "gsl_eigen_symm failed with status \(status)")
-        }
-        return (0..<n).map { gsl_vector_get(eval, $0) }.sorted()
     }
 
     /// Eigenvalues (real and imaginary parts) of a general real n x n matrix by
     /// `gsl_eigen_nonsymm` (Hessenberg reduction + Francis QR). May fail to converge: that is
     /// reported as an error, never as made-up values. Sorted by real part, then imaginary part.
     public static func generalEigenvalues(_ matrix: [Double], n: Int) throws -> [(re: Double, im: Double)] {
+        try withGSLMatrix(matrix, n: n, caller: "generalEigenvalues") { a in
+            guard let eval = gsl_vector_complex_alloc(n), let work = gsl_eigen_nonsymm_alloc(n) else {
+                throw Failure(message: "generalEigenvalues: allocation failed")
+            }
+            defer {
+                gsl_vector_complex_free(eval)
+                gsl_eigen_nonsymm_free(work)
+            }
+            let status = gsl_eigen_nonsymm(a, eval, work)
+            guard status == GSL_SUCCESS else {
+                throw Failure(message: "gsl_eigen_nonsymm did not converge (status \(status))")
+            }
+            return (0..<n).map { k -> (re: Double, im: Double) in
+                let z = gsl_vector_complex_get(eval, k)
+                return (z.dat.0, z.dat.1)
+            }.sorted { ($0.re, $0.im) < ($1.re, $1.im) }
+        }
+    }
+
+    /// Checks a row-major n x n matrix, copies it into a GSL matrix for `body` (which may
+    /// overwrite it, as GSL's eigensolvers do) and frees it afterwards.
+    static func withGSLMatrix<T>(
+        _ matrix: [Double], n: Int, caller: String, _ body: (UnsafeMutablePointer<gsl_matrix>) throws -> T
+    ) throws -> T {
         guard n > 0, matrix.count == n * n else {
-            throw Failure(message: "generalEigenvalues: expected \(n * n) entries, got \(matrix.count)")
+            throw Failure(message: "\(caller): expected \(n * n) entries, got \(matrix.count)")
         }
         guard matrix.allSatisfy(\.isFinite) else {
-            throw Failure(message: "generalEigenvalues: the matrix has non-finite entries")
+            throw Failure(message: "\(caller): the matrix has non-finite entries")
         }
         _ = _gslErrorHandlerOff
-        guard let a = gsl_matrix_alloc(n, n), let eval = gsl_vector_complex_alloc(n),
-            let work = gsl_eigen_nonsymm_alloc(n)
-        else { throw Failure(message: "generalEigenvalues: allocation failed") }
-        defer {
-            gsl_matrix_free(a)
-            gsl_vector_complex_free(eval)
-            gsl_eigen_nonsymm_free(work)
-        }
+        guard let a = gsl_matrix_alloc(n, n) else { throw Failure(message: "\(caller): allocation failed") }
+        defer { gsl_matrix_free(a) }
         for i in 0..<n {
             for j in 0..<n { gsl_matrix_set(a, i, j, matrix[i * n + j]) }
         }
-        let status = gsl_eigen_nonsymm(a, eval, work)
-        guard status == GSL_SUCCESS else {
-            throw Failure(message: "gsl_eigen_nonsymm did not converge (status \(status))")
-        }
-        var values: [(re: Double, im: Double)] = []
-        for k in 0..<n {
-            let z = gsl_vector_complex_get(eval, k)
-            values.append((z.dat.0, z.dat.1))
-        }
-        return values.sorted { ($0.re, $0.im) < ($1.re, $1.im) }
+        return try body(a)
     }
 
     /// C = alpha op(A) op(B) + beta C through OpenBLAS's `dgemm`, row-major. `op(X)` is X or its
