@@ -4,7 +4,7 @@ import PackageDescription
 // Dependency direction (each module imports only those to its left):
 //   CGSL -> LindynIntegrator
 //   LindynExpr, LindynTheory, LindynReport        (independent: no numeric engine)
-//   LindynModels      (Expr, Integrator, Theory)
+//   LindynModels      (Expr, Integrator, Theory, Report: its JSON reader)
 //   LindynValidation  (Models, Report)
 //   LindynCLI         (Validation, ArgumentParser) -> lindyn executable
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "LindynIntegrator", dependencies: ["CGSL"], swiftSettings: strict),
         .target(
             name: "LindynModels",
-            dependencies: ["LindynExpr", "LindynIntegrator", "LindynTheory"],
+            dependencies: ["LindynExpr", "LindynIntegrator", "LindynTheory", "LindynReport"],
             swiftSettings: strict
         ),
         .target(

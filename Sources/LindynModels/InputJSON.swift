@@ -1,4 +1,5 @@
 import Foundation
+import LindynReport
 
 /// A JSON document as read from a problem, check or grid file: objects keep their key order
 /// (observables and parameters are listed in the order written), and every access says which
@@ -92,10 +93,23 @@ public indirect enum InputJSON: Sendable, Equatable {
 // MARK: - Parsing
 
 extension InputJSON {
-    /// Parses JSON text. Errors give the line and column and what was expected.
+    /// Parses JSON text with the project's one JSON reader (`LindynReport.JSONValue`), refusing
+    /// repeated keys. Errors give the line and column and what was expected.
     public static func parse(_ text: String) throws(ProblemFileError) -> InputJSON {
-        var parser = _JSONParser(Array(text.utf8))
-        return try parser.document()
+        do {
+            return InputJSON(try JSONValue.parse(text, rejectingDuplicateKeys: true))
+        } catch {
+            guard case let .invalidJSON(offset, expected) = error else {
+                throw ProblemFileError(field: "file", message: "\(error)")
+            }
+            let bytes = Array(text.utf8)
+            var line = 1, column = 1
+            for b in bytes[0..<min(offset, bytes.count)] {
+                if b == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+            }
+            let found = offset < bytes.count ? "'\(Character(Unicode.Scalar(bytes[offset])))'" : "the end of the file"
+            throw ProblemFileError(field: "file", message: "malformed JSON at line \(line), column \(column): expected \(expected), found \(found)")
+        }
     }
 
     public static func parse(contentsOf url: URL) throws(ProblemFileError) -> InputJSON {
@@ -108,159 +122,18 @@ extension InputJSON {
         }
         return try parse(text)
     }
-}
 
-struct _JSONParser {
-    let bytes: [UInt8]
-    var i = 0
-    var depth = 0
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    func location() -> String {
-        var line = 1, column = 1
-        for b in bytes[0..<min(i, bytes.count)] {
-            if b == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+    /// The input view of a parsed JSON value: integers become numbers.
+    init(_ value: JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .integer(let i): self = .number(Double(i))
+        case .number(let x): self = .number(x)
+        case .string(let s): self = .string(s)
+        case .array(let items): self = .array(items.map(InputJSON.init))
+        case .object(let object): self = .object(object.map { ($0.key, InputJSON($0.value)) })
         }
-        return "line \(line), column \(column)"
-    }
-
-    func fail(_ expected: String) -> ProblemFileError {
-        let found: String
-        if i >= bytes.count {
-            found = "the end of the file"
-        } else {
-            let scalar = Character(Unicode.Scalar(bytes[i]))
-            found = "'\(scalar)'"
-        }
-        return ProblemFileError(field: "file", message: "malformed JSON at \(location()): expected \(expected), found \(found)")
-    }
-
-    mutating func skipSpace() {
-        while i < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) { i += 1 }
-    }
-
-    mutating func document() throws(ProblemFileError) -> InputJSON {
-        let v = try value()
-        skipSpace()
-        guard i == bytes.count else { throw fail("the end of the document") }
-        return v
-    }
-
-    mutating func value() throws(ProblemFileError) -> InputJSON {
-        skipSpace()
-        guard i < bytes.count else { throw fail("a value") }
-        depth += 1
-        defer { depth -= 1 }
-        guard depth < 200 else { throw fail("less deeply nested data") }
-        switch bytes[i] {
-        case UInt8(ascii: "{"):
-            i += 1
-            var pairs: [(String, InputJSON)] = []
-            skipSpace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
-            while true {
-                skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("a quoted key") }
-                let key = try string()
-                skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("':'") }
-                i += 1
-                let v = try value()
-                if pairs.contains(where: { $0.0 == key }) {
-                    throw ProblemFileError(field: key, message: "appears twice in the same object (at \(location()))")
-                }
-                pairs.append((key, v))
-                skipSpace()
-                guard i < bytes.count else { throw fail("',' or '}'") }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
-                throw fail("',' or '}'")
-            }
-        case UInt8(ascii: "["):
-            i += 1
-            var items: [InputJSON] = []
-            skipSpace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-            while true {
-                items.append(try value())
-                skipSpace()
-                guard i < bytes.count else { throw fail("',' or ']'") }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                throw fail("',' or ']'")
-            }
-        case UInt8(ascii: "\""):
-            return .string(try string())
-        case UInt8(ascii: "t"):
-            try literal("true")
-            return .bool(true)
-        case UInt8(ascii: "f"):
-            try literal("false")
-            return .bool(false)
-        case UInt8(ascii: "n"):
-            try literal("null")
-            return .null
-        default:
-            return .number(try number())
-        }
-    }
-
-    mutating func literal(_ word: String) throws(ProblemFileError) {
-        let w = Array(word.utf8)
-        guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else { throw fail("'\(word)'") }
-        i += w.count
-    }
-
-    mutating func number() throws(ProblemFileError) -> Double {
-        let start = i
-        let allowed = Set("+-0123456789.eE".utf8)
-        while i < bytes.count, allowed.contains(bytes[i]) { i += 1 }
-        guard i > start, let text = String(bytes: bytes[start..<i], encoding: .utf8),
-            let v = Double(text), v.isFinite, text.first != "+", text.first != "."
-        else {
-            i = start
-            throw fail("a value (number, string, list, object, true, false or null)")
-        }
-        return v
-    }
-
-    mutating func string() throws(ProblemFileError) -> String {
-        i += 1  // opening quote
-        var out: [UInt8] = []
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") {
-                i += 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            if b == UInt8(ascii: "\\") {
-                i += 1
-                guard i < bytes.count else { throw fail("an escape character") }
-                let e = bytes[i]
-                switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "u"):
-                    guard i + 4 < bytes.count, let code = UInt32(String(decoding: bytes[(i + 1)...(i + 4)], as: UTF8.self), radix: 16)
-                    else { throw fail("four hex digits after \\u") }
-                    i += 4
-                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
-                    out.append(contentsOf: Array(String(Character(scalar)).utf8))
-                default: throw fail("a valid escape (\\\" \\\\ \\/ \\n \\t \\r \\b \\f \\u)")
-                }
-                i += 1
-                continue
-            }
-            if b < 0x20 { throw fail("no control characters inside a string") }
-            out.append(b)
-            i += 1
-        }
-        throw fail("a closing '\"'")
     }
 }
 

@@ -69,11 +69,13 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// Parses one JSON document (RFC 8259). Key order of objects is kept; a duplicate key keeps
-    /// its last value. Numbers with a fraction or exponent, or too large for `Int`, become
-    /// ``number(_:)``; the others become ``integer(_:)``.
+    /// its last value, or is refused when `rejectingDuplicateKeys` (input files, where a repeated
+    /// field is a mistake to report). Numbers with a fraction or exponent, or too large for
+    /// `Int`, become ``number(_:)``; the others become ``integer(_:)``.
     /// - Throws: ``ReportError/invalidJSON(offset:expected:)`` naming the byte offset.
-    public static func parse(_ text: String) throws(ReportError) -> JSONValue {
+    public static func parse(_ text: String, rejectingDuplicateKeys: Bool = false) throws(ReportError) -> JSONValue {
         var parser = _JSONParser(bytes: Array(text.utf8))
+        parser.rejectsDuplicateKeys = rejectingDuplicateKeys
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -248,6 +250,7 @@ extension JSONValue {
 struct _JSONParser {
     let bytes: [UInt8]
     var index = 0
+    var rejectsDuplicateKeys = false
     static let maximumDepth = 512
 
     init(bytes: [UInt8]) { self.bytes = bytes }
@@ -307,7 +310,12 @@ struct _JSONParser {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                     throw fail("a string key")
                 }
+                let keyStart = index
                 let key = try parseString()
+                if rejectsDuplicateKeys, object[key] != nil {
+                    index = keyStart
+                    throw fail("a key not already in this object ('\(key)' appears twice)")
+                }
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("':'") }
                 index += 1
