@@ -131,9 +131,6 @@ public final class EulerDescent: DescentProcess {
     public func largestMagnitude() -> Double { magnitudeAfterStep ?? _largestMagnitude(UnsafeBufferPointer(w)) }
 }
 
-/// Why a model cannot be run as asked; maps to exit code 65 with the field named.
-public typealias ModelError = ProblemFileError
-
 /// xoshiro256** seeded through SplitMix64: a small, fast, reproducible generator for dropout
 /// masks and random initialisations (the same seed gives the same stream on every platform).
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
