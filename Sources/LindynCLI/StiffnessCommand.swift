@@ -65,6 +65,12 @@ public struct StiffnessCommand: ParsableCommand {
             printError("\(file): \(error)")
             throw ExitCode(65)
         }
+        let dimension = problem.dynamics.stateNames.count
+        guard dimension <= StiffnessAnalysis.maximumDimension else {
+            let field = problem.dynamics is NetworkModel ? "model.widths" : problem.dynamics.kind
+            printError("\(file): \(field): the problem has \(dimension) state variables; the stiffness analysis computes every eigenvalue of the dense Jacobian and handles at most \(StiffnessAnalysis.maximumDimension); use a narrower network")
+            throw ExitCode(65)
+        }
         let settings = StiffnessSettings(
             explicitStepper: Stepper(rawValue: explicit)!, implicitStepper: Stepper(rawValue: implicit)!,
             tolerance: Tolerance(absolute: tolerance, relative: tolerance), maxSteps: maxSteps, cutoff: cutoff, ratio: ratio)

@@ -194,11 +194,25 @@ public enum StiffnessAnalysis {
         }
     }
 
+    /// The largest system the analysis handles: a dense n x n Jacobian and its full spectrum
+    /// cost O(n^3) (about 1 s at n = 1024 on one core) and 8 n^2 bytes.
+    public static let maximumDimension = 1024
+
     /// The analysis along the trajectory: spectra at the start and at up to `samples - 1` output
     /// times spread over the interval (always including the middle and the end), and the
     /// explicit/implicit step counts over the whole interval.
     public static func analyse(_ problem: Problem, settings: StiffnessSettings = StiffnessSettings(), samples: Int = 3) -> StiffnessReport {
         let start = problem.time.start, end = problem.time.end
+        guard problem.dynamics.stateNames.count <= maximumDimension else {
+            // Dense spectra and implicit step counts would take minutes and gigabytes here.
+            let n = problem.dynamics.stateNames.count
+            func notRun(_ stepper: Stepper) -> StepCount {
+                StepCount(stepper: stepper, status: "not_run", acceptedSteps: 0, rhsEvaluations: 0, jacobianEvaluations: 0, meanStep: nil)
+            }
+            return StiffnessReport(
+                samples: [], explicit: notRun(settings.explicitStepper), implicit: notRun(settings.implicitStepper), settings: settings, span: end - start, tau: problem.dynamics.tau,
+                notes: ["not analysed: the system has \(n) variables; the analysis computes every eigenvalue of the dense Jacobian and is limited to \(maximumDimension)"])
+        }
         var times: [Double] = []
         let wanted = max(2, samples - 1)
         for k in 1...wanted { times.append(start + (end - start) * Double(k) / Double(wanted)) }

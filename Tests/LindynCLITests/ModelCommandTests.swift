@@ -103,3 +103,14 @@ import Testing
         #expect(demo.status == 64)
     }
 }
+
+/// Work that would take minutes and gigabytes is refused up front, naming the field.
+@Suite struct SizeLimitTests {
+    @Test func stiffnessOfAHugeNetworkIsRefused() throws {
+        let r = try LindynRun.run(
+            ["stiffness", "-"],
+            stdin: #"{"model": {"kind": "network", "widths": [64, 64, 64], "singular_values": [3, 2, 1]}, "time": {"end": 2, "points": 3}}"#)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("model.widths"))
+    }
+}
