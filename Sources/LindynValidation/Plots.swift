@@ -75,7 +75,14 @@ public enum ValidationPlots {
         for (k, name) in columns.enumerated() {
             let color = Color.palette(k)
             if let t = set.theory, let c = t.columns.firstIndex(of: name) {
-                plot.addLine(x: t.times, y: t.values[c], label: single ? t.label.prefix(1).uppercased() + t.label.dropFirst() : "\(name) \(t.label)", color: color, width: 2)
+                let label = single ? t.label.prefix(1).uppercased() + t.label.dropFirst() : "\(name) \(t.label)"
+                if t.times.count < 30 {
+                    // Few samples (output times chosen around fast jumps): mark them, so straight
+                    // segments read as joins between samples rather than as the solution.
+                    plot.series.append(Series(label: label, x: t.times, y: t.values[c], kind: .lineWithMarkers, color: color, lineWidth: 1.5, marker: .square, markerSize: 3))
+                } else {
+                    plot.addLine(x: t.times, y: t.values[c], label: label, color: color, width: 2)
+                }
             }
             if let d = set.descent, let c = d.columns.firstIndex(of: name) {
                 let keep = thinned(d.times.count, limit: 45)

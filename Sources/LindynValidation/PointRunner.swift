@@ -104,7 +104,8 @@ public enum PointRunner {
         var formula: RunResult? = nil
         var formulaError: String? = nil
         if settings.compares(.formula) {
-            do { formula = try Formula.evaluate(problem) } catch { formulaError = "\(error)" }
+            // The trajectory is wanted even where a derived quantity is not (an unlearned mode).
+            do { formula = try Formula.evaluate(problem, requireLearned: false) } catch { formulaError = "\(error)" }
             if let f = formula, !f.succeeded { formulaError = f.message ?? f.status; formula = nil }
         }
         func integrateReference(_ p: Problem) -> (RunResult?, String?) {
