@@ -12,7 +12,7 @@ public struct LindynCommand: ParsableCommand {
             """,
         subcommands: [
             SolveCommand.self, FormulaCommand.self, DescendCommand.self, CheckCommand.self, StiffnessCommand.self,
-            ValidateCommand.self, DemoCommand.self, EquationsCommand.self,
+            ValidateCommand.self, DemoCommand.self, EquationsCommand.self, PlotCommand.self,
         ]
     )
 

@@ -63,13 +63,20 @@ public enum ValidationPlots {
         return out
     }
 
+    /// The trajectory panel of a validation point.
+    static func trajectoryPlot(_ r: PointResult) -> Plot {
+        guard let set = r.trajectories else {
+            return Plot(title: r.panelTitle, xLabel: r.axisLabels.x, yLabel: r.axisLabels.y)
+        }
+        return trajectoryPlot(set, title: r.panelTitle, xLabel: r.axisLabels.x, yLabel: r.axisLabels.y, logX: r.logAxes.x, logY: r.logAxes.y)
+    }
+
     /// Mode strength against epoch: theory lines, integrator dotted on top, descent markers;
     /// one colour per mode.
-    static func trajectoryPlot(_ r: PointResult) -> Plot {
-        var plot = Plot(
-            title: r.panelTitle, xLabel: r.axisLabels.x, yLabel: r.axisLabels.y,
-            xScale: r.logAxes.x ? .log : .linear, yScale: r.logAxes.y ? .log : .linear)
-        guard let set = r.trajectories else { return plot }
+    public static func trajectoryPlot(
+        _ set: TrajectorySet, title: String?, xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false
+    ) -> Plot {
+        var plot = Plot(title: title, xLabel: xLabel, yLabel: yLabel, xScale: logX ? .log : .linear, yScale: logY ? .log : .linear)
         let columns = set.theory?.columns ?? set.descent?.columns ?? set.integrator?.columns ?? []
         let single = columns.count == 1
         for (k, name) in columns.enumerated() {

@@ -18,7 +18,7 @@ public struct TrajectoryCurves: Sendable, Equatable {
         self.values = values
     }
 
-    init(label: String, result: RunResult, columns: [String]) {
+    public init(label: String, result: RunResult, columns: [String]) {
         self.init(label: label, times: result.times, columns: columns, values: columns.map { result.column($0) ?? [] })
     }
 }
@@ -28,6 +28,12 @@ public struct TrajectorySet: Sendable, Equatable {
     public var theory: TrajectoryCurves?
     public var integrator: TrajectoryCurves?
     public var descent: TrajectoryCurves?
+
+    public init(theory: TrajectoryCurves?, integrator: TrajectoryCurves?, descent: TrajectoryCurves?) {
+        self.theory = theory
+        self.integrator = integrator
+        self.descent = descent
+    }
 }
 
 /// Everything one grid point produced: its error-table rows, its stiffness-table row, and the

@@ -8,7 +8,7 @@ import Testing
         let r = try LindynRun.run(["--help"])
         #expect(r.status == 0)
         // The commands of the command-line contract, plus the additions.
-        for command in ["solve", "formula", "descend", "check", "stiffness", "validate", "demo", "equations"] {
+        for command in ["solve", "formula", "descend", "check", "stiffness", "validate", "demo", "equations", "plot"] {
             #expect(r.stdout.contains("\n  \(command) "), "lindyn --help does not list \(command)")
         }
         #expect(r.stdout.contains("Exit codes: 0 success; 1 a check or validation found a disagreement; 2 the"))

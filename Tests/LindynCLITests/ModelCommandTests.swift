@@ -114,3 +114,24 @@ import Testing
         #expect(r.stderr.contains("model.widths"))
     }
 }
+
+/// `lindyn plot`: one problem's integrator, descent and closed form on one SVG figure.
+@Suite struct PlotCommandTests {
+    @Test func plotsTheThreeMethods() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("lindyn-plot-\(UUID().uuidString).svg")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try LindynRun.run(["plot", "Validation/problems/network.json", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let svg = try String(contentsOf: out, encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
+        for label in ["u1 theory", "u4 theory", "Simulated (GD)", "ODE rk8pd"] { #expect(svg.contains(label), "missing \(label)") }
+        #expect(!svg.lowercased().contains("nan"))
+        // The integration agrees with the closed form (both printed in the summary).
+        #expect(r.stdout.contains("integration against closed form"))
+    }
+
+    @Test func badOutputAndStepperAreUsageErrors() throws {
+        #expect(try LindynRun.run(["plot", "Validation/problems/network.json", "--out", "figure.png"]).status == 64)
+        #expect(try LindynRun.run(["plot", "Validation/problems/network.json", "--out", "/tmp/x.svg", "--stepper", "euler"]).status == 64)
+    }
+}
