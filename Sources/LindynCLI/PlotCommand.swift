@@ -37,9 +37,7 @@ public struct PlotCommand: ParsableCommand {
     public init() {}
 
     public mutating func validate() throws {
-        if let stepper, Stepper(rawValue: stepper) == nil {
-            throw ValidationError("unknown stepper '\(stepper)'; expected one of \(Stepper.allNames)")
-        }
+        try validateStepperName(stepper)
         guard out.hasSuffix(".svg") else { throw ValidationError("--out must name an .svg file, got '\(out)'") }
     }
 

@@ -26,9 +26,7 @@ public struct CommonOptions: ParsableArguments {
     public init() {}
 
     public mutating func validate() throws {
-        if let stepper, Stepper(rawValue: stepper) == nil {
-            throw ValidationError("unknown stepper '\(stepper)'; expected one of \(Stepper.allNames)")
-        }
+        try validateStepperName(stepper)
         for (name, value) in [("--epsabs", epsabs), ("--epsrel", epsrel)] {
             if let value, !(value.isFinite && value > 0) {
                 throw ValidationError("\(name) must be a positive number, got \(value)")
@@ -44,6 +42,13 @@ public struct CommonOptions: ParsableArguments {
         if let stepper, let s = Stepper(rawValue: stepper) { options.stepper = s }
         if let epsabs { options.absoluteTolerance = epsabs }
         if let epsrel { options.relativeTolerance = epsrel }
+    }
+}
+
+/// Refuses an unknown `--stepper` name (exit 64), listing the accepted ones.
+func validateStepperName(_ name: String?) throws {
+    if let name, Stepper(rawValue: name) == nil {
+        throw ValidationError("unknown stepper '\(name)'; expected one of \(Stepper.allNames)")
     }
 }
 
