@@ -105,7 +105,7 @@ public struct Problem: Sendable {
     static func parseSolver(_ f: Field) throws(ProblemFileError) -> SolverOptions {
         var options = SolverOptions()
         guard f.isPresent else { return options }
-        try f.onlyKeys(["stepper", "epsabs", "epsrel", "a_y", "a_dydt", "hstart", "hmin", "hmax", "max_steps"])
+        try f.onlyKeys(["stepper", "epsabs", "epsrel", "a_y", "a_dydt", "hstart", "hmin", "hmax", "max_steps", "output", "error_norm", "controller"])
         if f["stepper"].isPresent {
             let name = try f["stepper"].string("a stepper name")
             guard let stepper = Stepper(rawValue: name) else {
@@ -123,7 +123,22 @@ public struct Problem: Sendable {
         guard options.minStep >= 0 else { throw f["hmin"].error("must be >= 0") }
         options.maxSteps = try f["max_steps"].int(default: options.maxSteps)
         guard options.maxSteps >= 0 else { throw f["max_steps"].error("must be >= 0 (0: no limit)") }
+        options.output = try choice(f["output"], default: options.output)
+        options.errorNorm = try choice(f["error_norm"], default: options.errorNorm)
+        options.controller = try choice(f["controller"], default: options.controller)
         return options
+    }
+
+    /// A string field naming one case of `T`, or `fallback` when absent.
+    static func choice<T: RawRepresentable & CaseIterable>(_ f: Field, default fallback: T) throws(ProblemFileError) -> T
+    where T.RawValue == String {
+        guard f.isPresent else { return fallback }
+        let names = T.allCases.map(\.rawValue)
+        let name = try f.string("one of \(names.joined(separator: ", "))")
+        guard let value = T(rawValue: name) else {
+            throw f.error("unknown value '\(name)'; expected one of \(names.joined(separator: ", "))")
+        }
+        return value
     }
 
     static func parseDescent(_ f: Field) throws(ProblemFileError) -> DescentOptions {
