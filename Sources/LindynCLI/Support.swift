@@ -159,6 +159,8 @@ extension RunResult {
             stats["rejected_steps"] = .integer(s.rejectedSteps)
             stats["rhs_evaluations"] = .integer(s.rhsEvaluations)
             stats["jacobian_evaluations"] = .integer(s.jacobianEvaluations)
+            if s.interpolationEvaluations > 0 { stats["interpolation_evaluations"] = .integer(s.interpolationEvaluations) }
+            if s.interpolationErrorRatio > 0 { stats["interpolation_error_ratio"] = .number(s.interpolationErrorRatio) }
         }
         if let d = descent {
             stats["epochs"] = .integer(d.epochs)
@@ -171,6 +173,15 @@ extension RunResult {
             trailing["derived"] = .object(JSONObject(derived.map { ($0.name, JSONValue.number($0.value)) }))
         }
         if !notes.isEmpty { trailing["notes"] = .array(notes.map { .string($0) }) }
+        if !events.isEmpty {
+            trailing["events"] = .array(events.map { e in
+                .object([
+                    "name": .string(e.spec.name), "observable": .string(e.spec.observable), "level": .number(e.spec.level),
+                    "direction": .string(e.spec.direction.rawValue), "t": e.time.map { .number($0) } ?? .null,
+                    "located_by": .string(e.method),
+                ])
+            })
+        }
         return table.json(leading: leading, trailing: trailing, layout: .compact) + "\n"
     }
 
@@ -181,7 +192,19 @@ extension RunResult {
         case .json:
             emit(json())
         case .csv:
-            emit(table.csv())
+            var text = table.csv()
+            if !events.isEmpty {
+                // A second CSV block after a blank line: one row per event (t empty when it did
+                // not occur).
+                let block = Table(
+                    columns: ["event", "observable", "level", "direction", "t", "located_by"],
+                    rows: events.map { e in
+                        [.text(e.spec.name), .text(e.spec.observable), .number(e.spec.level), .text(e.spec.direction.rawValue),
+                         e.time.map { Cell.number($0) } ?? .text(""), .text(e.method)]
+                    })
+                text += "\n" + block.csv()
+            }
+            emit(text)
         case .table:
             var text = table.text()
             if let s = statistics {
@@ -192,6 +215,12 @@ extension RunResult {
             }
             if !derived.isEmpty {
                 text += "\n" + derived.map { "\($0.name) = \($0.value)\($0.note.isEmpty ? "" : "  (\($0.note))")" }.joined(separator: "\n") + "\n"
+            }
+            if !events.isEmpty {
+                text += "\n" + events.map { e in
+                    let what = "event \(e.spec.name) (\(e.spec.observable) \(e.spec.direction.rawValue) through \(e.spec.level))"
+                    return e.time.map { "\(what): t = \($0)  (\(e.method))" } ?? "\(what): did not occur (\(e.method))"
+                }.joined(separator: "\n") + "\n"
             }
             for note in notes { text += "note: \(note)\n" }
             emit(text)

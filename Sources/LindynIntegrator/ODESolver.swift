@@ -313,7 +313,12 @@ public enum ODESolver {
                     if outputTimes[next] < limit { worstRatio = max(worstRatio, ratio) }
                     if controlInterpolation && ratio > 0 {
                         let order = Double(2 * nodes.capacity - 1)
-                        stepCap = (limit - a) * min(5, 0.9 * pow(ratio, -1 / order))
+                        // Never below the spacing of the outputs ahead: steps that short cost
+                        // what landing on every output costs, and in a window of very uneven
+                        // steps (or at tolerances near rounding) the estimate is not to be
+                        // trusted further.
+                        let spacing = outputTimes[next] - (next > 0 ? outputTimes[next - 1] : start)
+                        stepCap = max(spacing, (limit - a) * min(5, max(0.2, 0.9 * pow(ratio, -1 / order))))
                     }
                 }
                 while next < outputCount && outputTimes[next] <= limit {

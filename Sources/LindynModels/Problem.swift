@@ -35,6 +35,9 @@ public struct Problem: Sendable {
     public var solver: SolverOptions
     public var descent: DescentOptions
     public var formula: FormulaOptions
+    /// Level crossings to locate (`events`): by `solve` on the integrator's dense output, by
+    /// `formula` on the closed form, by `descend` between output rows.
+    public var events: [EventSpec] = []
     /// The document it was read from (for grids and reports).
     public var document: InputJSON
 
@@ -56,7 +59,7 @@ public struct Problem: Sendable {
         guard case .object = document else {
             throw ProblemFileError(field: "file", message: "a problem file is a JSON object with one of system, loss or model, and time")
         }
-        try root.onlyKeys(["system", "loss", "model", "time", "solver", "descent", "formula", "description", "name", "grid", "steppers", "tolerances", "compare"])
+        try root.onlyKeys(["system", "loss", "model", "time", "solver", "descent", "formula", "description", "name", "grid", "steppers", "tolerances", "compare", "events"])
         let present = ["system", "loss", "model"].filter { root[$0].isPresent }
         guard present.count == 1 else {
             throw ProblemFileError(
@@ -69,9 +72,11 @@ public struct Problem: Sendable {
         case "loss": dynamics = try LossFlow.parse(root["loss"])
         default: dynamics = try ModelParser.parse(root["model"])
         }
-        return Problem(
+        var problem = Problem(
             dynamics: dynamics, time: try parseTime(root["time"]), solver: try parseSolver(root["solver"]),
             descent: try parseDescent(root["descent"]), formula: try parseFormula(root["formula"]), document: document)
+        problem.events = try EventSpec.parse(root["events"], dynamics: dynamics)
+        return problem
     }
 
     public static func load(text: String) throws(ProblemFileError) -> Problem {

@@ -35,6 +35,8 @@ public struct RunResult: Sendable {
     public var derived: [DerivedQuantity]
     /// Free-form notes (e.g. which closed form was used).
     public var notes: [String]
+    /// The problem's events, in the order given, each with its first time or nil.
+    public var events: [EventResult] = []
 
     public init(
         status: String = "success", message: String? = nil, columns: [String], rows: [[Double]], tReached: Double,
@@ -88,17 +90,36 @@ public enum Simulation {
         }
         precondition(dim == flow.system.dimension)
         var result: RunResult
+        let events = odeEvents(problem.events, dynamics: dynamics, flow: flow)
+        func eventResults(_ solution: Solution) -> [EventResult] {
+            problem.events.map { spec in
+                EventResult(spec: spec, time: solution.events.first { $0.name == spec.name }?.time, method: "dense output")
+            }
+        }
         do {
             let solution = try ODESolver.solve(
                 flow.system, initialState: dynamics.initialState, start: problem.time.start,
-                outputTimes: problem.time.outputTimes, options: problem.solver)
+                outputTimes: problem.time.outputTimes, options: problem.solver, events: events)
             result = RunResult(columns: columns, rows: rows(solution), tReached: solution.tReached, statistics: solution.statistics)
+            result.events = eventResults(solution)
         } catch let error as IntegrationError {
             result = RunResult(
                 status: error.statusWord, message: error.message, columns: columns, rows: rows(error.partial),
                 tReached: error.tReached, statistics: error.partial.statistics)
+            result.events = eventResults(error.partial)
         }
-        return stoppingAtNonFiniteObservables(result, firstObservable: 1 + dim)
+        let checked = stoppingAtNonFiniteObservables(result, firstObservable: 1 + dim)
+        if checked.status != result.status {
+            // Events after the first non-finite observable are not trusted.
+            var r = checked
+            r.events = result.events.map { e in
+                var e = e
+                if let t = e.time, t > checked.tReached { e.time = nil }
+                return e
+            }
+            return r
+        }
+        return checked
     }
 
     /// A row whose observable is NaN or infinite (e.g. log of a state that reached 0) ends the
@@ -193,6 +214,8 @@ public enum Simulation {
             status: status, message: message, columns: columns, rows: rows,
             tReached: problem.time.start + Double(status == "success" ? lastEpoch : reachedEpoch),
             descent: DescentStatistics(epochs: status == "success" ? lastEpoch : reachedEpoch, learningRate: rate, runs: options.runs, monteCarlo: options.monteCarlo))
-        return rows.isEmpty ? result : stoppingAtNonFiniteObservables(result, firstObservable: 1)
+        var checked = rows.isEmpty ? result : stoppingAtNonFiniteObservables(result, firstObservable: 1)
+        checked.events = eventsBetweenRows(problem.events, result: checked)
+        return checked
     }
 }
