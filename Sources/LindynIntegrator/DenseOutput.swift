@@ -115,6 +115,11 @@ final class _DenseNodes {
         builtNodes = m
     }
 
+    /// The part of the estimate taken for rounding rather than interpolation error: the Newton
+    /// coefficients of high order divide differences of nearly equal states, so with short
+    /// steps the estimate settles at a few hundred ulps of the state whatever the step size.
+    let roundingAllowance = 1000 * Double.ulpOfOne
+
     /// An estimate of the interpolation error at `t` relative to the tolerance: max over i of
     /// |p(t) - q(t)| / (epsabs + epsrel |p_i(t)|), where q is the interpolant of one degree less
     /// that does not match the derivative at the window's last node (p minus its last Newton
@@ -131,7 +136,7 @@ final class _DenseNodes {
         let c = coefficients + top * d
         var worst = 0.0
         for i in 0..<d {
-            let e = abs(c[i] * w) / (absolute + relative * abs(scratch[i]))
+            let e = abs(c[i] * w) / (absolute + (relative + roundingAllowance) * abs(scratch[i]))
             if !(e <= worst) { worst = e }
         }
         return worst

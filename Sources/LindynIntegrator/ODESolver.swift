@@ -270,6 +270,7 @@ public enum ODESolver {
             next += 1
         }
         let tracker = _EventTracker(events)
+        let capacity = options.stepper.denseOutputNodes
         let interior = !land && next < outputCount && outputTimes[next] < end
         let controlInterpolation = interior && options.output == .dense
         var stepCap = Double.infinity
@@ -313,12 +314,7 @@ public enum ODESolver {
                     if outputTimes[next] < limit { worstRatio = max(worstRatio, ratio) }
                     if controlInterpolation && ratio > 0 {
                         let order = Double(2 * nodes.capacity - 1)
-                        // Never below the spacing of the outputs ahead: steps that short cost
-                        // what landing on every output costs, and in a window of very uneven
-                        // steps (or at tolerances near rounding) the estimate is not to be
-                        // trusted further.
-                        let spacing = outputTimes[next] - (next > 0 ? outputTimes[next - 1] : start)
-                        stepCap = max(spacing, (limit - a) * min(5, max(0.2, 0.9 * pow(ratio, -1 / order))))
+                        stepCap = (limit - a) * min(5, max(0.2, 0.9 * pow(ratio, -1 / order)))
                     }
                 }
                 while next < outputCount && outputTimes[next] <= limit {
@@ -367,7 +363,15 @@ public enum ODESolver {
             if let hmax = options.maxStep, abs(h.pointee) > hmax {
                 h.pointee = hmax
             }
-            if h.pointee > stepCap { h.pointee = stepCap }
+            // The cap binds only near an output (within the window's reach of steps at the
+            // current size): the interpolant matters only where it is evaluated, and far from
+            // outputs (a stiff transient, a fast jump) the steps stay the error control's own.
+            // A cap within 10^4 ulps of t is beneath what the estimate can resolve.
+            if h.pointee > stepCap && next < outputCount
+                && outputTimes[next] <= t + Double(capacity) * h.pointee
+            {
+                h.pointee = max(stepCap, 1e4 * t.ulp)
+            }
             let status = gsl_odeiv2_evolve_apply(evolve, control, step, gslSystem.pointer, &t, target, h, y.baseAddress!)
             if status != GSL_SUCCESS {
                 if callbacks.thrown != nil {

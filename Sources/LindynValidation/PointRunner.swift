@@ -136,7 +136,25 @@ public enum PointRunner {
             guard let c = first, let level = TrajectoryComparison.halfLevel(reference: ref, column: c, first: true), let v = r.column(c) else { return nil }
             return TrajectoryComparison.crossingTime(times: r.times, values: v, target: level)
         }
-        let referenceHalf = reference.flatMap { halfTime($0, against: $0) }
+        // Half times of integrations and of the closed form come from events (root finding on
+        // the dense output, or on the closed form), not from the output spacing; a reference
+        // integration without a closed form gives its crossing between output rows.
+        let halfLevel = first.flatMap { c in reference.flatMap { TrajectoryComparison.halfLevel(reference: $0, column: c, first: true) } }
+        let halfEvents: [EventSpec] = {
+            guard let c = first, let level = halfLevel,
+                problem.dynamics.stateNames.contains(c) || problem.dynamics.observableNames.contains(c)
+            else { return [] }
+            return [EventSpec(name: "half_time", observable: c, level: level)]
+        }()
+        func eventHalf(_ r: RunResult) -> Double? { r.events.first { $0.spec.name == "half_time" }?.time }
+        let referenceHalf: Double? = {
+            if formula != nil, !halfEvents.isEmpty {
+                var q = problem
+                q.events = halfEvents
+                if let f = try? Formula.evaluate(q, requireLearned: false), let t = eventHalf(f) { return t }
+            }
+            return reference.flatMap { halfTime($0, against: $0) }
+        }()
         let derivedHalf = formula.flatMap { f in first.flatMap { TrajectoryComparison.derived("half_time", for: $0, in: f, first: true) } }
 
         // Formula row: the closed form against the tight integration.
@@ -182,6 +200,7 @@ public enum PointRunner {
                     p.solver.stepper = stepper
                     p.solver.absoluteTolerance = tolerance.absolute
                     p.solver.relativeTolerance = tolerance.relative
+                    p.events = halfEvents
                     let start = now()
                     let run: RunResult
                     do {
@@ -231,7 +250,7 @@ public enum PointRunner {
                         ErrorTable.set(&cells, "status", .text("error"))
                         ErrorTable.set(&cells, "message", .text("output times or columns differ from the reference"))
                     }
-                    let h = halfTime(run, against: ref)
+                    let h = halfEvents.isEmpty ? halfTime(run, against: ref) : eventHalf(run)
                     ErrorTable.set(&cells, "half_time", cell(h))
                     ErrorTable.set(&cells, "half_time_reference", cell(referenceHalf))
                     ErrorTable.set(&cells, "half_time_formula", cell(derivedHalf))
