@@ -12,9 +12,10 @@ public struct LindynCommand: ParsableCommand {
             also an input larger than 64 MiB); 74 an I/O error: a file or standard input/output could not be read or written, \
             or the output directory is held by another run; 130 and 143 interrupted by SIGINT or SIGTERM.
             """,
+        version: versionLine,
         subcommands: [
             SolveCommand.self, FormulaCommand.self, DescendCommand.self, CheckCommand.self, StiffnessCommand.self,
-            ValidateCommand.self, DemoCommand.self, EquationsCommand.self, PlotCommand.self,
+            ValidateCommand.self, DemoCommand.self, EquationsCommand.self, PlotCommand.self, VersionCommand.self, RepeatCommand.self,
         ]
     )
 

@@ -41,6 +41,8 @@ public final class RowJournal: @unchecked Sendable {
         public var corruptLines: [Int] = []
         /// The format version of the header (1 or 2).
         public var version: Int = currentVersion
+        /// The header's other members (for instance a validation run's `provenance`).
+        public var header: JSONObject = [:]
 
         /// The rows as a ``Table``.
         public var table: Table { Table(columns: columns, rows: rows) }
@@ -68,7 +70,10 @@ public final class RowJournal: @unchecked Sendable {
     ///   journal has other columns; ``ReportError/invalidJournal(path:line:reason:)`` if the
     ///   existing file is not a row journal (its first line is not a journal header);
     ///   ``ReportError/fileOperation(path:operation:reason:)``.
-    public init(url: URL, columns: [String], synchronizesEachRow: Bool = false) throws(ReportError) {
+    /// - Parameter header: further members of a new journal's header line (Lindyn's validation
+    ///   runs put their ``Provenance`` there as `"provenance"`); readers ignore them. A resumed
+    ///   journal keeps the header it has.
+    public init(url: URL, columns: [String], synchronizesEachRow: Bool = false, header extraHeader: JSONObject = [:]) throws(ReportError) {
         self.url = url
         self.columns = columns
         self.synchronizesEachRow = synchronizesEachRow
@@ -90,7 +95,7 @@ public final class RowJournal: @unchecked Sendable {
         if let (contents, completeBytes) = existing, !contents.columns.isEmpty {
             if !contents.corruptLines.isEmpty || contents.version != RowJournal.currentVersion {
                 // Rewrite the good rows whole, so that appends follow a clean file.
-                var text = RowJournal._header(columns)
+                var text = RowJournal._header(columns, contents.header)
                 for row in contents.rows { text += RowJournal._line(row) }
                 try writeAtomically(text, to: url)
             } else if truncate(url.path, off_t(completeBytes)) != 0 {
@@ -110,7 +115,7 @@ public final class RowJournal: @unchecked Sendable {
                 descriptor = -1
                 throw .fileOperation(path: url.path, operation: "truncate", reason: reason)
             }
-            try _write(RowJournal._header(columns))
+            try _write(RowJournal._header(columns, extraHeader))
         }
     }
 
@@ -173,9 +178,10 @@ public final class RowJournal: @unchecked Sendable {
         try _parse(try _readData(url), path: url.path).contents
     }
 
-    static func _header(_ columns: [String]) -> String {
-        let header: JSONValue = ["lindyn_row_journal": .integer(currentVersion), "columns": .array(columns.map(JSONValue.string))]
-        return header.serialized() + "\n"
+    static func _header(_ columns: [String], _ extra: JSONObject) -> String {
+        var header: JSONObject = ["lindyn_row_journal": .integer(currentVersion), "columns": .array(columns.map(JSONValue.string))]
+        for (key, value) in extra where header[key] == nil { header[key] = value }
+        return JSONValue.object(header).serialized() + "\n"
     }
 
     static let _linePrefix = Array(#"{"crc32":""#.utf8)
@@ -256,6 +262,9 @@ public final class RowJournal: @unchecked Sendable {
                 }
                 contents.columns = names
                 contents.version = version
+                if case .object(let members) = value {
+                    for (key, member) in members where key != "lindyn_row_journal" && key != "columns" { contents.header[key] = member }
+                }
                 continue
             }
             let body: ArraySlice<UInt8>

@@ -102,7 +102,7 @@ final class OutputDirectory {
         if parts.count == 2 { return parts[0] == "plots" && parts[1].hasSuffix(".svg") && !parts[1].hasPrefix(".") && !parts[1].contains("..") }
         guard parts.count == 1 else { return false }
         let name = parts[0]
-        if [Validation.journalName, RunManifest.fileName, "README.md"].contains(name) { return true }
+        if [Validation.journalName, RunManifest.fileName, Provenance.fileName, "README.md"].contains(name) { return true }
         return tableNames.contains { base in ["csv", "md", "tex", "json"].contains { name == "\(base).\($0)" } }
     }
 

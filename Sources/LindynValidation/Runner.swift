@@ -20,9 +20,13 @@ public struct ValidationOptions: Sendable {
     /// On SIGINT or SIGTERM, print one line saying what was kept and how to resume, then exit
     /// (status 128 + the signal number). For the command line; off by default.
     public var handlesSignals: Bool
+    /// The record of this run, written as `provenance.json`, into the journal's header and into
+    /// every figure (default: this process, without input files).
+    public var provenance: Provenance
 
-    public init(outputDirectory: URL, resume: Bool = false, shard: (index: Int, count: Int)? = nil, plots: Bool = true, progress: Bool = true, workers: Int? = nil, handlesSignals: Bool = false) {
+    public init(outputDirectory: URL, resume: Bool = false, shard: (index: Int, count: Int)? = nil, plots: Bool = true, progress: Bool = true, workers: Int? = nil, handlesSignals: Bool = false, provenance: Provenance? = nil) {
         self.handlesSignals = handlesSignals
+        self.provenance = provenance ?? .current()
         self.outputDirectory = outputDirectory
         self.resume = resume
         self.shard = shard
@@ -104,7 +108,7 @@ public enum Validation {
                 try writeAtomically(try readFileCapped(previous, limit: .max), to: journalURL)
             }
         }
-        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns)
+        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns, header: ["provenance": options.provenance.jsonValue])
         var warnings: [String] = []
         if !journal.droppedLines.isEmpty {
             warnings.append(corruptLinesWarning(journal.droppedLines, in: journalURL, consequence: "their points ran again"))
@@ -171,7 +175,7 @@ public enum Validation {
         // The journal may come from another file order: take the order of this run.
         let order = Dictionary(grids.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
         for k in ordered.indices { ordered[k].gridOrder = order[ordered[k].grid] ?? ordered[k].gridOrder }
-        var summary = try write(ordered, to: out.staging, plots: options.plots, manifest: RunManifest(grids, shard: options.shard))
+        var summary = try write(ordered, to: out.staging, plots: options.plots, manifest: RunManifest(grids, shard: options.shard), provenance: options.provenance)
         try out.commit(summary.files.map { relativePath($0, in: out.staging) })
         summary.files = summary.files.map { directory.appendingPathComponent(relativePath($0, in: out.staging)) }
         summary.resumedPoints = tasks.count - pending.count
@@ -199,7 +203,7 @@ public enum Validation {
     /// unless `allowPartial`, which merges what there is and marks the README, the summary and
     /// every table (their captions, so also the JSON files) as partial, naming what is missing.
     /// A point present in several journals keeps its last record.
-    public static func merge(_ directories: [URL], into output: URL, plots: Bool = true, allowPartial: Bool = false) throws -> ValidationSummary {
+    public static func merge(_ directories: [URL], into output: URL, plots: Bool = true, allowPartial: Bool = false, provenance: Provenance = .current()) throws -> ValidationSummary {
         let started = PointRunner.now()
         let check = checkShards(directories)
         if !check.isComplete, !allowPartial { throw OutputDirectoryError.incompleteShards(check.problems) }
@@ -229,11 +233,11 @@ public enum Validation {
         defer { out.release() }
         try out.prepareStaging(fresh: true)
         // The merged journal, so that the merged directory can itself be resumed or merged.
-        let journal = try RowJournal(url: out.staging.appendingPathComponent(journalName), columns: PointCodec.journalColumns)
+        let journal = try RowJournal(url: out.staging.appendingPathComponent(journalName), columns: PointCodec.journalColumns, header: ["provenance": provenance.jsonValue])
         let sorted = results.values.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
         for r in sorted { try journal.append(PointCodec.journalRow(r)) }
         journal.close()
-        var summary = try write(sorted, to: out.staging, plots: plots, manifest: RunManifest(grids: grids, shard: nil, partial: problems))
+        var summary = try write(sorted, to: out.staging, plots: plots, manifest: RunManifest(grids: grids, shard: nil, partial: problems), provenance: provenance)
         try out.commit(summary.files.map { relativePath($0, in: out.staging) })
         summary.files = summary.files.map { output.appendingPathComponent(relativePath($0, in: out.staging)) }
         summary.warnings = warnings
@@ -245,8 +249,9 @@ public enum Validation {
     /// README for `results`, sorted by grid order and point.
     /// With a `manifest`, also writes `run.json` (listing the files of the set, and the
     /// directory's `journal.jsonl` if there is one); a manifest's `partial` reasons mark the
-    /// README, the summary and every table's caption as partial.
-    public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool, manifest: RunManifest? = nil) throws -> ValidationSummary {
+    /// README, the summary and every table's caption as partial. `provenance` goes into
+    /// `provenance.json`, the README and every figure.
+    public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool, manifest: RunManifest? = nil, provenance: Provenance = .current()) throws -> ValidationSummary {
         let results = unsorted.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
         let partial = manifest?.partial ?? []
         let errorRows = results.flatMap(\.errorRows)
@@ -273,7 +278,7 @@ public enum Validation {
         files += try summaryTable.write(to: directory, baseName: "summary")
         var figures: [URL] = []
         if plots {
-            figures = try ValidationPlots.writeAll(results, errorTable: errors, workTable: work, to: directory.appendingPathComponent("plots"))
+            figures = try ValidationPlots.writeAll(results, errorTable: errors, workTable: work, to: directory.appendingPathComponent("plots"), metadata: provenance.svgMetadata)
         }
         files += figures
         let e = ErrorTable.index
@@ -308,8 +313,11 @@ public enum Validation {
             knownFailRows: knownFail, gaveUpRows: gaveUp, grids: Set(results.map(\.grid)).count, points: results.count, failedPoints: failed, resumedPoints: 0,
             comparisons: errorRows.count, worst: worst, stiffPoints: stiff, files: files, seconds: 0)
         summary.partial = partial
+        let provenanceURL = directory.appendingPathComponent(Provenance.fileName)
+        try writeAtomically(provenance.jsonValue.serialized(.pretty) + "\n", to: provenanceURL)
+        summary.files.append(provenanceURL)
         let readme = directory.appendingPathComponent("README.md")
-        try writeAtomically(Readme.text(summary: summary, summaryTable: summaryTable, figures: figures, directory: directory), to: readme)
+        try writeAtomically(Readme.text(summary: summary, summaryTable: summaryTable, figures: figures, directory: directory, provenance: provenance), to: readme)
         summary.files.append(readme)
         if var manifest {
             let journal = directory.appendingPathComponent(journalName)
