@@ -3,76 +3,58 @@ import Foundation
 
 extension LinearAlgebra {
     /// Eigenvalues (descending) and orthonormal eigenvectors of a real symmetric n x n matrix
-    /// (row-major; symmetry is assumed, the lower triangle is read), by LAPACK's divide-and-
-    /// conquer `dsyevd`. `vectors[k]` belongs to `values[k]`.
+    /// (row-major; the lower triangle is read), by `gsl_eigen_symmv` (Householder
+    /// tridiagonalisation + implicit QL). `vectors[k]` belongs to `values[k]`.
     public static func symmetricEigenSystem(_ matrix: [Double], n: Int) throws -> (values: [Double], vectors: [[Double]]) {
-        guard n > 0, matrix.count == n * n else {
-            throw Failure(message: "symmetricEigenSystem: expected \(n * n) entries, got \(matrix.count)")
-        }
-        guard matrix.allSatisfy(\.isFinite) else { throw Failure(message: "symmetricEigenSystem: the matrix has non-finite entries") }
-        var a = matrix
-        var w = [Double](repeating: 0, count: n)
-        var info: Int32 = 0
-        var nn = Int32(n)
-        var lwork: Int32 = -1, liwork: Int32 = -1
-        var workSize = 0.0
-        var iworkSize: Int32 = 0
-        let jobz = Int8(UInt8(ascii: "V")), uplo = Int8(UInt8(ascii: "U"))
-        withUnsafePointer(to: jobz) { jz in
-            withUnsafePointer(to: uplo) { ul in
-                dsyevd_(jz, ul, &nn, &a, &nn, &w, &workSize, &lwork, &iworkSize, &liwork, &info)
+        try withGSLMatrix(matrix, n: n, caller: "symmetricEigenSystem") { a in
+            guard let eval = gsl_vector_alloc(n), let evec = gsl_matrix_alloc(n, n), let work = gsl_eigen_symmv_alloc(n) else {
+                throw Failure(message: "symmetricEigenSystem: allocation failed")
             }
-        }
-        guard info == 0 else { throw Failure(message: "dsyevd workspace query failed (info \(info))") }
-        lwork = Int32(workSize.rounded(.up))
-        liwork = max(1, iworkSize)
-        var work = [Double](repeating: 0, count: Int(lwork))
-        var iwork = [Int32](repeating: 0, count: Int(liwork))
-        withUnsafePointer(to: jobz) { jz in
-            withUnsafePointer(to: uplo) { ul in
-                dsyevd_(jz, ul, &nn, &a, &nn, &w, &work, &lwork, &iwork, &liwork, &info)
+            defer {
+                gsl_vector_free(eval)
+                gsl_matrix_free(evec)
+                gsl_eigen_symmv_free(work)
             }
+            let status = gsl_eigen_symmv(a, eval, evec, work)
+            guard status == GSL_SUCCESS else { throw Failure(message: "gsl_eigen_symmv failed with status \(status)") }
+            let order = (0..<n).sorted { gsl_vector_get(eval, $0) > gsl_vector_get(eval, $1) }
+            return (order.map { gsl_vector_get(eval, $0) }, order.map { k in (0..<n).map { gsl_matrix_get(evec, $0, k) } })
         }
-        guard info == 0 else { throw Failure(message: "dsyevd did not converge (info \(info))") }
-        // Column-major output: eigenvector k is a[k*n ..< (k+1)*n]; LAPACK sorts ascending.
-        let order = (0..<n).reversed()
-        return (order.map { w[$0] }, order.map { k in Array(a[(k * n)..<((k + 1) * n)]) })
     }
 
     /// The thin singular value decomposition M = sum_k s_k u_k v_k^T of a row-major
-    /// rows x cols matrix, s descending, k < min(rows, cols), by LAPACK's `dgesdd`.
+    /// rows x cols matrix, s descending, k < min(rows, cols): the eigensystem of the smaller of
+    /// M M^T and M^T M, the other side's vectors as M^T u_k / s_k (or M v_k / s_k), orthonormal to
+    /// working accuracy relative to the largest singular value. A zero singular value gets a
+    /// zero partner vector.
     public static func singularValueDecomposition(_ matrix: [Double], rows: Int, cols: Int) throws
         -> (values: [Double], left: [[Double]], right: [[Double]])
     {
         guard rows > 0, cols > 0, matrix.count == rows * cols else {
             throw Failure(message: "singularValueDecomposition: expected \(rows * cols) entries, got \(matrix.count)")
         }
-        guard matrix.allSatisfy(\.isFinite) else { throw Failure(message: "singularValueDecomposition: the matrix has non-finite entries") }
-        // Row-major M is column-major M^T (cols x rows): M^T = U' S V'^T, so M's left vectors
-        // are V' (rows of VT') and its right vectors U' (columns of U').
-        var a = matrix
-        let k = min(rows, cols)
-        var m = Int32(cols), n = Int32(rows), kk = Int32(k)
-        var s = [Double](repeating: 0, count: k)
-        var u = [Double](repeating: 0, count: cols * k)
-        var vt = [Double](repeating: 0, count: k * rows)
-        var iwork = [Int32](repeating: 0, count: 8 * k)
-        var info: Int32 = 0
-        var lwork: Int32 = -1
-        var workSize = 0.0
-        let jobz = Int8(UInt8(ascii: "S"))
-        withUnsafePointer(to: jobz) { jz in
-            dgesdd_(jz, &m, &n, &a, &m, &s, &u, &m, &vt, &kk, &workSize, &lwork, &iwork, &info)
+        let wide = rows <= cols
+        let k = min(rows, cols), other = max(rows, cols)
+        // G = M M^T (rows <= cols) or M^T M.
+        var g = [Double](repeating: 0, count: k * k)
+        matrix.withUnsafeBufferPointer { m in
+            g.withUnsafeMutableBufferPointer { c in
+                gemm(transposeA: !wide, transposeB: wide, m: k, n: k, k: other, alpha: 1, a: m.baseAddress!, lda: cols,
+                     b: m.baseAddress!, ldb: cols, beta: 0, c: c.baseAddress!, ldc: k)
+            }
         }
-        guard info == 0 else { throw Failure(message: "dgesdd workspace query failed (info \(info))") }
-        lwork = Int32(workSize.rounded(.up))
-        var work = [Double](repeating: 0, count: Int(lwork))
-        withUnsafePointer(to: jobz) { jz in
-            dgesdd_(jz, &m, &n, &a, &m, &s, &u, &m, &vt, &kk, &work, &lwork, &iwork, &info)
+        for i in 0..<k { for j in 0..<i { let v = 0.5 * (g[i * k + j] + g[j * k + i]); g[i * k + j] = v; g[j * k + i] = v } }
+        let (values, vectors) = try symmetricEigenSystem(g, n: k)
+        let s = values.map { $0 > 0 ? $0.squareRoot() : 0 }
+        let partners: [[Double]] = (0..<k).map { a in
+            guard s[a] > 0 else { return [Double](repeating: 0, count: other) }
+            let v = vectors[a]
+            return (0..<other).map { j in
+                var total = 0.0
+                if wide { for i in 0..<rows { total += matrix[i * cols + j] * v[i] } } else { for i in 0..<cols { total += matrix[j * cols + i] * v[i] } }
+                return total / s[a]
+            }
         }
-        guard info == 0 else { throw Failure(message: "dgesdd did not converge (info \(info))") }
-        let left = (0..<k).map { c in (0..<rows).map { i in vt[c + i * k] } }
-        let right = (0..<k).map { c in Array(u[(c * cols)..<((c + 1) * cols)]) }
-        return (s, left, right)
+        return wide ? (s, vectors, partners) : (s, partners, vectors)
     }
 }
