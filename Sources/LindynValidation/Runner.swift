@@ -180,8 +180,10 @@ public enum Validation {
     public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool, provenance: Provenance = .current()) throws -> ValidationSummary {
         let results = unsorted.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
         let errorRows = results.flatMap(\.errorRows)
-        let errors = ErrorTable.table(errorRows)
-        let stiffness = StiffnessTable.table(results.map(\.stiffnessRow))
+        let parameterNames = ParameterColumns.names(results)
+        let errors = ParameterColumns.inserting(
+            into: ErrorTable.table(errorRows), owners: results.flatMap { r in Array(repeating: r, count: r.errorRows.count) }, names: parameterNames)
+        let stiffness = ParameterColumns.inserting(into: StiffnessTable.table(results.map(\.stiffnessRow)), owners: results, names: parameterNames)
         let work = WorkPrecisionTable.table(fromErrorRows: errorRows)
         let summaryTable = SummaryTable.table(results)
         var files: [URL] = []
