@@ -156,7 +156,7 @@ public enum Formula {
             guard let u0 = mode.initialStrength else {
                 throw ProblemFileError(
                     field: "model.init.kind",
-                    message: "a random init has no closed form; use a decoupled init (whose formula a small random start approaches)")
+                    message: "a random init has no closed form; use a decoupled init (whose formula a small random start approaches), or a two-layer lambda-balanced one")
             }
             guard mode.learnable else {
                 out.append((name, .constant(u0)))
