@@ -49,7 +49,7 @@ public struct CheckCommand: ParsableCommand {
             return try check.run()
         }
         switch common.format {
-        case .json: emit(report.json())
+        case .json: emit(withProvenance(report.json()))
         case .csv: emit(report.table.csv())
         case .table: emit(report.text())
         }

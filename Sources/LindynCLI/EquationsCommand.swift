@@ -38,6 +38,7 @@ public struct EquationsCommand: ParsableCommand {
             object["right_hand_sides"] = .array(compiled.rightHandSides.map { .string(show($0)) })
             object["jacobian"] = .array(compiled.jacobian.map { .array($0.map { .string(show($0)) }) })
             object["observables"] = .object(JSONObject(zip(compiled.observableNames, compiled.observables).map { ($0, JSONValue.string(show($1))) }))
+            object["provenance"] = InputLog.shared.provenance().jsonValue
             emit(JSONValue.object(object).serialized(.pretty) + "\n")
             return
         }

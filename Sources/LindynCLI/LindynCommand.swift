@@ -10,9 +10,10 @@ public struct LindynCommand: ParsableCommand {
             Exit codes: 0 success; 1 a check or validation found a disagreement; 2 the numerical method failed \
             (partial rows are still printed); 64 bad command-line usage; 65 a bad input file (the message names the field).
             """,
+        version: versionLine,
         subcommands: [
             SolveCommand.self, FormulaCommand.self, DescendCommand.self, CheckCommand.self, StiffnessCommand.self,
-            ValidateCommand.self, DemoCommand.self, EquationsCommand.self, PlotCommand.self,
+            ValidateCommand.self, DemoCommand.self, EquationsCommand.self, PlotCommand.self, VersionCommand.self, RepeatCommand.self,
         ]
     )
 

@@ -79,6 +79,7 @@ func readDocument(_ path: String) throws -> InputJSON {
         }
         text = String(decoding: data, as: UTF8.self)
     }
+    InputLog.shared.record(path: path, contents: Data(text.utf8))
     do {
         return try InputJSON.parse(text)
     } catch {
@@ -109,6 +110,7 @@ func loadProblem(_ path: String, _ common: CommonOptions? = nil) throws -> Probl
     do {
         var problem = try Problem.load(document)
         common?.apply(to: &problem.solver)
+        InputLog.shared.recordSeed("descent.seed", problem.descent.seed)
         return problem
     } catch {
         printError("\(path): \(error)")
@@ -171,6 +173,7 @@ extension RunResult {
             trailing["derived"] = .object(JSONObject(derived.map { ($0.name, JSONValue.number($0.value)) }))
         }
         if !notes.isEmpty { trailing["notes"] = .array(notes.map { .string($0) }) }
+        trailing["provenance"] = InputLog.shared.provenance().jsonValue
         return table.json(leading: leading, trailing: trailing, layout: .compact) + "\n"
     }
 

@@ -109,7 +109,7 @@ public struct ValidateRunCommand: ParsableCommand {
         let directory = try prepareOutputDirectory(out)
         let options = ValidationOptions(
             outputDirectory: directory, resume: resume, shard: try parsedShard().map { (index: $0.0, count: $0.1) },
-            plots: !noPlots, workers: workers)
+            plots: !noPlots, workers: workers, provenance: InputLog.shared.provenance())
         let summary: ValidationSummary
         do {
             summary = try Validation.run(grids, options: options)
@@ -142,10 +142,15 @@ public struct ValidateMergeCommand: ParsableCommand {
             printError("\(d): no such directory")
             throw ExitCode(64)
         }
+        // The shards' journals are the merge's inputs.
+        for d in directories {
+            let journal = d.hasSuffix(Validation.journalName) ? d : (d as NSString).appendingPathComponent(Validation.journalName)
+            if let data = FileManager.default.contents(atPath: journal) { InputLog.shared.record(path: journal, contents: data) }
+        }
         let directory = try prepareOutputDirectory(out)
         let summary: ValidationSummary
         do {
-            summary = try Validation.merge(directories.map { URL(fileURLWithPath: $0) }, into: directory, plots: !noPlots)
+            summary = try Validation.merge(directories.map { URL(fileURLWithPath: $0) }, into: directory, plots: !noPlots, provenance: InputLog.shared.provenance())
         } catch {
             printError("\(error)")
             throw ExitCode(65)

@@ -44,7 +44,9 @@ public final class RowJournal: @unchecked Sendable {
     /// - Throws: ``ReportError/journalColumnsMismatch(path:expected:found:)`` if the existing
     ///   journal has other columns; ``ReportError/invalidJournal(path:line:reason:)`` if it is
     ///   corrupt before its last line; ``ReportError/fileOperation(path:operation:reason:)``.
-    public init(url: URL, columns: [String], synchronizesEachRow: Bool = false) throws(ReportError) {
+    /// - Parameter header: further members of a new journal's header line (Lindyn's validation
+    ///   runs put their ``Provenance`` there as `"provenance"`); readers ignore them.
+    public init(url: URL, columns: [String], synchronizesEachRow: Bool = false, header extraHeader: JSONObject = [:]) throws(ReportError) {
         self.url = url
         self.columns = columns
         self.synchronizesEachRow = synchronizesEachRow
@@ -75,9 +77,11 @@ public final class RowJournal: @unchecked Sendable {
             } else {
                 // New, or only an interrupted header: start afresh.
                 try handle.truncate(atOffset: 0)
-                let header: JSONValue = [
+                var headerObject: JSONObject = [
                     "lindyn_row_journal": 1, "columns": .array(columns.map(JSONValue.string)),
                 ]
+                for (key, value) in extraHeader where headerObject[key] == nil { headerObject[key] = value }
+                let header = JSONValue.object(headerObject)
                 try handle.write(contentsOf: Data((header.serialized() + "\n").utf8))
                 if synchronizesEachRow { try handle.synchronize() }
                 resumedRows = []

@@ -17,8 +17,12 @@ public struct ValidationOptions: Sendable {
     public var progress: Bool
     /// Concurrent points (default: the machine's active cores).
     public var workers: Int?
+    /// The record of this run, written as `provenance.json`, into the journal's header and into
+    /// every figure (default: this process, without input files).
+    public var provenance: Provenance
 
-    public init(outputDirectory: URL, resume: Bool = false, shard: (index: Int, count: Int)? = nil, plots: Bool = true, progress: Bool = true, workers: Int? = nil) {
+    public init(outputDirectory: URL, resume: Bool = false, shard: (index: Int, count: Int)? = nil, plots: Bool = true, progress: Bool = true, workers: Int? = nil, provenance: Provenance? = nil) {
+        self.provenance = provenance ?? .current()
         self.outputDirectory = outputDirectory
         self.resume = resume
         self.shard = shard
@@ -82,7 +86,7 @@ public enum Validation {
         if !options.resume, FileManager.default.fileExists(atPath: journalURL.path) {
             try FileManager.default.removeItem(at: journalURL)
         }
-        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns)
+        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns, header: ["provenance": options.provenance.jsonValue])
         // Points of this run (and shard).
         var tasks: [(grid: Int, point: Int)] = []
         var position = 0
@@ -137,7 +141,7 @@ public enum Validation {
         // The journal may come from another file order: take the order of this run.
         let order = Dictionary(grids.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
         for k in ordered.indices { ordered[k].gridOrder = order[ordered[k].grid] ?? ordered[k].gridOrder }
-        var summary = try write(ordered, to: directory, plots: options.plots)
+        var summary = try write(ordered, to: directory, plots: options.plots, provenance: options.provenance)
         summary.resumedPoints = tasks.count - pending.count
         summary.seconds = PointRunner.now() - started
         return summary
@@ -146,7 +150,7 @@ public enum Validation {
     /// Joins the journals of shard runs (each directory holds a `journal.jsonl`) and writes the
     /// tables and plots of the whole run into `output`. A point present in several journals
     /// keeps its last record.
-    public static func merge(_ directories: [URL], into output: URL, plots: Bool = true) throws -> ValidationSummary {
+    public static func merge(_ directories: [URL], into output: URL, plots: Bool = true, provenance: Provenance = .current()) throws -> ValidationSummary {
         let started = PointRunner.now()
         var results: [String: PointResult] = [:]
         var rows: [[Cell]] = []
@@ -161,18 +165,19 @@ public enum Validation {
         // The merged journal, so that the merged directory can itself be resumed or merged.
         let journalURL = output.appendingPathComponent(journalName)
         if FileManager.default.fileExists(atPath: journalURL.path) { try FileManager.default.removeItem(at: journalURL) }
-        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns)
+        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns, header: ["provenance": provenance.jsonValue])
         let sorted = results.values.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
         for r in sorted { try journal.append(PointCodec.journalRow(r)) }
         journal.close()
-        var summary = try write(sorted, to: output, plots: plots)
+        var summary = try write(sorted, to: output, plots: plots, provenance: provenance)
         summary.seconds = PointRunner.now() - started
         return summary
     }
 
     /// Writes every table (CSV, Markdown, LaTeX, JSON; each file atomically), the figures and a
-    /// README for `results`, sorted by grid order and point.
-    public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool) throws -> ValidationSummary {
+    /// README for `results`, sorted by grid order and point, with `provenance` in
+    /// `provenance.json`, in the README and in every figure.
+    public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool, provenance: Provenance = .current()) throws -> ValidationSummary {
         let results = unsorted.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
         let errorRows = results.flatMap(\.errorRows)
         let errors = ErrorTable.table(errorRows)
@@ -186,7 +191,7 @@ public enum Validation {
         files += try summaryTable.write(to: directory, baseName: "summary")
         var figures: [URL] = []
         if plots {
-            figures = try ValidationPlots.writeAll(results, errorTable: errors, workTable: work, to: directory.appendingPathComponent("plots"))
+            figures = try ValidationPlots.writeAll(results, errorTable: errors, workTable: work, to: directory.appendingPathComponent("plots"), metadata: provenance.svgMetadata)
         }
         files += figures
         let e = ErrorTable.index
@@ -220,8 +225,11 @@ public enum Validation {
         var summary = ValidationSummary(
             knownFailRows: knownFail, gaveUpRows: gaveUp, grids: Set(results.map(\.grid)).count, points: results.count, failedPoints: failed, resumedPoints: 0,
             comparisons: errorRows.count, worst: worst, stiffPoints: stiff, files: files, seconds: 0)
+        let provenanceURL = directory.appendingPathComponent(Provenance.fileName)
+        try writeAtomically(provenance.jsonValue.serialized(.pretty) + "\n", to: provenanceURL)
+        summary.files.append(provenanceURL)
         let readme = directory.appendingPathComponent("README.md")
-        try writeAtomically(Readme.text(summary: summary, summaryTable: summaryTable, figures: figures, directory: directory), to: readme)
+        try writeAtomically(Readme.text(summary: summary, summaryTable: summaryTable, figures: figures, directory: directory, provenance: provenance), to: readme)
         summary.files.append(readme)
         return summary
     }

@@ -200,3 +200,33 @@ struct RowJournalTests {
         #expect(Set(rows.compactMap { $0[0].doubleValue.map(Int.init) }) == Set(0..<200))
     }
 }
+
+/// SHA-256 against the FIPS 180-4 example vectors (NIST CSRC "Example Algorithms", SHA256.pdf)
+/// and the hash of the empty message; each is exact.
+@Test(arguments: [
+    ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+])
+func sha256MatchesTheStandardVectors(message: String, expected: String) {
+    #expect(sha256Hex(Array(message.utf8)) == expected)
+}
+
+/// Messages whose padding crosses a block boundary (55, 56, 64 bytes), against `sha256sum`.
+@Test func sha256AcrossPaddingBoundaries() throws {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum") else { return }
+    for length in [55, 56, 63, 64, 65, 1000] {
+        let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lindyn-sha-\(length)-\(UUID().uuidString)")
+        try Data(bytes).write(to: url)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(sha256Hex(bytes) == out.split(separator: " ").first.map(String.init), "length \(length)")
+    }
+}
