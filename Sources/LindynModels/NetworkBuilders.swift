@@ -106,9 +106,11 @@ extension NetworkModel {
                 learnable: a < capacity)
         }
         let weights = initialWeights(widths: widths, u: u, v: v, modeCount: min(singularValues.count, capacity), initialization: initialization)
-        return NetworkModel(
+        var model = NetworkModel(
             kind: "network", widths: widths, sigmaYX: sigmaYX, sigmaXX: sigmaXX, modes: modes, initialWeights: weights,
             weightDecay: weightDecay, dropout: dropout, noiseVariance: noiseVariance, samples: samples, tau: tau)
+        model.initKind = initialization.kind
+        return model
     }
 
     /// A linear autoencoder (Pretorius, Kroon and Kamper's setting): input covariance

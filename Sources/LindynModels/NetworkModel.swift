@@ -48,6 +48,8 @@ public struct NetworkModel: Dynamics {
     public let noiseVariance: Double
     public let samples: Double
     public let tauValue: Double
+    /// How the weights started (the any-start closed form needs a balanced start).
+    public internal(set) var initKind: NetworkInit.Kind = .decoupled
 
     public init(
         kind: String = "network", widths: [Int], sigmaYX: [Double], sigmaXX: [Double]?, modes: [NetworkMode],
@@ -92,8 +94,10 @@ public struct NetworkModel: Dynamics {
         return names
     }
 
-    /// The mode strengths u1..ur, then the product entries W_i_j (when n_D n_0 <= 4096).
-    public var observableNames: [String] { (0..<modes.count).map { "u\($0 + 1)" } + productNames }
+    /// The mode strengths u1..ur, then the product entries W_i_j (when n_D n_0 <= 4096), then
+    /// for two-layer networks from a balanced or explicit start W1^T W1 (`G1_i_j`) and W2 W2^T
+    /// (`G2_i_j`) (when n_0^2 + n_D^2 <= 4096).
+    public var observableNames: [String] { (0..<modes.count).map { "u\($0 + 1)" } + productNames + gramNames }
     public var initialState: [Double] { initialWeights }
     public var tau: Double? { tauValue }
 
@@ -135,6 +139,7 @@ public struct NetworkModel: Dynamics {
         let modeIn: UnsafeMutablePointer<Double>
         let modeCount: Int
         let observesProduct: Bool
+        let observesGram: Bool
         let analyticJacobian: Bool
         let fdScratch: UnsafeMutablePointer<Double>
         let maxWidth: Int
@@ -175,6 +180,7 @@ public struct NetworkModel: Dynamics {
             w1s = buffer(widths[min(1, depth)] * n0)
             modeCount = model.modes.count
             observesProduct = model.observesProduct
+            observesGram = model.observesGram
             modeOut = buffer(modeCount * nD)
             modeIn = buffer(modeCount * n0)
             for (k, mode) in model.modes.enumerated() {
@@ -397,6 +403,12 @@ public struct NetworkModel: Dynamics {
                 out[k] = total
             }
             if observesProduct { (out + modeCount).update(from: w, count: nD * n0) }
+            if observesGram {
+                let g1 = out + modeCount + (observesProduct ? nD * n0 : 0), g2 = g1 + n0 * n0
+                let n1 = widths[1]
+                gemm(true, false, n0, n0, n1, 1, y, n0, y, n0, 0, g1, n0)
+                gemm(false, true, nD, nD, n1, 1, y + offsets[1], n1, y + offsets[1], n1, 0, g2, nD)
+            }
         }
     }
 }

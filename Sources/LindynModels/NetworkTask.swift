@@ -41,6 +41,22 @@ extension NetworkModel {
     /// Whether the entries of the product W_D ... W_1 are observed (n_D n_0 at most 4096).
     public var observesProduct: Bool { widths[0] * widths[depth] <= productObservableLimit }
 
+    /// Whether W1^T W1 and W2 W2^T are observed: two layers, a balanced or explicit start,
+    /// n_0^2 + n_D^2 <= 4096.
+    public var observesGram: Bool {
+        depth == 2 && [.zeroBalanced, .lambdaBalanced, .explicit].contains(initKind)
+            && widths[0] * widths[0] + widths[2] * widths[2] <= productObservableLimit
+    }
+
+    var gramNames: [String] {
+        guard observesGram else { return [] }
+        var names: [String] = []
+        for (prefix, n) in [("G1", widths[0]), ("G2", widths[2])] {
+            for i in 0..<n { for j in 0..<n { names.append("\(prefix)_\(i + 1)_\(j + 1)") } }
+        }
+        return names
+    }
+
     /// Names of the product entries `W_i_j` (1-based output row i, input column j).
     var productNames: [String] {
         guard observesProduct else { return [] }
@@ -83,10 +99,12 @@ extension NetworkModel {
                 learnable: a < capacity)
         }
         let weights = initialWeights(widths: widths, u: u, v: v, modeCount: min(s.count, capacity), initialization: initialization)
-        return NetworkModel(
+        var model = NetworkModel(
             kind: "network", widths: widths, task: NetworkTask(inputs: n0, outputs: nD, sigmaYX: task.sigmaYX, sigmaXX: sigmaXX),
             modes: modes, initialWeights: weights, weightDecay: weightDecay, dropout: dropout, noiseVariance: noiseVariance,
             samples: samples, tau: tau)
+        model.initKind = initialization.kind
+        return model
     }
 }
 
