@@ -15,8 +15,11 @@ public struct EquationsCommand: ParsableCommand {
     @Flag(name: .long, help: "Print LaTeX instead of plain text.")
     public var latex = false
 
+    /// The formats `equations` prints: a table of equations has no CSV form.
+    public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case table, json }
+
     @Option(name: .long, help: "Output format: table (text lines) or json.")
-    public var format: OutputFormat = .table
+    public var format: Format = .table
 
     public init() {}
 

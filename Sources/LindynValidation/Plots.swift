@@ -201,6 +201,9 @@ public enum ValidationPlots {
 enum Readme {
     static func text(summary: ValidationSummary, summaryTable: Table, figures: [URL], directory: URL, provenance: Provenance) -> String {
         var s = "# Lindyn validation results\n\n"
+        if !summary.partial.isEmpty {
+            s += "**PARTIAL RESULTS: these tables are not one complete run.** " + summary.partial.joined(separator: "; ") + ".\n\n"
+        }
         s += "Made by \(provenance.summaryLine); inputs, their SHA-256 and the seeds are in `provenance.json`, and `lindyn repeat \(Provenance.fileName) --out DIR` runs it again.\n\n"
         s += "Each grid point runs the ODE integrator (GSL steppers over a tolerance ladder), discrete gradient descent and the closed form, and compares them. "
         s += "The reference is the closed form where one exists, else a tight integration; the closed form itself is checked against that tight integration.\n\n"
@@ -214,7 +217,8 @@ enum Readme {
         s += "| `errors.{csv,md,tex,json}` | per point and method: parameters, stepper, tolerance, max absolute, relative and scaled error, error_ratio (<= 1 passes), half times, descent lag, status, steps and evaluations, wall time |\n"
         s += "| `stiffness.{csv,md,tex,json}` | per point: Jacobian eigenvalues at start, middle and end (largest, smallest decaying, restricted ratio, null and unstable counts), T max|lambda|, alpha max|lambda|, explicit versus implicit steps, verdict |\n"
         s += "| `work-precision.{csv,md,tex,json}` | per grid, stepper and tolerance: worst and median error against evaluations and time |\n"
-        s += "| `journal.jsonl` | one line per finished point; `--resume` continues from it and `lindyn validate merge` joins shards |\n"
+        s += "| `journal.jsonl` | one line per finished point (with a CRC-32 per line); `--resume` continues from it and `lindyn validate merge` joins shards |\n"
+        s += "| `run.json` | the grids run (name, fingerprint, points), the shard, and the files of this set; `lindyn validate merge` checks it |\n"
         s += "| `provenance.json` | version and commit, command line, input files with SHA-256, seeds, date, host and cores of the run that wrote these files |\n"
         if !figures.isEmpty {
             s += "\n## Figures (`plots/`)\n\n"

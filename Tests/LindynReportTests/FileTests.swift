@@ -172,17 +172,50 @@ struct RowJournalTests {
         }
     }
 
-    @Test func corruptionBeforeTheLastLineIsAnError() throws {
+    /// A complete line that does not parse is skipped (not fatal); resuming drops it.
+    @Test func corruptLineIsSkippedAndDroppedOnResume() throws {
         let root = try makeScratchDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let url = root.appendingPathComponent("rows.jsonl")
         try writeAtomically("{\"lindyn_row_journal\":1,\"columns\":[\"a\"]}\n[1]\n[oops\n[2]\n", to: url)
-        #expect(throws: ReportError.self) { try RowJournal.read(url) }
-        do {
-            _ = try RowJournal.read(url)
-        } catch {
-            #expect(error.description.contains("line 3"))
+        let contents = try RowJournal.read(url)
+        #expect(contents.rows == [[1], [2]])
+        #expect(contents.corruptLines == [3])
+        let resumed = try RowJournal(url: url, columns: ["a"])
+        #expect(resumed.resumedRows == [[1], [2]] && resumed.droppedLines == [3])
+        try resumed.append([3])
+        resumed.close()
+        let after = try RowJournal.read(url)
+        #expect(after.rows == [[1], [2], [3]] && after.corruptLines.isEmpty && after.version == RowJournal.currentVersion)
+        // A file whose first line is not a journal header is not a journal: refused, never rewritten.
+        try writeAtomically("not a journal\n[1]\n", to: url)
+        #expect(throws: ReportError.self) { try RowJournal(url: url, columns: ["a"]) }
+        #expect(try String(contentsOf: url, encoding: .utf8) == "not a journal\n[1]\n")
+    }
+
+    /// Every line carries a CRC-32 of its row: a changed digit anywhere in the row is detected.
+    @Test func changedDigitIsDetectedByTheChecksum() throws {
+        let root = try makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let url = root.appendingPathComponent("rows.jsonl")
+        let journal = try RowJournal(url: url, columns: Self.columns)
+        for row in Self.rows { try journal.append(row) }
+        journal.close()
+        let original = Array(try Data(contentsOf: url))
+        // CRC-32 of "123456789" is CBF43926 (the standard check value of the IEEE polynomial).
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        let digits = original.indices.filter { original[$0] >= UInt8(ascii: "0") && original[$0] <= UInt8(ascii: "9") }
+        let headerEnd = original.firstIndex(of: UInt8(ascii: "\n"))!
+        var detected = 0, tried = 0
+        for k in digits where k > headerEnd {
+            var bytes = original
+            bytes[k] = bytes[k] == UInt8(ascii: "9") ? UInt8(ascii: "0") : bytes[k] + 1
+            try Data(bytes).write(to: url)
+            let contents = try RowJournal.read(url)
+            tried += 1
+            if contents.corruptLines.count == 1 && contents.rows.count == Self.rows.count - 1 { detected += 1 }
         }
+        #expect(tried > 20 && detected == tried, "\(detected) of \(tried)")
     }
 
     @Test func concurrentAppendsKeepLinesWhole() async throws {
