@@ -187,6 +187,7 @@ public enum PointRunner {
 
         var stepperSteps: [(Stepper, Tolerance, Int, Double)] = []
         var plottedIntegrator: TrajectoryCurves? = nil
+        var plottedIntegratorProblem: Problem? = nil
         let tightestTolerance = grid.tolerances.min { $0.absolute + $0.relative < $1.absolute + $1.relative }!
         if settings.compares(.integrator) {
             for stepper in grid.steppers {
@@ -256,6 +257,7 @@ public enum PointRunner {
                     ErrorTable.set(&cells, "half_time_formula", cell(derivedHalf))
                     if stepper == grid.steppers[0] && tolerance == tightestTolerance {
                         plottedIntegrator = TrajectoryCurves(label: "ODE \(stepper.rawValue)", result: run, columns: names)
+                        plottedIntegratorProblem = p
                     }
                     result.errorRows.append(cells)
                 }
@@ -340,8 +342,33 @@ public enum PointRunner {
                 c.values = keep.map { c.values[$0] }
                 return c
             }
+            // Curves from dense output: the closed form, the reference integration and the
+            // plotted integration are redrawn at the output times plus 400 evenly spaced ones,
+            // so a sparsely sampled problem draws as a smooth curve (the tables keep the
+            // problem's own output times).
+            var curveTimes = problem.time
+            curveTimes.outputTimes = Array(Set(problem.time.outputTimes + ODESolver.evenlySpacedTimes(
+                start: problem.time.start, end: problem.time.end, points: 400))).sorted()
+            var theory = reference
+            if formula != nil {
+                var q = problem
+                q.time = curveTimes
+                if let f = try? Formula.evaluate(q, requireLearned: false), f.succeeded { theory = f }
+            } else if tight != nil {
+                var q = problem
+                q.time = curveTimes
+                if let r = integrateReference(q).0 { theory = r }
+            }
+            if var q = plottedIntegratorProblem, let label = plottedIntegrator?.label, let names = plottedIntegrator?.columns {
+                q.time = curveTimes
+                q.events = []
+                q.solver.output = .dense
+                if let r = try? Simulation.integrate(q), r.succeeded {
+                    plottedIntegrator = TrajectoryCurves(label: label, result: r, columns: names)
+                }
+            }
             result.trajectories = TrajectorySet(
-                theory: reference.map { TrajectoryCurves(label: theoryLabel, result: $0, columns: shown) },
+                theory: theory.map { TrajectoryCurves(label: theoryLabel, result: $0, columns: shown) },
                 integrator: only(plottedIntegrator), descent: only(plottedDescent))
         }
         return result
