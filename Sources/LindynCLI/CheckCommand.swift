@@ -36,6 +36,7 @@ public struct CheckCommand: ParsableCommand {
     }
 
     public func run() throws {
+        applySizeLimits(allowLarge: common.allowLarge)
         let document = try readDocument(file)
         let report = try guarded(file) { () throws -> CheckReport in
             var check = try DerivationCheck.load(document)
