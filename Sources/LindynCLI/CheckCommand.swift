@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LindynModels
+import LindynReport
 import LindynValidation
 
 /// `lindyn check FILE`: checks a candidate closed form against the dynamics across a parameter grid.
@@ -22,7 +23,12 @@ public struct CheckCommand: ParsableCommand {
     @Argument(help: "Check file (JSON), or - for standard input.")
     public var file: String
 
-    @OptionGroup public var common: CommonOptions
+    @Option(name: .long, help: "Output format: table, json or csv.")
+    public var format: OutputFormat = .table
+
+    @OptionGroup(title: "Reference integration (check 4)") public var solver: SolverOverrideOptions
+
+    @Flag(name: .long, help: .hidden) var observables = false
 
     @Option(name: .long, help: "Tolerance of checks 1, 3 and 4, overriding the file.")
     public var tolerance: Double?
@@ -33,6 +39,9 @@ public struct CheckCommand: ParsableCommand {
         if let tolerance, !(tolerance.isFinite && tolerance > 0) {
             throw ValidationError("--tolerance must be a positive number, got \(tolerance)")
         }
+        if observables {
+            throw ValidationError("--observables does not apply to check: it prints one row per grid point, not a trajectory; the candidate's columns are the ones compared")
+        }
     }
 
     public func run() throws {
@@ -41,17 +50,17 @@ public struct CheckCommand: ParsableCommand {
         let report = try guarded(file) { () throws -> CheckReport in
             var check = try DerivationCheck.load(document)
             if let tolerance { check.tolerance = tolerance }
-            if common.stepper != nil || common.epsabs != nil || common.epsrel != nil {
+            if !solver.isEmpty {
                 var options = check.solver ?? check.defaultSolverOptions
-                common.apply(to: &options)
+                solver.apply(to: &options)
                 check.solver = options
-                if common.epsabs != nil { check.solverAbsoluteToleranceGiven = true }
+                if solver.epsabs != nil { check.solverAbsoluteToleranceGiven = true }
             }
             return try check.run()
         }
-        switch common.format {
-        case .json: emit(report.json())
-        case .csv: emit(report.table.csv())
+        switch format {
+        case .json: emit(withProvenance(report.json()))
+        case .csv: emit(report.table.csv() + csvSecondBlock(report.notes.map { ("note", .missing, $0) } + [("summary", .text(report.summary), "")]))
         case .table: emit(report.text())
         }
         if report.exitCode != 0 {

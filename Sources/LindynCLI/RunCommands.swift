@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LindynModels
+import LindynValidation
 
 /// `lindyn solve FILE`: integrate the problem's ODE with a GSL stepper.
 public struct SolveCommand: ParsableCommand {
@@ -18,8 +19,13 @@ public struct SolveCommand: ParsableCommand {
     public func run() throws {
         let problem = try loadProblem(file, common)
         var result = try guarded(file) { try Simulation.integrate(problem) }
+        let invariants = InvariantChecks.measure(problem, result)
         if common.observables { result = result.keeping(problem.dynamics.observableNames.isEmpty ? problem.dynamics.stateNames : problem.dynamics.observableNames) }
-        let code = result.print(common.format)
+        for drift in invariants where drift.toleranceUnits > InvariantChecks.warningMultiple {
+            printError(
+                "warning: the conserved quantity \(drift.name) drifted by \(drift.relativeDrift) relative (\(drift.toleranceUnits) tolerance units, above \(InvariantChecks.warningMultiple)) at t = \(drift.at): the integration may be silently wrong; tighten epsabs/epsrel or change the stepper")
+        }
+        let code = result.print(common.format, invariants: invariants)
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -33,7 +39,7 @@ public struct DescendCommand: ParsableCommand {
     @Argument(help: "Problem file (JSON), or - for standard input.")
     public var file: String
 
-    @OptionGroup public var common: CommonOptions
+    @OptionGroup public var common: TrajectoryOutputOptions
 
     @Option(name: .long, help: "Runs to average (Monte-Carlo dropout), overriding descent.runs.")
     public var runs: Int?
@@ -45,10 +51,11 @@ public struct DescendCommand: ParsableCommand {
 
     public mutating func validate() throws {
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
+        try common.refuseSolverOptions(command: "descend", reason: "gradient descent takes discrete steps of learning rate 1/tau and runs no integrator")
     }
 
     public func run() throws {
-        var problem = try loadProblem(file, common)
+        var problem = try loadProblem(file)
         if let runs { problem.descent.runs = runs }
         if monteCarlo { problem.descent.monteCarlo = true }
         var result = try guarded(file) { try Simulation.descend(problem) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LindynIntegrator
 import LindynModels
+import LindynValidation
 import LindynReport
 
 /// Output formats of the table-printing commands.
@@ -63,33 +64,29 @@ func validateStepperName(_ name: String?) throws {
     }
 }
 
-/// Writes one line to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("lindyn: error: " + message + "\n").utf8))
-}
-
-/// Writes to standard output without buffering surprises.
-func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
-}
-
-/// Reads a JSON input file (`-` for standard input). A missing file is a usage error (64); a
-/// malformed one is a bad input file (65).
+/// Reads a JSON input file (`-` for standard input). A missing file is a usage error (64); one
+/// that cannot be read is an I/O error (74); a malformed one, or one larger than
+/// ``FileIO/inputLimit`` (64 MiB), is a bad input file (65).
 func readDocument(_ path: String) throws -> InputJSON {
     let text: String
     if path == "-" {
-        text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        text = String(decoding: try readStandardInput(), as: UTF8.self)
     } else {
         guard FileManager.default.fileExists(atPath: path) else {
             printError("\(path): no such file")
             throw ExitCode(64)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            printError("\(path): cannot be read")
-            throw ExitCode(64)
+        let data: Data
+        do {
+            data = try readFileCapped(URL(fileURLWithPath: path))
+        } catch {
+            printError("\(path): \(error)")
+            if case .inputTooLarge = error { throw ExitCode(65) }
+            throw ExitCode(74)
         }
         text = String(decoding: data, as: UTF8.self)
     }
+    InputLog.shared.record(path: path, contents: Data(text.utf8))
     do {
         return try InputJSON.parse(text)
     } catch {
@@ -99,8 +96,13 @@ func readDocument(_ path: String) throws -> InputJSON {
 }
 
 /// Creates the output directory (and its parents) and checks that it can be written, before
-/// any work starts; a directory that cannot be used is a usage error (64) naming it.
+/// any work starts. An empty path is a usage error (64); a directory that cannot be created or
+/// written is an I/O error (74) naming it.
 func prepareOutputDirectory(_ path: String, option: String = "--out") throws -> URL {
+    guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
+        printError("\(option) is empty; give the directory to write into (use \(option) . for the current directory)")
+        throw ExitCode(64)
+    }
     let directory = URL(fileURLWithPath: path)
     do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -109,7 +111,7 @@ func prepareOutputDirectory(_ path: String, option: String = "--out") throws -> 
         try FileManager.default.removeItem(at: probe)
     } catch {
         printError("\(option) \(path): cannot create or write this directory (\(error.localizedDescription)); choose a writable location")
-        throw ExitCode(64)
+        throw ExitCode(74)
     }
     return directory
 }
@@ -121,6 +123,7 @@ func loadProblem(_ path: String, _ common: CommonOptions? = nil, allowLarge: Boo
     do {
         var problem = try Problem.load(document)
         common?.apply(to: &problem.solver)
+        InputLog.shared.recordSeed("descent.seed", problem.descent.seed)
         return problem
     } catch {
         printError("\(path): \(error)")
@@ -159,7 +162,7 @@ extension RunResult {
 
     /// The output contract's JSON object: status, message, columns, rows, t_reached, stats, then
     /// derived quantities and notes where present.
-    func json() -> String {
+    func json(invariants: [InvariantDrift] = []) -> String {
         var leading: JSONObject = ["status": .string(status)]
         if let message { leading["message"] = .string(message) }
         var trailing: JSONObject = ["t_reached": .number(tReached)]
@@ -180,20 +183,30 @@ extension RunResult {
         }
         trailing["stats"] = .object(stats)
         if !derived.isEmpty {
-            trailing["derived"] = .object(JSONObject(derived.map { ($0.name, JSONValue.number($0.value)) }))
+            trailing["derived"] = .object(JSONObject(derived.map { ($0.name, Cell.number($0.value).jsonValue) }))
         }
         if !notes.isEmpty { trailing["notes"] = .array(notes.map { .string($0) }) }
+        if !invariants.isEmpty {
+            trailing["invariants"] = .array(invariants.map { d in
+                .object([
+                    "name": .string(d.name), "relative_drift": Cell.number(d.relativeDrift).jsonValue,
+                    "tolerance_units": Cell.number(d.toleranceUnits).jsonValue, "at": Cell.number(d.at).jsonValue,
+                ])
+            })
+        }
+        trailing["provenance"] = InputLog.shared.provenance().jsonValue
         return table.json(leading: leading, trailing: trailing, layout: .compact) + "\n"
     }
 
     /// Prints the result in the chosen format and returns the exit code: 0 on success, 2 when
     /// the numerical method failed (the rows reached are still printed).
-    func print(_ format: OutputFormat) -> Int32 {
+    func print(_ format: OutputFormat, invariants: [InvariantDrift] = []) -> Int32 {
         switch format {
         case .json:
-            emit(json())
+            emit(json(invariants: invariants))
         case .csv:
-            emit(table.csv())
+            // The table view's derived quantities and notes follow as a second block.
+            emit(table.csv() + csvSecondBlock(derived.map { ($0.name, .number($0.value), $0.note) } + notes.map { ("note", .missing, $0) }))
         case .table:
             var text = table.text()
             if let s = statistics {
@@ -206,6 +219,9 @@ extension RunResult {
                 text += "\n" + derived.map { "\($0.name) = \($0.value)\($0.note.isEmpty ? "" : "  (\($0.note))")" }.joined(separator: "\n") + "\n"
             }
             for note in notes { text += "note: \(note)\n" }
+            for d in invariants {
+                text += "invariant \(d.name): worst drift \(d.relativeDrift) relative, \(d.toleranceUnits) tolerance units, at t = \(d.at)\n"
+            }
             emit(text)
         }
         if !succeeded {
