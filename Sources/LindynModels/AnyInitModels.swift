@@ -112,7 +112,7 @@ public struct SingleNeuronModel: Dynamics {
 /// W^T W come from their eigendecompositions, with eigenvalues below 1e-10 of the largest set
 /// to exactly zero (their round-off, raised to a small power, would otherwise inject errors of
 /// order 1e-4). State W_i_j (as the network model's product observables, so the two compare
-/// by column). No Jacobian: explicit steppers only.
+/// by column). No Jacobian: explicit steppers only. Descent: one-epoch Euler steps of this flow.
 public struct EndToEndModel: Dynamics {
     public let depth: Int
     public let task: NetworkTask
@@ -136,30 +136,131 @@ public struct EndToEndModel: Dynamics {
     public var initialState: [Double] { initial }
     public var tau: Double? { tauValue }
 
+    /// The flow, into buffers allocated once (no allocation per call): the two Gram matrices,
+    /// their eigendecompositions by in-place cyclic Jacobi, and the N terms through dgemm.
     final class Flow: ODESystem {
         let dimension: Int
-        let m: EndToEndModel
+        let no: Int, ni: Int, depth: Int
+        let decay: Double, invTau: Double
+        let sigmaYX: UnsafeMutablePointer<Double>
+        let sigmaXX: UnsafeMutablePointer<Double>?
+        let a, ea, b, eb, g, left, right, scaled, term, total: UnsafeMutablePointer<Double>
+        let buffers: [UnsafeMutablePointer<Double>]
+
         init(_ m: EndToEndModel) {
-            self.m = m
-            dimension = m.initial.count
+            no = m.task.outputs
+            ni = m.task.inputs
+            depth = m.depth
+            dimension = no * ni
+            decay = m.weightDecay
+            invTau = 1 / m.tauValue
+            func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
+                let p = UnsafeMutablePointer<Double>.allocate(capacity: max(count, 1))
+                p.initialize(repeating: 0, count: max(count, 1))
+                return p
+            }
+            let big = max(no, ni)
+            sigmaYX = buffer(no * ni)
+            sigmaYX.update(from: m.task.sigmaYX, count: no * ni)
+            if let xx = m.task.sigmaXX {
+                let p = buffer(ni * ni)
+                p.update(from: xx, count: ni * ni)
+                sigmaXX = p
+            } else {
+                sigmaXX = nil
+            }
+            a = buffer(no * no); ea = buffer(no * no); b = buffer(ni * ni); eb = buffer(ni * ni)
+            g = buffer(no * ni); left = buffer(no * no); right = buffer(ni * ni); scaled = buffer(big * big)
+            term = buffer(no * ni); total = buffer(no * ni)
+            buffers = [sigmaYX, a, ea, b, eb, g, left, right, scaled, term, total] + (sigmaXX.map { [$0] } ?? [])
+        }
+
+        deinit { for p in buffers { p.deallocate() } }
+
+        func gemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ lda: Int,
+                  _ y: UnsafePointer<Double>, _ ldb: Int, _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
+            LinearAlgebra.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: x, lda: lda, b: y, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+
+        /// Cyclic Jacobi on the symmetric n x n matrix m (overwritten: its diagonal ends as the
+        /// eigenvalues), eigenvectors into the columns of v.
+        static func jacobi(_ m: UnsafeMutablePointer<Double>, _ v: UnsafeMutablePointer<Double>, _ n: Int) {
+            var total = 0.0
+            for i in 0..<(n * n) { total += m[i] * m[i]; v[i] = 0 }
+            for i in 0..<n { v[i * n + i] = 1 }
+            for _ in 0..<60 {
+                var off = 0.0
+                for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { off += m[i * n + j] * m[i * n + j] } }
+                if off == 0 || off <= 1e-36 * total { return }
+                for p in 0..<n {
+                    for q in (p + 1)..<max(p + 1, n) {
+                        let apq = m[p * n + q]
+                        if apq == 0 { continue }
+                        let theta = (m[q * n + q] - m[p * n + p]) / (2 * apq)
+                        let t = (theta >= 0 ? 1 : -1) / (abs(theta) + (theta * theta + 1).squareRoot())
+                        let c = 1 / (t * t + 1).squareRoot(), s = t * c
+                        for k in 0..<n {
+                            let x = m[k * n + p], y = m[k * n + q]
+                            m[k * n + p] = c * x - s * y
+                            m[k * n + q] = s * x + c * y
+                        }
+                        for k in 0..<n {
+                            let x = m[p * n + k], y = m[q * n + k]
+                            m[p * n + k] = c * x - s * y
+                            m[q * n + k] = s * x + c * y
+                        }
+                        m[p * n + q] = 0
+                        m[q * n + p] = 0
+                        for k in 0..<n {
+                            let x = v[k * n + p], y = v[k * n + q]
+                            v[k * n + p] = c * x - s * y
+                            v[k * n + q] = s * x + c * y
+                        }
+                    }
+                }
+            }
+        }
+
+        /// out = E diag(lambda_k^p) E^T for the decomposed PSD matrix (eigenvalues on the diagonal
+        /// of `values`), eigenvalues below 1e-10 of the largest (or negative) as exactly zero;
+        /// power 0 is the identity.
+        func power(_ values: UnsafePointer<Double>, _ e: UnsafePointer<Double>, _ n: Int, _ p: Double, _ out: UnsafeMutablePointer<Double>) {
+            if p == 0 {
+                for i in 0..<(n * n) { out[i] = 0 }
+                for i in 0..<n { out[i * n + i] = 1 }
+                return
+            }
+            var top = 0.0
+            for k in 0..<n { top = max(top, values[k * n + k]) }
+            for k in 0..<n {
+                let x = values[k * n + k]
+                let d = x <= 1e-10 * top || x <= 0 ? 0 : pow(x, p)
+                for i in 0..<n { scaled[i * n + k] = e[i * n + k] * d }
+            }
+            gemm(false, true, n, n, n, 1, scaled, n, e, n, 0, out, n)
         }
 
         func rightHandSide(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
-            let no = m.task.outputs, ni = m.task.inputs, n = Double(m.depth)
-            let w = Matrix(rows: no, columns: ni, values: Array(UnsafeBufferPointer(start: y, count: dimension)))
-            var g = m.task.sigmaXX.map { w * Matrix(rows: ni, columns: ni, values: $0) } ?? w
-            g = g - Matrix(rows: no, columns: ni, values: m.task.sigmaYX)
-            let left = SymmetricEigensystem(w * w.transposed), right = SymmetricEigensystem(w.transposed * w)
-            func power(_ e: SymmetricEigensystem, _ p: Double) -> Matrix {
-                if p == 0 { return .identity(e.values.count) }
-                let top = max(e.values.first ?? 0, 0)
-                return e.apply { x in x <= 1e-10 * top || x <= 0 ? 0 : pow(x, p) }
+            // G = W Sigma_xx - Sigma_yx.
+            g.update(from: sigmaYX, count: dimension)
+            if let sigmaXX {
+                gemm(false, false, no, ni, ni, 1, y, ni, sigmaXX, ni, -1, g, ni)
+            } else {
+                for i in 0..<dimension { g[i] = y[i] - g[i] }
             }
-            var total = Matrix(rows: no, columns: ni)
-            for j in 1...m.depth {
-                total = total + power(left, (n - Double(j)) / n) * g * power(right, Double(j - 1) / n)
+            gemm(false, true, no, no, ni, 1, y, ni, y, ni, 0, a, no)
+            gemm(true, false, ni, ni, no, 1, y, ni, y, ni, 0, b, ni)
+            Self.jacobi(a, ea, no)
+            Self.jacobi(b, eb, ni)
+            for i in 0..<dimension { total[i] = 0 }
+            let n = Double(depth)
+            for j in 1...depth {
+                power(a, ea, no, (n - Double(j)) / n, left)
+                power(b, eb, ni, Double(j - 1) / n, right)
+                gemm(false, false, no, ni, no, 1, left, no, g, ni, 0, term, ni)
+                gemm(false, false, no, ni, ni, 1, term, ni, right, ni, 1, total, ni)
             }
-            for k in 0..<dimension { dydt[k] = (-m.weightDecay * n * w.values[k] - total.values[k]) / m.tauValue }
+            for k in 0..<dimension { dydt[k] = (-decay * n * y[k] - total[k]) * invTau }
         }
     }
 
@@ -167,10 +268,11 @@ public struct EndToEndModel: Dynamics {
         FlowInstance(system: Flow(self)) { _, _ in }
     }
 
+    /// One-epoch Euler steps of the product flow: to first order in the learning rate the
+    /// layer-wise descent from a balanced start (its O(1/tau^2) per-step difference is the
+    /// deviation of discrete descent from the end-to-end picture).
     public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
-        throw ProblemFileError(
-            field: "model.kind",
-            message: "the end-to-end flow is not the gradient of a loss in the product, so it has no gradient descent; descend a network model from a balanced start (init kind explicit) instead")
+        EulerDescent(flow: try makeFlow(), initial: initial, weightNames: stateNames, observableNames: [], tau: tauValue)
     }
 }
 
