@@ -44,6 +44,9 @@ public struct PlotCommand: ParsableCommand {
     @Option(name: .long, help: "Figure title (default: the file's description, or its name).")
     public var title: String?
 
+    @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
+    public var allowLarge = false
+
     public init() {}
 
     /// `--from DIR`: the saved run's figures, drawn again.
@@ -92,7 +95,7 @@ public struct PlotCommand: ParsableCommand {
             printError(FigureExport.missingConverterMessage)
             throw ExitCode(64)
         }
-        var problem = try loadProblem(file)
+        var problem = try loadProblem(file, allowLarge: allowLarge)
         if let stepper, let s = Stepper(rawValue: stepper) { problem.solver.stepper = s }
         let dynamics = problem.dynamics
         var failures: [String] = []
