@@ -78,6 +78,7 @@ public enum Formula {
     public static func evaluate(_ problem: Problem, requireLearned: Bool = true) throws -> RunResult {
         let dynamics = problem.dynamics
         if let regression = dynamics as? RegressionModel { return try GeneralisationFormula.regression(regression, problem) }
+        if let network = dynamics as? TeacherNetworkModel { return try GeneralisationFormula.teacherNetwork(network, problem) }
         let modes = try solutions(dynamics)
         let start = problem.time.start
         var rows: [[Double]] = []

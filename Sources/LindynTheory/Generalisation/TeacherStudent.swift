@@ -106,6 +106,12 @@ public struct TeacherStudentExact: Sendable, Hashable {
         }
     }
 
+    /// Minimises a curve `f(T)` over `T` in `[1e-6, 1e7]` (log-grid scan, then golden section to
+    /// 1e-9 relative in `T`); `T = +infinity` when the curve only decreases.
+    public static func minimizeOverTime(_ f: (Double) -> Double) throws(TheoryError) -> OptimalStopping {
+        try _minimizeOverTime { T in f(T) }
+    }
+
     /// The global minimum of the test error over `T` (1-D minimisation of the exact curve).
     public func optimalStopping() throws(TheoryError) -> OptimalStopping {
         try _minimizeOverTime { T throws(TheoryError) in try self.errors(at: T).test }
