@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LindynIntegrator
 import LindynModels
+import LindynValidation
 import LindynReport
 
 /// Output formats of the table-printing commands.
@@ -94,11 +95,13 @@ func prepareOutputDirectory(_ path: String, option: String = "--out") throws -> 
     let directory = URL(fileURLWithPath: path)
     do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let probe = directory.appendingPathComponent(".lindyn-write-test-\(ProcessInfo.processInfo.processIdentifier)")
-        try Data().write(to: probe)
-        try FileManager.default.removeItem(at: probe)
+        // No probe file (a kill could leave it behind): ask for write and search permission,
+        // which also fails on a read-only file system.
+        if access(directory.path, W_OK | X_OK) != 0 {
+            throw ReportError.fileOperation(path: directory.path, operation: "write into", reason: FileIO.message(errno))
+        }
     } catch {
-        printError("\(option) \(path): cannot create or write this directory (\(error.localizedDescription)); choose a writable location")
+        printError("\(option) \(path): cannot create or write this directory (\((error as? ReportError).map { "\($0)" } ?? error.localizedDescription)); choose a writable location")
         throw ExitCode(74)
     }
     return directory
@@ -149,7 +152,7 @@ extension RunResult {
 
     /// The output contract's JSON object: status, message, columns, rows, t_reached, stats, then
     /// derived quantities and notes where present.
-    func json() -> String {
+    func json(invariants: [InvariantDrift] = []) -> String {
         var leading: JSONObject = ["status": .string(status)]
         if let message { leading["message"] = .string(message) }
         var trailing: JSONObject = ["t_reached": .number(tReached)]
@@ -173,16 +176,24 @@ extension RunResult {
             trailing["derived"] = .object(JSONObject(derived.map { ($0.name, Cell.number($0.value).jsonValue) }))
         }
         if !notes.isEmpty { trailing["notes"] = .array(notes.map { .string($0) }) }
+        if !invariants.isEmpty {
+            trailing["invariants"] = .array(invariants.map { d in
+                .object([
+                    "name": .string(d.name), "relative_drift": Cell.number(d.relativeDrift).jsonValue,
+                    "tolerance_units": Cell.number(d.toleranceUnits).jsonValue, "at": Cell.number(d.at).jsonValue,
+                ])
+            })
+        }
         trailing["provenance"] = InputLog.shared.provenance().jsonValue
         return table.json(leading: leading, trailing: trailing, layout: .compact) + "\n"
     }
 
     /// Prints the result in the chosen format and returns the exit code: 0 on success, 2 when
     /// the numerical method failed (the rows reached are still printed).
-    func print(_ format: OutputFormat) -> Int32 {
+    func print(_ format: OutputFormat, invariants: [InvariantDrift] = []) -> Int32 {
         switch format {
         case .json:
-            emit(json())
+            emit(json(invariants: invariants))
         case .csv:
             // The table view's derived quantities and notes follow as a second block.
             emit(table.csv() + csvSecondBlock(derived.map { ($0.name, .number($0.value), $0.note) } + notes.map { ("note", .missing, $0) }))
@@ -198,6 +209,9 @@ extension RunResult {
                 text += "\n" + derived.map { "\($0.name) = \($0.value)\($0.note.isEmpty ? "" : "  (\($0.note))")" }.joined(separator: "\n") + "\n"
             }
             for note in notes { text += "note: \(note)\n" }
+            for d in invariants {
+                text += "invariant \(d.name): worst drift \(d.relativeDrift) relative, \(d.toleranceUnits) tolerance units, at t = \(d.at)\n"
+            }
             emit(text)
         }
         if !succeeded {
