@@ -131,6 +131,9 @@ public struct ValidateRunCommand: ParsableCommand {
     @Option(name: .long, help: "Points run at once (default: the number of cores).")
     public var workers: Int?
 
+    @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
+    public var allowLarge = false
+
     public init() {}
 
     func parsedShard() throws -> (Int, Int)? {
@@ -148,6 +151,7 @@ public struct ValidateRunCommand: ParsableCommand {
     }
 
     public func run() throws {
+        applySizeLimits(allowLarge: allowLarge)
         var grids = try loadGrids(files)
         if quick { grids = grids.map { $0.reduced() } }
         let directory = try prepareOutputDirectory(out)
