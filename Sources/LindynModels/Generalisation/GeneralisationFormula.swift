@@ -58,6 +58,7 @@ enum GeneralisationFormula {
         if let first = modeTimes.min(), let last = modeTimes.max() {
             notes.append("per-eigendirection optimal stopping times ln(1 + lam SNR)/lam (exact, expected error): from \(first * tau) to \(last * tau) epochs")
         }
+        try requireFinite(rows, problem)
         return RunResult(
             columns: ["t", "train_error", "test_error", "train_error_expected", "test_error_expected", "train_error_large_n", "test_error_large_n"],
             rows: rows, tReached: problem.time.end, derived: derived, notes: notes)
@@ -151,8 +152,16 @@ enum GeneralisationFormula {
             }
             add("test_error_at_convergence_large_n", try theory.errors(at: .infinity).test, "large-N theory")
         }
+        try requireFinite(rows, problem)
         let columns = ["t"] + (0..<shown).map { "u\($0 + 1)" } + ["train_error", "test_error"] + (theory != nil ? ["train_error_large_n", "test_error_large_n"] : [])
         return RunResult(columns: columns, rows: rows, tReached: problem.time.end, derived: derived, notes: notes)
+    }
+
+    /// Refuses a curve that is not finite somewhere (never a NaN or infinity passed off as a value).
+    static func requireFinite(_ rows: [[Double]], _ problem: Problem) throws {
+        for row in rows where !row.allSatisfy({ $0.isFinite }) {
+            throw ProblemFileError(field: "model", message: "the closed form is not finite at t = \(row[0]) for these settings (the values overflow); reduce the scales or the time span")
+        }
     }
 
     /// The 1-D minimisation of LindynTheory, for curves built here.

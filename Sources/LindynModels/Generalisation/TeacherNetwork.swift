@@ -338,14 +338,18 @@ extension ModelParser {
         guard t.isPresent else { throw t.error("is required: {\"singular_values\": [...]} or {\"rank\": r, \"snr\": s}") }
         try t.onlyKeys(["singular_values", "rank", "snr"])
         let noise = try nonNegative(d["label_noise"], default: 1)
+        guard noise <= 1e100 else { throw d["label_noise"].error("must be at most 1e100, got \(noise)") }
         var teacher: [Double]
         if t["singular_values"].isPresent {
             if t["rank"].isPresent || t["snr"].isPresent { throw t["rank"].error("give either singular_values or rank and snr, not both") }
             teacher = try t["singular_values"].doubles()
-            guard teacher.allSatisfy({ $0.isFinite && $0 > 0 }) else { throw t["singular_values"].error("values must be positive numbers") }
+            guard teacher.allSatisfy({ $0.isFinite && $0 > 0 && $0 <= 1e100 }) else {
+                throw t["singular_values"].error("values must be positive numbers up to 1e100")
+            }
         } else {
             let rank = try t["rank"].int("the teacher rank r (a whole number), or give singular_values")
             let snr = try t["snr"].positive(default: 1)
+            guard snr <= 1e100 else { throw t["snr"].error("must be at most 1e100, got \(snr)") }
             guard noise > 0 else { throw d["label_noise"].error("must be positive for a teacher given by snr (singular values snr x label_noise)") }
             guard rank >= 1 else { throw t["rank"].error("must be at least 1, got \(rank)") }
             teacher = Array(repeating: snr * noise, count: rank)
