@@ -20,12 +20,16 @@ let package = Package(
         .library(name: "LindynTheory", targets: ["LindynTheory"]),
         .library(name: "LindynModels", targets: ["LindynModels"]),
         .library(name: "LindynReport", targets: ["LindynReport"]),
+        .library(name: "LindynBuildInfo", targets: ["LindynBuildInfo"]),
         .library(name: "LindynValidation", targets: ["LindynValidation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
+        // The version, and the source commit recorded before each build (Scripts/build-info.sh).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .target(name: "LindynBuildInfo", swiftSettings: strict, plugins: ["BuildInfoPlugin"]),
         .systemLibrary(
             name: "CGSL",
             pkgConfig: "gsl",
@@ -33,7 +37,7 @@ let package = Package(
         ),
         .target(name: "LindynExpr", swiftSettings: strict),
         .target(name: "LindynTheory", swiftSettings: strict),
-        .target(name: "LindynReport", swiftSettings: strict),
+        .target(name: "LindynReport", dependencies: ["LindynBuildInfo"], swiftSettings: strict),
         .target(name: "LindynIntegrator", dependencies: ["CGSL"], swiftSettings: strict),
         .target(
             name: "LindynModels",

@@ -22,7 +22,12 @@ public struct CheckCommand: ParsableCommand {
     @Argument(help: "Check file (JSON), or - for standard input.")
     public var file: String
 
-    @OptionGroup public var common: CommonOptions
+    @Option(name: .long, help: "Output format: table, json or csv.")
+    public var format: OutputFormat = .table
+
+    @OptionGroup(title: "Reference integration (check 4)") public var solver: SolverOverrideOptions
+
+    @Flag(name: .long, help: .hidden) var observables = false
 
     @Option(name: .long, help: "Tolerance of checks 1, 3 and 4, overriding the file.")
     public var tolerance: Double?
@@ -33,6 +38,9 @@ public struct CheckCommand: ParsableCommand {
         if let tolerance, !(tolerance.isFinite && tolerance > 0) {
             throw ValidationError("--tolerance must be a positive number, got \(tolerance)")
         }
+        if observables {
+            throw ValidationError("--observables does not apply to check: it prints one row per grid point, not a trajectory; the candidate's columns are the ones compared")
+        }
     }
 
     public func run() throws {
@@ -40,16 +48,16 @@ public struct CheckCommand: ParsableCommand {
         let report = try guarded(file) { () throws -> CheckReport in
             var check = try DerivationCheck.load(document)
             if let tolerance { check.tolerance = tolerance }
-            if common.stepper != nil || common.epsabs != nil || common.epsrel != nil {
+            if !solver.isEmpty {
                 var options = check.solver ?? check.defaultSolverOptions
-                common.apply(to: &options)
+                solver.apply(to: &options)
                 check.solver = options
-                if common.epsabs != nil { check.solverAbsoluteToleranceGiven = true }
+                if solver.epsabs != nil { check.solverAbsoluteToleranceGiven = true }
             }
             return try check.run()
         }
-        switch common.format {
-        case .json: emit(report.json())
+        switch format {
+        case .json: emit(withProvenance(report.json()))
         case .csv: emit(report.table.csv())
         case .table: emit(report.text())
         }

@@ -53,7 +53,7 @@ public struct ClusterSubmitCommand: ParsableCommand {
     @Option(name: .long, help: "Memory per task in Slurm's format, e.g. 500M or 4G (sbatch --mem); checked against the estimate.")
     public var mem: String?
 
-    @Option(name: .customLong("cpus-per-task"), help: "Cores per task; each task runs that many points at once (default 1).")
+    @Option(name: .customLong("cpus-per-task"), help: "Cores per task; each task runs that many points at once.")
     public var cpusPerTask: Int = 1
 
     @Flag(name: .long, help: "A quick run: each axis keeps its first and last value, two steppers, the tightest tolerance.")

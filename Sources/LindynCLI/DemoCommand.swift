@@ -34,7 +34,7 @@ public struct DemoCommand: ParsableCommand {
         FileHandle.standardError.write(Data("lindyn demo: \(grids.count) grids, \(points) points, on \(ProcessInfo.processInfo.activeProcessorCount) cores, into \(directory.path)/\n".utf8))
         let summary: ValidationSummary
         do {
-            summary = try Validation.run(grids, options: ValidationOptions(outputDirectory: directory, resume: resume))
+            summary = try Validation.run(grids, options: ValidationOptions(outputDirectory: directory, resume: resume, provenance: InputLog.shared.provenance()))
         } catch {
             printError("\(error)")
             throw ExitCode(2)

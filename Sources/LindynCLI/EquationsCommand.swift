@@ -15,8 +15,11 @@ public struct EquationsCommand: ParsableCommand {
     @Flag(name: .long, help: "Print LaTeX instead of plain text.")
     public var latex = false
 
+    /// The formats `equations` prints: a table of equations has no CSV form.
+    public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case table, json }
+
     @Option(name: .long, help: "Output format: table (text lines) or json.")
-    public var format: OutputFormat = .table
+    public var format: Format = .table
 
     public init() {}
 
@@ -38,6 +41,7 @@ public struct EquationsCommand: ParsableCommand {
             object["right_hand_sides"] = .array(compiled.rightHandSides.map { .string(show($0)) })
             object["jacobian"] = .array(compiled.jacobian.map { .array($0.map { .string(show($0)) }) })
             object["observables"] = .object(JSONObject(zip(compiled.observableNames, compiled.observables).map { ($0, JSONValue.string(show($1))) }))
+            object["provenance"] = InputLog.shared.provenance().jsonValue
             emit(JSONValue.object(object).serialized(.pretty) + "\n")
             return
         }

@@ -11,13 +11,21 @@ public struct FormulaCommand: ParsableCommand {
     @Argument(help: "Problem file (JSON) with a model, or - for standard input.")
     public var file: String
 
-    @OptionGroup public var common: CommonOptions
+    @OptionGroup public var common: TrajectoryOutputOptions
 
     public init() {}
 
+    public mutating func validate() throws {
+        try common.refuseSolverOptions(command: "formula", reason: "the closed form is evaluated directly, without an integrator")
+    }
+
     public func run() throws {
-        let problem = try loadProblem(file, common)
-        let result = try guarded(file) { try Formula.evaluate(problem) }
+        let problem = try loadProblem(file)
+        var result = try guarded(file) { try Formula.evaluate(problem) }
+        if common.observables {
+            let names = problem.dynamics.observableNames.isEmpty ? problem.dynamics.stateNames : problem.dynamics.observableNames
+            result = result.keeping(names)
+        }
         let code = result.print(common.format)
         if code != 0 { throw ExitCode(code) }
     }

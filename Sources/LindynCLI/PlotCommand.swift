@@ -72,7 +72,7 @@ public struct PlotCommand: ParsableCommand {
             xLabel: gradientFlow ? "Epoch (t)" : "t", yLabel: gradientFlow ? "Mode strength" : "State", logX: logX, logY: logY)
         let url = URL(fileURLWithPath: out)
         do {
-            try plot.write(to: url)
+            try plot.write(to: url, metadata: InputLog.shared.provenance().svgMetadata)
         } catch {
             printError("--out \(out): \(error)")
             throw ExitCode(64)

@@ -33,7 +33,7 @@ public struct DescendCommand: ParsableCommand {
     @Argument(help: "Problem file (JSON), or - for standard input.")
     public var file: String
 
-    @OptionGroup public var common: CommonOptions
+    @OptionGroup public var common: TrajectoryOutputOptions
 
     @Option(name: .long, help: "Runs to average (Monte-Carlo dropout), overriding descent.runs.")
     public var runs: Int?
@@ -45,10 +45,11 @@ public struct DescendCommand: ParsableCommand {
 
     public mutating func validate() throws {
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
+        try common.refuseSolverOptions(command: "descend", reason: "gradient descent takes discrete steps of learning rate 1/tau and runs no integrator")
     }
 
     public func run() throws {
-        var problem = try loadProblem(file, common)
+        var problem = try loadProblem(file)
         if let runs { problem.descent.runs = runs }
         if monteCarlo { problem.descent.monteCarlo = true }
         var result = try guarded(file) { try Simulation.descend(problem) }

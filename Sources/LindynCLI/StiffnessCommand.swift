@@ -81,6 +81,7 @@ public struct StiffnessCommand: ParsableCommand {
         case .json:
             var trailing = JSONObject()
             for (k, v) in summary { trailing[k] = v }
+            trailing["provenance"] = InputLog.shared.provenance().jsonValue
             emit(table.json(leading: ["status": report.samples.isEmpty ? "failure" : "success"], trailing: trailing, layout: .compact) + "\n")
         case .csv:
             emit(table.csv())

@@ -52,33 +52,29 @@ func validateStepperName(_ name: String?) throws {
     }
 }
 
-/// Writes one line to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("lindyn: error: " + message + "\n").utf8))
-}
-
-/// Writes to standard output without buffering surprises.
-func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
-}
-
-/// Reads a JSON input file (`-` for standard input). A missing file is a usage error (64); a
-/// malformed one is a bad input file (65).
+/// Reads a JSON input file (`-` for standard input). A missing file is a usage error (64); one
+/// that cannot be read is an I/O error (74); a malformed one, or one larger than
+/// ``FileIO/inputLimit`` (64 MiB), is a bad input file (65).
 func readDocument(_ path: String) throws -> InputJSON {
     let text: String
     if path == "-" {
-        text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        text = String(decoding: try readStandardInput(), as: UTF8.self)
     } else {
         guard FileManager.default.fileExists(atPath: path) else {
             printError("\(path): no such file")
             throw ExitCode(64)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            printError("\(path): cannot be read")
-            throw ExitCode(64)
+        let data: Data
+        do {
+            data = try readFileCapped(URL(fileURLWithPath: path))
+        } catch {
+            printError("\(path): \(error)")
+            if case .inputTooLarge = error { throw ExitCode(65) }
+            throw ExitCode(74)
         }
         text = String(decoding: data, as: UTF8.self)
     }
+    InputLog.shared.record(path: path, contents: Data(text.utf8))
     do {
         return try InputJSON.parse(text)
     } catch {
@@ -88,8 +84,13 @@ func readDocument(_ path: String) throws -> InputJSON {
 }
 
 /// Creates the output directory (and its parents) and checks that it can be written, before
-/// any work starts; a directory that cannot be used is a usage error (64) naming it.
+/// any work starts. An empty path is a usage error (64); a directory that cannot be created or
+/// written is an I/O error (74) naming it.
 func prepareOutputDirectory(_ path: String, option: String = "--out") throws -> URL {
+    guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
+        printError("\(option) is empty; give the directory to write into (use \(option) . for the current directory)")
+        throw ExitCode(64)
+    }
     let directory = URL(fileURLWithPath: path)
     do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -98,7 +99,7 @@ func prepareOutputDirectory(_ path: String, option: String = "--out") throws -> 
         try FileManager.default.removeItem(at: probe)
     } catch {
         printError("\(option) \(path): cannot create or write this directory (\(error.localizedDescription)); choose a writable location")
-        throw ExitCode(64)
+        throw ExitCode(74)
     }
     return directory
 }
@@ -109,6 +110,7 @@ func loadProblem(_ path: String, _ common: CommonOptions? = nil) throws -> Probl
     do {
         var problem = try Problem.load(document)
         common?.apply(to: &problem.solver)
+        InputLog.shared.recordSeed("descent.seed", problem.descent.seed)
         return problem
     } catch {
         printError("\(path): \(error)")
@@ -171,6 +173,7 @@ extension RunResult {
             trailing["derived"] = .object(JSONObject(derived.map { ($0.name, JSONValue.number($0.value)) }))
         }
         if !notes.isEmpty { trailing["notes"] = .array(notes.map { .string($0) }) }
+        trailing["provenance"] = InputLog.shared.provenance().jsonValue
         return table.json(leading: leading, trailing: trailing, layout: .compact) + "\n"
     }
 

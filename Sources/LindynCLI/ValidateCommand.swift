@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LindynModels
+import LindynReport
 import LindynValidation
 
 /// `lindyn validate FILE... --out DIR` and `lindyn validate merge DIR... --out DIR`.
@@ -50,8 +51,22 @@ func loadGrids(_ paths: [String]) throws -> [ValidationGrid] {
     return grids
 }
 
+/// The exit code of an error from a validation run or merge: 74 for files that cannot be written
+/// or a directory held by another run, 65 for unreadable or incomplete inputs (journals, shard
+/// sets), 2 otherwise.
+func validationExitCode(_ error: any Error) -> Int32 {
+    switch error {
+    case ReportError.fileOperation, OutputDirectoryError.busy, OutputDirectoryError.foreignEntry: return 74
+    case ReportError.invalidJournal, ReportError.journalColumnsMismatch, ReportError.inputTooLarge, ReportError.invalidJSON,
+        OutputDirectoryError.incompleteShards:
+        return 65
+    default: return 2
+    }
+}
+
 /// Prints the summary and turns failures into exit code 1.
 func finishValidation(_ summary: ValidationSummary, directory: URL) throws {
+    for w in summary.warnings { printWarning(w) }
     emit(summary.text(directory: directory))
     if !summary.passed { throw ExitCode(1) }
 }
@@ -61,9 +76,12 @@ public struct ValidateRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run validation grids (the default subcommand: `lindyn validate FILE... --out DIR`).",
         discussion: """
-            Every point runs in parallel over the machine's cores; each finished point is appended to DIR/journal.jsonl, \
-            so an interrupted run continues with --resume. --shard k/n runs every n-th point (a job array on a cluster); \
-            `lindyn validate merge` joins the shards' directories. Exit 1 when any point fails.
+            Every point runs in parallel over the machine's cores; each finished point is appended to the journal, \
+            so an interrupted run continues with --resume. The new tables are written beside the old ones and switched \
+            in only when complete, so a failed or interrupted run leaves the previous results whole. One run at a time \
+            holds DIR (a second one exits 74 naming the holder). --shard k/n runs every n-th point (a job array on a \
+            cluster); `lindyn validate merge` joins the shards' directories. Exit 1 when any point fails; 74 when a \
+            file cannot be written; 130 or 143 after SIGINT or SIGTERM (what was kept is printed).
             """)
 
     @Argument(help: "Grid files (JSON), or directories of them.")
@@ -109,13 +127,13 @@ public struct ValidateRunCommand: ParsableCommand {
         let directory = try prepareOutputDirectory(out)
         let options = ValidationOptions(
             outputDirectory: directory, resume: resume, shard: try parsedShard().map { (index: $0.0, count: $0.1) },
-            plots: !noPlots, workers: workers ?? slurmCPUsPerTask())
+            plots: !noPlots, workers: workers ?? slurmCPUsPerTask(), handlesSignals: true, provenance: InputLog.shared.provenance())
         let summary: ValidationSummary
         do {
             summary = try Validation.run(grids, options: options)
         } catch {
             printError("\(error)")
-            throw ExitCode(2)
+            throw ExitCode(validationExitCode(error))
         }
         try finishValidation(summary, directory: directory)
     }
@@ -130,7 +148,13 @@ func slurmCPUsPerTask() -> Int? {
 public struct ValidateMergeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Join the output directories of sharded runs (their journals) into one set of tables and plots.")
+        abstract: "Join the output directories of sharded runs (their journals) into one set of tables and plots.",
+        discussion: """
+            The directories must be one complete run: every shard 1..n of the same n, each finished, all of the same \
+            version of the grids (the fingerprints in their run.json). Otherwise merge refuses (exit 65) naming what \
+            is missing or mismatched, unless --allow-partial, which merges what there is and marks the README, the \
+            summary and every table as partial.
+            """)
 
     @Argument(help: "Output directories of `lindyn validate --shard k/n` runs (or their journal.jsonl files).")
     public var directories: [String]
@@ -141,6 +165,9 @@ public struct ValidateMergeCommand: ParsableCommand {
     @Flag(name: .customLong("no-plots"), help: "Write the tables only.")
     public var noPlots = false
 
+    @Flag(name: .customLong("allow-partial"), help: "Merge an incomplete or mismatched set anyway, marking the tables as partial.")
+    public var allowPartial = false
+
     public init() {}
 
     public func run() throws {
@@ -148,13 +175,18 @@ public struct ValidateMergeCommand: ParsableCommand {
             printError("\(d): no such directory")
             throw ExitCode(64)
         }
+        // The shards' journals are the merge's inputs.
+        for d in directories {
+            let journal = d.hasSuffix(Validation.journalName) ? d : (d as NSString).appendingPathComponent(Validation.journalName)
+            if let data = FileManager.default.contents(atPath: journal) { InputLog.shared.record(path: journal, contents: data) }
+        }
         let directory = try prepareOutputDirectory(out)
         let summary: ValidationSummary
         do {
-            summary = try Validation.merge(directories.map { URL(fileURLWithPath: $0) }, into: directory, plots: !noPlots)
+            summary = try Validation.merge(directories.map { URL(fileURLWithPath: $0) }, into: directory, plots: !noPlots, allowPartial: allowPartial, provenance: InputLog.shared.provenance())
         } catch {
             printError("\(error)")
-            throw ExitCode(65)
+            throw ExitCode(validationExitCode(error))
         }
         try finishValidation(summary, directory: directory)
     }

@@ -29,7 +29,10 @@ public enum ModeSolution: Sendable {
     public var summary: String {
         switch self {
         case let .logistic(law, u0): "logistic law tau u' = 2u(a - b u), a = \(law.a), b = \(law.b), tau = \(law.tau), u0 = \(u0)"
-        case let .deep(law, u0): "deep mode law tau u' = D u^(2-2/D)(s - u), D = \(law.depth), s = \(law.s), tau = \(law.tau), u0 = \(u0)"
+        case let .deep(law, u0):
+            law.inputVariance == 1
+                ? "deep mode law tau u' = D u^(2-2/D)(s - u), D = \(law.depth), s = \(law.s), tau = \(law.tau), u0 = \(u0)"
+                : "deep mode law tau u' = D u^(2-2/D)(s - c u), D = \(law.depth), s = \(law.s), c = \(law.inputVariance), tau = \(law.tau), u0 = \(u0)"
         case let .unbalanced(law, u0): "unbalanced scalar start, hyperbolic solution, s = \(law.s), c = \(law.imbalance), u0 = \(u0)"
         case let .linear(target, rate, u0): "depth 1: u = \(target) + (u0 - \(target)) e^(-\(rate) t), u0 = \(u0)"
         case let .constant(u): "not representable by the hidden layers: constant \(u)"
@@ -141,10 +144,9 @@ public enum Formula {
     static func mode(_ m: ModeModel) throws -> ModeSolution {
         let (a, b) = m.logisticCoefficients
         if m.depth == 2 { return .logistic(try LogisticLaw(a: a, b: b, tau: m.tauValue), u0: m.u0) }
-        guard m.inputVariance == 1 else {
-            throw ProblemFileError(field: "model.input_variance", message: "deep modes have a closed form for whitened input (input_variance 1) only")
-        }
-        return try modeLaw(depth: m.depth, s: m.s, a: a, b: b, lambda: m.weightDecay, tau: m.tauValue, u0: m.u0, field: "model.weight_decay")
+        return try modeLaw(
+            depth: m.depth, s: m.s, a: a, b: b, lambda: m.weightDecay, tau: m.tauValue, u0: m.u0, field: "model.weight_decay",
+            inputVariance: m.effectiveInputVariance)
     }
 
     static func network(_ m: NetworkModel) throws -> [(name: String, solution: ModeSolution)] {
@@ -169,22 +171,24 @@ public enum Formula {
             if m.depth == 2 {
                 solution = .logistic(try LogisticLaw(a: a, b: b, tau: m.tauValue), u0: u0)
             } else {
-                guard c == 1 else {
-                    throw ProblemFileError(field: "model.input_eigenvalues", message: "deep networks have a closed form for whitened, noiseless input only")
-                }
-                solution = try modeLaw(depth: m.depth, s: mode.s, a: a, b: b, lambda: m.weightDecay, tau: m.tauValue, u0: u0, field: "model.weight_decay")
+                solution = try modeLaw(
+                    depth: m.depth, s: mode.s, a: a, b: b, lambda: m.weightDecay, tau: m.tauValue, u0: u0, field: "model.weight_decay",
+                    inputVariance: c)
             }
             out.append((name, solution))
         }
         return out
     }
 
-    /// Depth 1 (linear), 2 (logistic) or D >= 3 (deep law, no decay).
-    static func modeLaw(depth: Int, s: Double, a: Double, b: Double, lambda: Double, tau: Double, u0: Double, field: String) throws -> ModeSolution {
+    /// Depth 1 (linear), 2 (logistic) or D >= 3 (deep law, no decay); `inputVariance` c is the
+    /// input variance along the mode of depths 1 and D >= 3 (depth 2 carries it in `b`).
+    static func modeLaw(
+        depth: Int, s: Double, a: Double, b: Double, lambda: Double, tau: Double, u0: Double, field: String, inputVariance c: Double = 1
+    ) throws -> ModeSolution {
         switch depth {
         case 1:
-            // tau a' = (s - a) - lambda a: linear, rate (1 + lambda)/tau, target s/(1 + lambda).
-            return .linear(target: s / (1 + lambda), rate: (1 + lambda) / tau, u0: u0)
+            // tau a' = (s - c a) - lambda a: linear, rate (c + lambda)/tau, target s/(c + lambda).
+            return .linear(target: s / (c + lambda), rate: (c + lambda) / tau, u0: u0)
         case 2:
             return .logistic(try LogisticLaw(a: a, b: b, tau: tau), u0: u0)
         default:
@@ -193,7 +197,7 @@ public enum Formula {
                     field: field,
                     message: "deep modes (depth >= 3) with weight decay have no closed form; integrate them with lindyn solve")
             }
-            return .deep(try DeepModeLaw(depth: depth, s: s, tau: tau), u0: u0)
+            return .deep(try DeepModeLaw(depth: depth, s: s, tau: tau, inputVariance: c), u0: u0)
         }
     }
 
@@ -253,19 +257,25 @@ public enum Formula {
             c.add("gd_stability_limit", "largest 1/tau (the learning rate on the summed loss) for which descent converges to the minimum: a/tau < 1; here a/tau = \(rate * law.a)") { 1 / law.a }
             c.add("gd_lag_ratio", "first-order ratio of descent to flow learning time, 1 + alpha a/2") { 1 + rate * law.a / 2 }
         case let .deep(law, u0):
-            c.add("fixed_point", "s") { law.s }
-            if u0 < law.s / 2 { c.add("half_time", "exact, roots-of-unity form") { try law.time(from: u0, to: law.s / 2) } }
-            c.add("time_to_learn", "exact epochs from u0 to within epsilon = \(epsilon) of s") { try law.timeToLearn(epsilon: epsilon, from: u0) }
-            if u0 < law.s - epsilon {
+            let fixed = law.fixedPoint, whitened = law.inputVariance == 1
+            c.add("fixed_point", whitened ? "s" : "s/c") { fixed }
+            if u0 < fixed / 2 { c.add("half_time", "exact, roots-of-unity form") { try law.time(from: u0, to: fixed / 2) } }
+            c.add("time_to_learn", "exact epochs from u0 to within epsilon = \(epsilon) of \(whitened ? "s" : "s/c")") { try law.timeToLearn(epsilon: epsilon, from: u0) }
+            if u0 < fixed - epsilon {
                 c.add("saxe_infinite_depth_time", "Saxe's large-depth approximation (u^(2-2/D) -> u^2), beside the exact time, never instead") {
-                    try law.saxeInfiniteDepthTime(from: u0, to: law.s - epsilon)
+                    try law.saxeInfiniteDepthTime(from: u0, to: fixed - epsilon)
                 }
             }
-            if law.depth >= 3, u0 < law.s {
-                c.add("small_init_asymptotic_time", "tau / (s (D-2) u0^((D-2)/D)), valid as u0 -> 0") { try law.smallInitAsymptoticTime(from: u0) }
+            if law.depth >= 3, u0 < fixed {
+                c.add("small_init_asymptotic_time", whitened ? "tau / (s (D-2) u0^((D-2)/D)), valid as u0 -> 0" : "tau c^(1-2/D) / (s (D-2) (c u0)^((D-2)/D)), valid as u0 -> 0") {
+                    try law.smallInitAsymptoticTime(from: u0)
+                }
             }
-            c.add("gd_stability_limit", "descent is stable at the balanced minimum iff learning_rate < 2 / (D s^(2-2/D))") {
-                2 / (try GradientDescentMode.deepBalancedMinimumTopHessianEigenvalue(depth: law.depth, s: law.s))
+            // The Hessian at the balanced minimum u = s/c is c times the outer product of du/da:
+            // top eigenvalue c D (s/c)^(2-2/D) = c^(2/D-1) D s^(2-2/D).
+            c.add("gd_stability_limit", whitened ? "descent is stable at the balanced minimum iff learning_rate < 2 / (D s^(2-2/D))" : "descent is stable at the balanced minimum iff learning_rate < 2 / (c D (s/c)^(2-2/D))") {
+                let top = try GradientDescentMode.deepBalancedMinimumTopHessianEigenvalue(depth: law.depth, s: law.s)
+                return 2 / (whitened ? top : top * pow(law.inputVariance, 2 / Double(law.depth) - 1))
             }
         case let .unbalanced(law, u0):
             let fixed = law.limit(from: u0)

@@ -33,10 +33,11 @@ public struct DropoutSettings: Sendable, Hashable {
 /// which gives every two-layer row of the theory: plain (a = s, b = 1), weight decay
 /// (a = s - lambda), standard dropout (a = p s, b = p kappa c, kappa = p + (1-p)/K), inverted
 /// dropout (a = s, b = c kappa/p), input noise of variance sigma^2 over N samples (b = 1 + N sigma^2).
-/// Depth D >= 3: tau u' = D u^{2-2/D}(s - u) - D lambda u (no dropout or noise).
+/// Depth D != 2: tau u' = D u^{2-2/D}(s - c u) - D lambda u (no dropout or noise, so
+/// c = inputVariance).
 ///
 /// The descent runs on the weights behind the mode: K units a_k, b_k starting at sqrt(u0/K) for
-/// depth 2, or the chain a_1..a_D starting at u0^{1/D}.
+/// depth 2, or the chain a_1..a_D starting at u0^{1/D} with the same c.
 public struct ModeModel: Dynamics {
     public var s: Double
     public var u0: Double
@@ -94,7 +95,7 @@ public struct ModeModel: Dynamics {
                 dydt[0] = 2 * u * (a - b * u) * invTau
             } else {
                 let d = Double(depth)
-                dydt[0] = (d * pow(u, 2 - 2 / d) * (s - u) - d * lambda * u) * invTau
+                dydt[0] = (d * pow(u, 2 - 2 / d) * (s - b * u) - d * lambda * u) * invTau
             }
         }
 
@@ -104,7 +105,7 @@ public struct ModeModel: Dynamics {
                 dfdy[0] = (2 * a - 4 * b * u) * invTau
             } else {
                 let d = Double(depth)
-                dfdy[0] = (d * ((2 - 2 / d) * pow(u, 1 - 2 / d) * (s - u) - pow(u, 2 - 2 / d)) - d * lambda) * invTau
+                dfdy[0] = (d * ((2 - 2 / d) * pow(u, 1 - 2 / d) * (s - b * u) - b * pow(u, 2 - 2 / d)) - d * lambda) * invTau
             }
             dfdt[0] = 0
         }
@@ -131,8 +132,16 @@ public struct ModeModel: Dynamics {
 
     public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
         if depth != 2 {
-            let chain = ChainModel(s: s, initialWeights: Array(repeating: pow(u0, 1 / Double(depth)), count: depth), weightDecay: weightDecay, tau: tauValue)
-            return EulerDescent(flow: try chain.makeFlow(), initial: chain.initialState, weightNames: weightNames, observableNames: ["u"], tau: tauValue)
+            let start = Array(repeating: pow(u0, 1 / Double(depth)), count: depth)
+            let d = depth
+            let flow = FlowInstance(
+                system: ChainModel.Flow(depth: d, s: s, lambda: weightDecay, tau: tauValue, inputVariance: effectiveInputVariance)
+            ) { a, out in
+                var u = 1.0
+                for i in 0..<d { u *= a[i] }
+                out[0] = u
+            }
+            return EulerDescent(flow: flow, initial: start, weightNames: weightNames, observableNames: ["u"], tau: tauValue)
         }
         return ModeUnitsDescent(model: self, options: options)
     }

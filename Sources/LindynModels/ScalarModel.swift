@@ -94,16 +94,21 @@ public struct ChainModel: Dynamics {
 
     /// The chain's flow. Products of all-but-one factor use prefix and suffix products (no
     /// division, so a zero weight is fine) in buffers allocated once.
+    ///
+    /// `inputVariance` c scales the fit term, L = -s u + (c/2) u^2 + decay (the chain behind a
+    /// ``ModeModel`` mode whose input is not whitened); 1 for the chain model itself.
     public final class Flow: ODESystem {
         public let s, lambda, invTau: Double
+        public let inputVariance: Double
         public let dimension: Int
         private let prefix: UnsafeMutablePointer<Double>
         private let suffix: UnsafeMutablePointer<Double>
 
-        public init(depth: Int, s: Double, lambda: Double, tau: Double) {
+        public init(depth: Int, s: Double, lambda: Double, tau: Double, inputVariance: Double = 1) {
             self.dimension = depth
             self.s = s
             self.lambda = lambda
+            self.inputVariance = inputVariance
             self.invTau = 1 / tau
             prefix = .allocate(capacity: depth + 1)
             suffix = .allocate(capacity: depth + 1)
@@ -136,7 +141,7 @@ public struct ChainModel: Dynamics {
                 dydt[l] = prefix
                 prefix *= a[l]
             }
-            let e = s - prefix
+            let e = s - inputVariance * prefix
             var suffix = 1.0
             var l = d
             while l > 0 {
@@ -150,18 +155,19 @@ public struct ChainModel: Dynamics {
         public func jacobian(t: Double, y a: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) {
             products(a)
             let d = dimension
-            let e = s - prefix[d]
+            let c = inputVariance
+            let e = s - c * prefix[d]
             for l in 0..<d {
                 let pl = prefix[l] * suffix[l + 1]
                 for m in 0..<d {
                     if m == l {
-                        dfdy[l * d + m] = (-pl * pl - lambda) * invTau
+                        dfdy[l * d + m] = (-c * pl * pl - lambda) * invTau
                     } else {
                         // product over all factors but l and m
                         var plm = 1.0
                         for i in 0..<d where i != l && i != m { plm *= a[i] }
                         let pm = prefix[m] * suffix[m + 1]
-                        dfdy[l * d + m] = (plm * e - pl * pm) * invTau
+                        dfdy[l * d + m] = (plm * e - c * pl * pm) * invTau
                     }
                 }
                 dfdt[l] = 0

@@ -18,6 +18,9 @@ public struct Figure: Sendable, Hashable {
     /// Gives every plot panel without an explicit y range the same automatic y range (the union of
     /// their data), so that panels compare at a glance.
     public var sharesYRange: Bool
+    /// Text written into the document's `<metadata>` element (escaped): Lindyn puts its
+    /// ``Provenance`` there as JSON.
+    public var metadata: String?
 
     public init(panels: [Panel], columns: Int? = nil, title: String? = nil, panelWidth: Double = 560,
                 panelHeight: Double = 420, sharesYRange: Bool = false)
@@ -74,6 +77,14 @@ public struct Figure: Sendable, Hashable {
         var svg = _SVG()
         svg.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         svg.raw("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(_svgNumber(width))\" height=\"\(_svgNumber(height))\" viewBox=\"0 0 \(_svgNumber(width)) \(_svgNumber(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">")
+        if let metadata {
+            // CDATA keeps the text readable; "]]>" inside it is split across two sections.
+            // (characters XML forbids are dropped).
+            let text = String(String.UnicodeScalarView(metadata.unicodeScalars.filter {
+                ($0.value >= 0x20 && $0.value != 0xFFFE && $0.value != 0xFFFF) || $0 == "\t" || $0 == "\n" || $0 == "\r"
+            }))
+            svg.raw("<metadata><![CDATA[" + text.replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>") + "]]></metadata>")
+        }
         svg.element("rect", [("width", _svgNumber(width)), ("height", _svgNumber(height)), ("fill", "#ffffff")])
         if let title {
             svg.text(_Label(title), x: width / 2, y: 26, anchor: "middle", fontSize: _titleFontSize + 2,

@@ -45,9 +45,12 @@ public struct Heatmap: Sendable, Hashable {
         Figure(panels: [.heatmap(self)], columns: 1, panelWidth: width, panelHeight: height).svg()
     }
 
-    /// Writes ``svg(width:height:)`` to `url` atomically.
-    public func write(to url: URL, width: Double = 640, height: Double = 480) throws(ReportError) {
-        try writeAtomically(svg(width: width, height: height), to: url)
+    /// Writes ``svg(width:height:)`` to `url` atomically, with `metadata` in its `<metadata>`
+    /// element (see ``Figure/metadata``).
+    public func write(to url: URL, width: Double = 640, height: Double = 480, metadata: String? = nil) throws(ReportError) {
+        var figure = Figure(panels: [.heatmap(self)], columns: 1, panelWidth: width, panelHeight: height)
+        figure.metadata = metadata
+        try writeAtomically(figure.svg(), to: url)
     }
 }
 

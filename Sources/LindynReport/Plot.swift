@@ -264,9 +264,12 @@ public struct Plot: Sendable, Hashable {
         Figure(panels: [.plot(self)], columns: 1, panelWidth: width, panelHeight: height).svg()
     }
 
-    /// Writes ``svg(width:height:)`` to `url` atomically.
-    public func write(to url: URL, width: Double = 640, height: Double = 440) throws(ReportError) {
-        try writeAtomically(svg(width: width, height: height), to: url)
+    /// Writes ``svg(width:height:)`` to `url` atomically, with `metadata` in its `<metadata>`
+    /// element (see ``Figure/metadata``).
+    public func write(to url: URL, width: Double = 640, height: Double = 440, metadata: String? = nil) throws(ReportError) {
+        var figure = Figure(panels: [.plot(self)], columns: 1, panelWidth: width, panelHeight: height)
+        figure.metadata = metadata
+        try writeAtomically(figure.svg(), to: url)
     }
 
     /// The automatic y extent of the data (transformed coordinates), for sharing across panels.

@@ -10,6 +10,8 @@ public enum ReportError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidJournal(path: String, line: Int, reason: String)
     /// An existing row journal was written for other columns than the ones asked for.
     case journalColumnsMismatch(path: String, expected: [String], found: [String])
+    /// An input is larger than the documented limit (in bytes).
+    case inputTooLarge(path: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -22,6 +24,8 @@ public enum ReportError: Error, Sendable, Hashable, CustomStringConvertible {
         case .journalColumnsMismatch(let path, let expected, let found):
             return "The row journal '\(path)' has columns \(found), not \(expected); "
                 + "remove it or choose another output directory to start afresh."
+        case .inputTooLarge(let path, let limit):
+            return "'\(path)' is larger than \(limit >> 20) MiB, the limit for an input file; split it or pass a smaller one."
         }
     }
 }

@@ -1,7 +1,12 @@
 import Foundation
 
 /// One balanced, decoupled mode of a deep linear network with `D >= 2` weight matrices:
-/// `tau du/dt = D u^{2 - 2/D} (s - u)`, where `u = prod_l a_l` is the mode strength.
+/// `tau du/dt = D u^{2 - 2/D} (s - c u)`, where `u = prod_l a_l` is the mode strength and `c` the
+/// input variance along the mode (1 for whitened input).
+///
+/// An input variance `c != 1` is a change of scale: `w = c u` follows the whitened law with the
+/// time constant `tau c^{1 - 2/D}`, so every method evaluates the whitened law in `w` and
+/// converts back (exactly the same arithmetic when `c = 1`).
 ///
 /// Conventions: loss with a factor 1/2, whitened input, `tau = 1/learningRate`, `t` in epochs.
 /// `D` counts weight matrices (Saxe's `N_l - 1`, `N_l` the number of layers of units).
@@ -17,28 +22,40 @@ public struct DeepModeLaw: Sendable, Hashable {
     public let s: Double
     /// Time constant `tau = 1/learningRate` (epochs).
     public let tau: Double
+    /// Input variance `c > 0` along the mode (1 for whitened input).
+    public let inputVariance: Double
+    /// Time constant of the whitened law followed by `w = c u`: `tau c^{1 - 2/D}`.
+    let scaledTau: Double
 
-    /// - Throws: `TheoryError.invalidParameter` naming `depth` (< 2), `s` (not finite and
-    ///   positive) or `tau` (not finite and positive).
-    public init(depth: Int, s: Double, tau: Double) throws(TheoryError) {
+    /// - Throws: `TheoryError.invalidParameter` naming `depth` (< 2), `s`, `tau` or
+    ///   `inputVariance` (not finite and positive).
+    public init(depth: Int, s: Double, tau: Double, inputVariance: Double = 1) throws(TheoryError) {
         guard depth >= 2 else {
             throw .invalidParameter(name: "depth", value: Double(depth), requirement: ">= 2")
         }
         try _requirePositive(s, "s")
         try _requirePositive(tau, "tau")
+        try _requirePositive(inputVariance, "inputVariance")
         self.depth = depth
         self.s = s
         self.tau = tau
+        self.inputVariance = inputVariance
+        let scaled = inputVariance == 1 ? tau : tau * pow(inputVariance, 1 - 2 / Double(depth))
+        try _requirePositive(scaled, "inputVariance")
+        self.scaledTau = scaled
     }
 
-    /// The attracting fixed point `s` (for every `u0 > 0`; `u0 = 0` stays at 0).
-    public var fixedPoint: Double { s }
+    /// The attracting fixed point `s / c` (for every `u0 > 0`; `u0 = 0` stays at 0).
+    public var fixedPoint: Double { inputVariance == 1 ? s : s / inputVariance }
 
-    /// The right-hand side `du/dt = (D/tau) u^{2-2/D} (s - u)` for `u >= 0`.
+    /// The right-hand side `du/dt = (D/tau) u^{2-2/D} (s - c u)` for `u >= 0`.
     public func rate(at u: Double) -> Double {
         let d = Double(depth)
-        return d / tau * pow(u, 2 - 2 / d) * (s - u)
+        return d / tau * pow(u, 2 - 2 / d) * (s - inputVariance * u)
     }
+
+    /// `w = c u`, the state of the whitened law.
+    @inline(__always) private func scaled(_ u: Double) -> Double { inputVariance == 1 ? u : inputVariance * u }
 
     // MARK: Exact learning time
 
@@ -64,8 +81,9 @@ public struct DeepModeLaw: Sendable, Hashable {
         try _requireNonNegative(u0, "u0")
         try _requireNonNegative(uf, "uf")
         if uf == u0 { return 0 }
-        try _checkReachable(from: u0, to: uf)
-        return _time(u0: u0, d0: u0 - s, uf: uf, df: uf - s)
+        let w0 = scaled(u0), wf = scaled(uf)
+        try _checkReachable(from: w0, to: wf)
+        return _time(u0: w0, d0: w0 - s, uf: wf, df: wf - s)
     }
 
     /// Time from `u0` until `|u - s| <= epsilon` (0 if already within), computed with the exact
@@ -73,10 +91,11 @@ public struct DeepModeLaw: Sendable, Hashable {
     public func timeToLearn(epsilon: Double, from u0: Double) throws(TheoryError) -> Double {
         try _requirePositive(epsilon, "epsilon")
         try _requireNonNegative(u0, "u0")
-        if abs(u0 - s) <= epsilon { return 0 }
-        if u0 == 0 { throw .unreachable(from: 0, to: s, reason: "u0 = 0 is a fixed point") }
-        let df = u0 < s ? -epsilon : epsilon
-        return _time(u0: u0, d0: u0 - s, uf: s + df, df: df)
+        let w0 = scaled(u0), gap = scaled(epsilon)
+        if abs(w0 - s) <= gap { return 0 }
+        if u0 == 0 { throw .unreachable(from: 0, to: fixedPoint, reason: "u0 = 0 is a fixed point") }
+        let df = w0 < s ? -gap : gap
+        return _time(u0: w0, d0: w0 - s, uf: s + df, df: df)
     }
 
     private func _checkReachable(from u0: Double, to uf: Double) throws(TheoryError) {
@@ -112,8 +131,52 @@ public struct DeepModeLaw: Sendable, Hashable {
         return pow(m, Double(depth - 1)) * total
     }
 
-    /// Core of ``time(from:to:)``: `d0 = u0 - s`, `df = uf - s` given separately and exactly.
+    /// Core of ``time(from:to:)`` for the whitened law (time constant `scaledTau`): `d0 = u0 - s`,
+    /// `df = uf - s` given separately and exactly.
+    ///
+    /// Above `s` and far from it (`u >= 2s`) the closed form subtracts terms of size `1/s` to
+    /// leave a time of size `u^{2/D - 1}`, losing about `u/s` in relative accuracy (all of it as
+    /// `s -> 0`); there the integral is summed instead as the series in `s/u` (``_seriesTime``),
+    /// whose `s = 0` term is the pure power law. An interval that crosses `2s` is split there.
     func _time(u0: Double, d0: Double, uf: Double, df: Double) -> Double {
+        let split = 2 * s
+        if u0 > s, uf > s, max(u0, uf) > split {
+            if min(u0, uf) >= split { return _seriesTime(from: u0, to: uf) }
+            // One end in [s, 2s): the series down to 2s, the closed form from there.
+            let (far, near, nearGap) = u0 > uf ? (u0, uf, df) : (uf, u0, d0)
+            let series = _seriesTime(from: far, to: split)
+            let rest = _closedFormTime(u0: split, d0: split - s, uf: near, df: nearGap)
+            return u0 > uf ? series + rest : -(series + rest)
+        }
+        return _closedFormTime(u0: u0, d0: d0, uf: uf, df: df)
+    }
+
+    /// `t(a -> b)` for `a, b >= 2s` as the series
+    /// `t = (tau/D) sum_k s^k (m^{-p-k} - M^{-p-k})/(p + k)`, `p = 2 - 2/D`, `m = min`, `M = max`
+    /// (positive when `b < a`, the direction of the flow), from
+    /// `1/(u^p (u - s)) = u^{-p-1} sum_k (s/u)^k`. Every term is positive: each is formed as
+    /// `m^{-p} (s/m)^k (-expm1(-(p + k) ln(M/m)))/(p + k)`, so short intervals keep full
+    /// accuracy, and the ratio `s/m <= 1/2` bounds the tail by the last term.
+    func _seriesTime(from a: Double, to b: Double) -> Double {
+        if a == b { return 0 }
+        let m = min(a, b), bigM = max(a, b)
+        let p = 2 - 2 / Double(depth)
+        let logRatio = log1p((bigM - m) / m)
+        let r = s / m
+        var total = 0.0, power = 1.0
+        for k in 0..<400 {
+            let q = p + Double(k)
+            total += power * -expm1(-q * logRatio) / q
+            power *= r
+            // Remaining terms are below power/(q (1 - r)).
+            if power <= 1e-17 * total * q * (1 - r) { break }
+        }
+        let t = scaledTau / Double(depth) * pow(m, -p) * total
+        return b < a ? t : -t
+    }
+
+    /// The roots-of-unity closed form of ``time(from:to:)`` (whitened law).
+    func _closedFormTime(u0: Double, d0: Double, uf: Double, df: Double) -> Double {
         let dd = Double(depth)
         let rho = pow(s, 1 / dd)
         let logRatioU = (uf > 0 && u0 > 0) ? _logRatio(uf, u0) : 0
@@ -164,7 +227,7 @@ public struct DeepModeLaw: Sendable, Hashable {
             }
         }
         let rho2OverS = pow(s, 2 / dd - 1)  // rho^2 / s
-        return tau / s * (power - rho2OverS / dd * q)
+        return scaledTau / s * (power - rho2OverS / dd * q)
     }
 
     // MARK: Inverse: u(t)
@@ -182,6 +245,13 @@ public struct DeepModeLaw: Sendable, Hashable {
     public func value(at t: Double, from u0: Double) throws(TheoryError) -> Double {
         try _requireTime(t, "t")
         try _requireNonNegative(u0, "u0")
+        if inputVariance == 1 { return try _value(at: t, from: u0) }
+        if t == 0 || u0 == 0 { return u0 }
+        return try _value(at: t, from: scaled(u0)) / inputVariance
+    }
+
+    /// ``value(at:from:)`` of the whitened law in `w = c u`.
+    private func _value(at t: Double, from u0: Double) throws(TheoryError) -> Double {
         if t == 0 || u0 == 0 || u0 == s { return u0 }
         if t == .infinity { return s }
         let d0 = u0 - s
@@ -242,19 +312,20 @@ public struct DeepModeLaw: Sendable, Hashable {
                 reason: "for depth 2 the small-u0 divergence is logarithmic, not a power law")
         }
         let dd = Double(depth)
-        return tau / (s * (dd - 2)) * exp(-(dd - 2) / dd * log(u0))
+        return scaledTau / (s * (dd - 2)) * exp(-(dd - 2) / dd * log(scaled(u0)))
     }
 
     /// Saxe's infinite-depth approximation of the learning time (Saxe et al. 2014, Eqs. 16-17),
     /// with `N_l = D + 1` layers: the law is replaced by `tau du/dt = N_l u^2 (s - u)`, giving
     /// `t = (tau/N_l) [ (1/s^2) ln(uf (s - u0)/(u0 (s - uf))) + 1/(s u0) - 1/(s uf) ]`.
     /// An approximation only, off by a factor of about 3 at `D = 10` from `u0 = 1e-3` (see
-    /// `Notes/deep-networks.md`); always report it beside ``time(from:to:)``.
+    /// `Notes/deep-networks.md`); always report it beside ``time(from:to:)``. With an input
+    /// variance `c != 1` it approximates the whitened law of `w = c u` the same way.
     /// - Throws: as ``time(from:to:)``.
     public func saxeInfiniteDepthTime(from u0: Double, to uf: Double) throws(TheoryError) -> Double
     {
         try DeepModeLaw.saxeInfiniteDepthTime(
-            layerCount: depth + 1, s: s, tau: tau, from: u0, to: uf)
+            layerCount: depth + 1, s: s, tau: scaledTau, from: scaled(u0), to: scaled(uf))
     }
 
     /// Saxe's infinite-depth learning-time approximation for `N_l` layers (see the instance

@@ -4,7 +4,8 @@ import LindynReport
 /// The SVG figures of a validation run.
 public enum ValidationPlots {
     /// Writes every figure into `directory`; returns the files written.
-    public static func writeAll(_ results: [PointResult], errorTable: Table, workTable: Table, to directory: URL) throws -> [URL] {
+    /// `metadata` goes into each SVG's `<metadata>` element (the run's provenance).
+    public static func writeAll(_ results: [PointResult], errorTable: Table, workTable: Table, to directory: URL, metadata: String? = nil) throws -> [URL] {
         var files: [URL] = []
         // Trajectory figures: one per grid (or per `figure` name), one panel per plotted point.
         var order: [String] = []
@@ -17,7 +18,8 @@ public enum ValidationPlots {
         for name in order {
             let panels = groups[name]!
             let plots = panels.map(trajectoryPlot)
-            let figure = Figure(panels: plots.map { .plot($0) }, columns: min(2, plots.count), title: panels[0].plotTitle, panelWidth: 560, panelHeight: 420, sharesYRange: plots.count > 1)
+            var figure = Figure(panels: plots.map { .plot($0) }, columns: min(2, plots.count), title: panels[0].plotTitle, panelWidth: 560, panelHeight: 420, sharesYRange: plots.count > 1)
+            figure.metadata = metadata
             let url = directory.appendingPathComponent(name + ".svg")
             try figure.write(to: url)
             files.append(url)
@@ -34,19 +36,19 @@ public enum ValidationPlots {
             for method in ["integrator", "descent"] {
                 if let map = heatmap(points, method: method) {
                     let url = directory.appendingPathComponent("errors-\(grid)-\(method).svg")
-                    try map.write(to: url, width: 640, height: 480)
+                    try map.write(to: url, width: 640, height: 480, metadata: metadata)
                     files.append(url)
                 }
             }
             if let plot = workPrecisionPlot(workTable, grid: grid) {
                 let url = directory.appendingPathComponent("work-precision-\(grid).svg")
-                try plot.write(to: url)
+                try plot.write(to: url, metadata: metadata)
                 files.append(url)
             }
         }
         if let map = stiffnessMap(results) {
             let url = directory.appendingPathComponent("stiffness-map.svg")
-            try map.write(to: url)
+            try map.write(to: url, metadata: metadata)
             files.append(url)
         }
         return files
@@ -197,8 +199,12 @@ public enum ValidationPlots {
 
 /// The README of an output directory: what each file holds and how to read it.
 enum Readme {
-    static func text(summary: ValidationSummary, summaryTable: Table, figures: [URL], directory: URL) -> String {
+    static func text(summary: ValidationSummary, summaryTable: Table, figures: [URL], directory: URL, provenance: Provenance) -> String {
         var s = "# Lindyn validation results\n\n"
+        if !summary.partial.isEmpty {
+            s += "**PARTIAL RESULTS: these tables are not one complete run.** " + summary.partial.joined(separator: "; ") + ".\n\n"
+        }
+        s += "Made by \(provenance.summaryLine); inputs, their SHA-256 and the seeds are in `provenance.json`, and `lindyn repeat \(Provenance.fileName) --out DIR` runs it again.\n\n"
         s += "Each grid point runs the ODE integrator (GSL steppers over a tolerance ladder), discrete gradient descent and the closed form, and compares them. "
         s += "The reference is the closed form where one exists, else a tight integration; the closed form itself is checked against that tight integration.\n\n"
         s += "**\(summary.points - summary.failedPoints.count) of \(summary.points) points passed**; \(summary.comparisons) comparisons; \(summary.stiffPoints) points judged stiff.\n\n"
@@ -211,7 +217,9 @@ enum Readme {
         s += "| `errors.{csv,md,tex,json}` | per point and method: parameters, stepper, tolerance, max absolute, relative and scaled error, error_ratio (<= 1 passes), half times, descent lag, status, steps and evaluations, wall time |\n"
         s += "| `stiffness.{csv,md,tex,json}` | per point: Jacobian eigenvalues at start, middle and end (largest, smallest decaying, restricted ratio, null and unstable counts), T max|lambda|, alpha max|lambda|, explicit versus implicit steps, verdict |\n"
         s += "| `work-precision.{csv,md,tex,json}` | per grid, stepper and tolerance: worst and median error against evaluations and time |\n"
-        s += "| `journal.jsonl` | one line per finished point; `--resume` continues from it and `lindyn validate merge` joins shards |\n"
+        s += "| `journal.jsonl` | one line per finished point (with a CRC-32 per line); `--resume` continues from it and `lindyn validate merge` joins shards |\n"
+        s += "| `run.json` | the grids run (name, fingerprint, points), the shard, and the files of this set; `lindyn validate merge` checks it |\n"
+        s += "| `provenance.json` | version and commit, command line, input files with SHA-256, seeds, date, host and cores of the run that wrote these files |\n"
         if !figures.isEmpty {
             s += "\n## Figures (`plots/`)\n\n"
             for f in figures {

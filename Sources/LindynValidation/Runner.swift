@@ -17,8 +17,16 @@ public struct ValidationOptions: Sendable {
     public var progress: Bool
     /// Concurrent points (default: the machine's active cores).
     public var workers: Int?
+    /// On SIGINT or SIGTERM, print one line saying what was kept and how to resume, then exit
+    /// (status 128 + the signal number). For the command line; off by default.
+    public var handlesSignals: Bool
+    /// The record of this run, written as `provenance.json`, into the journal's header and into
+    /// every figure (default: this process, without input files).
+    public var provenance: Provenance
 
-    public init(outputDirectory: URL, resume: Bool = false, shard: (index: Int, count: Int)? = nil, plots: Bool = true, progress: Bool = true, workers: Int? = nil) {
+    public init(outputDirectory: URL, resume: Bool = false, shard: (index: Int, count: Int)? = nil, plots: Bool = true, progress: Bool = true, workers: Int? = nil, handlesSignals: Bool = false, provenance: Provenance? = nil) {
+        self.handlesSignals = handlesSignals
+        self.provenance = provenance ?? .current()
         self.outputDirectory = outputDirectory
         self.resume = resume
         self.shard = shard
@@ -44,6 +52,10 @@ public struct ValidationSummary: Sendable {
     public var stiffPoints: Int
     public var files: [URL]
     public var seconds: Double
+    /// Recoverable problems met on the way (corrupt journal lines skipped), one sentence each.
+    public var warnings: [String] = []
+    /// Why the tables are not one complete run (a merge accepted with `--allow-partial`).
+    public var partial: [String] = []
 
     public var passed: Bool { failedPoints.isEmpty }
 
@@ -65,6 +77,7 @@ public struct ValidationSummary: Sendable {
             out += "Not counted as failures: \(knownFailRows) known_fail rows (steppers the grid lists as known_inaccurate) and \(gaveUpRows) gave_up rows (allowed method failures, e.g. explicit steppers on stiff problems); see errors.md.\n"
         }
         out += "Stiff points: \(stiffPoints) of \(points) (rule in stiffness.md).\n"
+        if !partial.isEmpty { out += "PARTIAL RESULTS, not one complete run: \(partial.joined(separator: "; ")).\n" }
         out += "Tables and plots in \(directory.path)/ (start with README.md).\n"
         return out
     }
@@ -75,14 +88,31 @@ public enum Validation {
     public static let journalName = "journal.jsonl"
 
     /// Runs `grids` (in order) into `options.outputDirectory`.
+    ///
+    /// The directory is locked for the run (a second run on it fails with
+    /// ``OutputDirectoryError/busy(directory:holder:)``). Points are journaled, and the tables
+    /// written, in a staging directory inside it; the previous results stay in place, whole,
+    /// until the new set is complete and switched in. With `resume`, the journal of an unfinished
+    /// run (or else the directory's current journal) is continued; corrupt journal lines are
+    /// dropped with a warning and their points run again.
     public static func run(_ grids: [ValidationGrid], options: ValidationOptions) throws -> ValidationSummary {
         let started = PointRunner.now()
         let directory = options.outputDirectory
-        let journalURL = directory.appendingPathComponent(journalName)
-        if !options.resume, FileManager.default.fileExists(atPath: journalURL.path) {
-            try FileManager.default.removeItem(at: journalURL)
+        let out = try OutputDirectory(directory)
+        defer { out.release() }
+        try out.prepareStaging(fresh: !options.resume)
+        let journalURL = out.staging.appendingPathComponent(journalName)
+        if options.resume, !FileManager.default.fileExists(atPath: journalURL.path) {
+            let previous = directory.appendingPathComponent(journalName)
+            if FileManager.default.fileExists(atPath: previous.path) {
+                try writeAtomically(try readFileCapped(previous, limit: .max), to: journalURL)
+            }
         }
-        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns)
+        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns, header: ["provenance": options.provenance.jsonValue])
+        var warnings: [String] = []
+        if !journal.droppedLines.isEmpty {
+            warnings.append(corruptLinesWarning(journal.droppedLines, in: journalURL, consequence: "their points ran again"))
+        }
         // Points of this run (and shard).
         var tasks: [(grid: Int, point: Int)] = []
         var position = 0
@@ -102,6 +132,9 @@ public enum Validation {
         }
         let pending = tasks.filter { !done.contains("\(grids[$0.grid].name)#\($0.point)#\(grids[$0.grid].fingerprint)") }
         let progress = ProgressBar(total: tasks.count, already: tasks.count - pending.count, enabled: options.progress)
+        let interrupts = options.handlesSignals
+            ? InterruptHandler(journal: journal, total: tasks.count, kept: tasks.count - pending.count, directory: directory) : nil
+        defer { interrupts?.stop() }
         let failure = FirstError()
         let workers = max(1, options.workers ?? ProcessInfo.processInfo.activeProcessorCount)
         // One OpenBLAS thread per point when points run in parallel: the workers already use
@@ -111,12 +144,13 @@ public enum Validation {
         defer { LinearAlgebra.blasThreads = blasThreads }
         let queue = WorkQueue(count: pending.count)
         DispatchQueue.concurrentPerform(iterations: min(workers, max(1, pending.count))) { _ in
-            while let k = queue.next() {
+            while failure.error == nil, let k = queue.next() {
                 let task = pending[k]
                 let grid = grids[task.grid]
                 let result = PointRunner.run(grid, gridOrder: task.grid, index: task.point)
                 do {
                     try journal.append(PointCodec.journalRow(result))
+                    interrupts?.pointKept()
                 } catch {
                     failure.record(error)
                 }
@@ -128,7 +162,11 @@ public enum Validation {
         if let error = failure.error { throw error }
         // Results of this run, in grid and point order, read back from the journal.
         var results: [String: PointResult] = [:]
-        for row in try RowJournal.read(journalURL).rows {
+        let contents = try RowJournal.read(journalURL)
+        if !contents.corruptLines.isEmpty {
+            throw ReportError.invalidJournal(path: journalURL.path, line: contents.corruptLines[0], reason: "a row written by this run does not read back (the disk or another writer changed it)")
+        }
+        for row in contents.rows {
             guard let r = PointCodec.point(fromJournalRow: row) else { continue }
             let key = "\(r.grid)#\(r.index)#\(r.fingerprint)"
             if wanted.contains(key) { results[key] = r }
@@ -137,48 +175,102 @@ public enum Validation {
         // The journal may come from another file order: take the order of this run.
         let order = Dictionary(grids.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
         for k in ordered.indices { ordered[k].gridOrder = order[ordered[k].grid] ?? ordered[k].gridOrder }
-        var summary = try write(ordered, to: directory, plots: options.plots)
+        var summary = try write(ordered, to: out.staging, plots: options.plots, manifest: RunManifest(grids, shard: options.shard), provenance: options.provenance)
+        try out.commit(summary.files.map { relativePath($0, in: out.staging) })
+        summary.files = summary.files.map { directory.appendingPathComponent(relativePath($0, in: out.staging)) }
         summary.resumedPoints = tasks.count - pending.count
+        summary.warnings = warnings
         summary.seconds = PointRunner.now() - started
         return summary
     }
 
-    /// Joins the journals of shard runs (each directory holds a `journal.jsonl`) and writes the
-    /// tables and plots of the whole run into `output`. A point present in several journals
-    /// keeps its last record.
-    public static func merge(_ directories: [URL], into output: URL, plots: Bool = true) throws -> ValidationSummary {
+    static func relativePath(_ file: URL, in directory: URL) -> String {
+        let base = directory.standardizedFileURL.path + "/"
+        let path = file.standardizedFileURL.path
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : file.lastPathComponent
+    }
+
+    static func corruptLinesWarning(_ lines: [Int], in url: URL, consequence: String) -> String {
+        let shown = lines.prefix(5).map(String.init).joined(separator: ", ") + (lines.count > 5 ? ", ..." : "")
+        return "\(url.path): skipped \(lines.count) corrupt line\(lines.count == 1 ? "" : "s") (line\(lines.count == 1 ? "" : "s") \(shown): unreadable or checksum mismatch); \(consequence)"
+    }
+
+    /// Joins the journals of shard runs (each directory holds a `journal.jsonl` and `run.json`)
+    /// and writes the tables and plots of the whole run into `output`.
+    ///
+    /// The directories must be one complete run of one version of the grids (see
+    /// ``checkShards(_:)``); otherwise this throws ``OutputDirectoryError/incompleteShards(_:)``,
+    /// unless `allowPartial`, which merges what there is and marks the README, the summary and
+    /// every table (their captions, so also the JSON files) as partial, naming what is missing.
+    /// A point present in several journals keeps its last record.
+    public static func merge(_ directories: [URL], into output: URL, plots: Bool = true, allowPartial: Bool = false, provenance: Provenance = .current()) throws -> ValidationSummary {
         let started = PointRunner.now()
+        let check = checkShards(directories)
+        if !check.isComplete, !allowPartial { throw OutputDirectoryError.incompleteShards(check.problems) }
         var results: [String: PointResult] = [:]
-        var rows: [[Cell]] = []
-        for d in directories {
-            let url = d.lastPathComponent == journalName ? d : d.appendingPathComponent(journalName)
-            for row in try RowJournal.read(url).rows {
+        var warnings: [String] = []
+        var grids: [RunManifest.GridEntry] = []
+        for shard in check.shards {
+            let url = shard.directory.appendingPathComponent(journalName)
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            let contents = try RowJournal.read(url)
+            if !contents.corruptLines.isEmpty {
+                warnings.append(corruptLinesWarning(contents.corruptLines, in: url, consequence: "their points are missing from the merge"))
+            }
+            for g in shard.manifest?.grids ?? [] where !grids.contains(where: { $0.name == g.name }) { grids.append(g) }
+            let current = shard.manifest.map { m in Dictionary(m.grids.map { ($0.name, $0.fingerprint) }, uniquingKeysWith: { a, _ in a }) }
+            for row in contents.rows {
                 guard let r = PointCodec.point(fromJournalRow: row) else { continue }
+                // Rows of an older version of a grid, kept by a resumed journal, are not this run's.
+                if let current, current[r.grid] != r.fingerprint { continue }
                 results["\(r.grid)#\(r.index)"] = r
-                rows.append(row)
             }
         }
+        var problems = check.problems
+        if !warnings.isEmpty, !allowPartial { throw OutputDirectoryError.incompleteShards(warnings) }
+        problems += warnings
+        let out = try OutputDirectory(output)
+        defer { out.release() }
+        try out.prepareStaging(fresh: true)
         // The merged journal, so that the merged directory can itself be resumed or merged.
-        let journalURL = output.appendingPathComponent(journalName)
-        if FileManager.default.fileExists(atPath: journalURL.path) { try FileManager.default.removeItem(at: journalURL) }
-        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns)
+        let journal = try RowJournal(url: out.staging.appendingPathComponent(journalName), columns: PointCodec.journalColumns, header: ["provenance": provenance.jsonValue])
         let sorted = results.values.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
         for r in sorted { try journal.append(PointCodec.journalRow(r)) }
         journal.close()
-        var summary = try write(sorted, to: output, plots: plots)
+        var summary = try write(sorted, to: out.staging, plots: plots, manifest: RunManifest(grids: grids, shard: nil, partial: problems), provenance: provenance)
+        try out.commit(summary.files.map { relativePath($0, in: out.staging) })
+        summary.files = summary.files.map { output.appendingPathComponent(relativePath($0, in: out.staging)) }
+        summary.warnings = warnings
         summary.seconds = PointRunner.now() - started
         return summary
     }
 
     /// Writes every table (CSV, Markdown, LaTeX, JSON; each file atomically), the figures and a
     /// README for `results`, sorted by grid order and point.
-    public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool) throws -> ValidationSummary {
+    /// With a `manifest`, also writes `run.json` (listing the files of the set, and the
+    /// directory's `journal.jsonl` if there is one); a manifest's `partial` reasons mark the
+    /// README, the summary and every table's caption as partial. `provenance` goes into
+    /// `provenance.json`, the README and every figure.
+    public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool, manifest: RunManifest? = nil, provenance: Provenance = .current()) throws -> ValidationSummary {
         let results = unsorted.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
+        let partial = manifest?.partial ?? []
         let errorRows = results.flatMap(\.errorRows)
-        let errors = ErrorTable.table(errorRows)
-        let stiffness = StiffnessTable.table(results.map(\.stiffnessRow))
-        let work = WorkPrecisionTable.table(fromErrorRows: errorRows)
-        let summaryTable = SummaryTable.table(results)
+        var errors = ErrorTable.table(errorRows)
+        var stiffness = StiffnessTable.table(results.map(\.stiffnessRow))
+        var work = WorkPrecisionTable.table(fromErrorRows: errorRows)
+        var summaryTable = SummaryTable.table(results)
+        if !partial.isEmpty {
+            let note = "PARTIAL RESULTS, not one complete run: " + partial.joined(separator: "; ") + "."
+            for k in 0..<4 {
+                func mark(_ t: inout Table) { t.caption = note + (t.caption.map { " " + $0 } ?? "") }
+                switch k {
+                case 0: mark(&errors)
+                case 1: mark(&stiffness)
+                case 2: mark(&work)
+                default: mark(&summaryTable)
+                }
+            }
+        }
         var files: [URL] = []
         files += try errors.write(to: directory, baseName: "errors")
         files += try stiffness.write(to: directory, baseName: "stiffness")
@@ -186,7 +278,7 @@ public enum Validation {
         files += try summaryTable.write(to: directory, baseName: "summary")
         var figures: [URL] = []
         if plots {
-            figures = try ValidationPlots.writeAll(results, errorTable: errors, workTable: work, to: directory.appendingPathComponent("plots"))
+            figures = try ValidationPlots.writeAll(results, errorTable: errors, workTable: work, to: directory.appendingPathComponent("plots"), metadata: provenance.svgMetadata)
         }
         files += figures
         let e = ErrorTable.index
@@ -220,9 +312,21 @@ public enum Validation {
         var summary = ValidationSummary(
             knownFailRows: knownFail, gaveUpRows: gaveUp, grids: Set(results.map(\.grid)).count, points: results.count, failedPoints: failed, resumedPoints: 0,
             comparisons: errorRows.count, worst: worst, stiffPoints: stiff, files: files, seconds: 0)
+        summary.partial = partial
+        let provenanceURL = directory.appendingPathComponent(Provenance.fileName)
+        try writeAtomically(provenance.jsonValue.serialized(.pretty) + "\n", to: provenanceURL)
+        summary.files.append(provenanceURL)
         let readme = directory.appendingPathComponent("README.md")
-        try writeAtomically(Readme.text(summary: summary, summaryTable: summaryTable, figures: figures, directory: directory), to: readme)
+        try writeAtomically(Readme.text(summary: summary, summaryTable: summaryTable, figures: figures, directory: directory, provenance: provenance), to: readme)
         summary.files.append(readme)
+        if var manifest {
+            let journal = directory.appendingPathComponent(journalName)
+            if FileManager.default.fileExists(atPath: journal.path) { summary.files.append(journal) }
+            let url = directory.appendingPathComponent(RunManifest.fileName)
+            manifest.files = (summary.files + [url]).map { relativePath($0, in: directory) }
+            try writeAtomically(manifest.json.serialized(.pretty) + "\n", to: url)
+            summary.files.append(url)
+        }
         return summary
     }
 

@@ -123,16 +123,19 @@ public struct ShardProgress: Sendable, Equatable {
 }
 
 extension ShardPlan {
-    /// Reads the journal in `directory` (a `lindyn validate --shard index/count` output directory)
-    /// and counts the shard's points it holds. A missing journal counts as no points; rows of
-    /// other grids, other versions or other shards are ignored.
+    /// Reads the journals in `directory` (a `lindyn validate --shard index/count` output
+    /// directory: its finished run's, and that of a run in progress or interrupted there) and
+    /// counts the shard's points they hold. A missing journal counts as no points; rows of other
+    /// grids, other versions or other shards are ignored.
     public static func progress(_ directory: URL, grids: [GridEntry], shard index: Int, of count: Int) -> ShardProgress {
         let points = Self.points(grids, shard: index, of: count)
         let wanted = Set(points.map { journalKey(grids[$0.grid], point: $0.point) })
         // The last record of a point counts (as in a resumed run).
         var results: [String: (passed: Bool, seconds: Double)] = [:]
-        let url = directory.appendingPathComponent(Validation.journalName)
-        let rows = (try? RowJournal.read(url).rows) ?? []
+        // A finished run's journal, then that of a run in progress (or interrupted), which
+        // continues it in the staging directory.
+        let journals = [directory, directory.appendingPathComponent(OutputDirectory.stagingName)].map { $0.appendingPathComponent(Validation.journalName) }
+        let rows = journals.flatMap { (try? RowJournal.read($0).rows) ?? [] }
         let s = ErrorTable.index("seconds")
         for row in rows {
             guard let r = PointCodec.point(fromJournalRow: row) else { continue }

@@ -1,2 +1,3 @@
 import LindynCLI
+StandardStreams.prepare()
 LindynCommand.main()

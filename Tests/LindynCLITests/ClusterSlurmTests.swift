@@ -49,13 +49,15 @@ struct ClusterSlurmTests {
         let again = try LindynRun.run(["cluster", "submit"] + Self.grids + ["--out", second.path, "--tasks", "3", "--no-plots"])
         try #require(again.status == 0, "submit: \(again.stdout)\(again.stderr)")
         let array = try arrayJob(second)
-        let journal = second.appendingPathComponent("shards/2/journal.jsonl")
+        // A running shard journals into its staging directory; the finished run's journal replaces it at the end.
+        let journal = second.appendingPathComponent("shards/2/.lindyn-staging/journal.jsonl")
         let initial = try statusJSON(second)
         let shardPoints = try #require(initial?.shards.first { $0.shard == 2 }?.points)
         // Cancel once shard 2 has journaled a point and has at least two left.
         try wait("shard 2 to journal its first point", in: second) {
             let rows = journalRows(journal)
-            if rows >= shardPoints - 1 { throw Failure("shard 2 finished (\(rows) of \(shardPoints) points) before it could be cancelled") }
+            let finished = FileManager.default.fileExists(atPath: second.appendingPathComponent("shards/2/journal.jsonl").path)
+            if finished || rows >= shardPoints - 1 { throw Failure("shard 2 finished (\(rows) of \(shardPoints) points journaled) before it could be cancelled") }
             return rows >= 1
         }
         note("shard 2 has \(journalRows(journal)) of \(shardPoints) points; cancelling task \(array)_2")

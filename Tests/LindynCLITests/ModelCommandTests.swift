@@ -93,14 +93,14 @@ import Testing
     }
 }
 
-/// An output directory that cannot be written is refused before any work, as a usage error.
+/// An output directory that cannot be written is refused before any work, as an I/O error (74).
 @Suite struct OutputDirectoryTests {
-    @Test func unwritableOutputIsAUsageError() throws {
+    @Test func unwritableOutputIsAnIOError() throws {
         let r = try LindynRun.run(["validate", "Validation/grids/robertson.json", "--out", "/proc/lindyn-cannot-write"])
-        #expect(r.status == 64)
+        #expect(r.status == 74)
         #expect(r.stderr.contains("--out /proc/lindyn-cannot-write"))
         let demo = try LindynRun.run(["demo", "--out", "/proc/lindyn-cannot-write", "--quick"])
-        #expect(demo.status == 64)
+        #expect(demo.status == 74)
     }
 }
 

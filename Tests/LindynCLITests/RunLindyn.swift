@@ -26,10 +26,13 @@ struct LindynRun {
         return dir.appendingPathComponent("lindyn")
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> LindynRun {
+    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]) throws -> LindynRun {
         let process = Process()
         process.executableURL = executable()
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = directory ?? repositoryRoot
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out

@@ -62,3 +62,23 @@ import Testing
         #expect(resumed.stdout.contains("(2 resumed from the journal)"))
     }
 }
+
+/// Exit codes of merge refusals and of an empty --out.
+@Suite(.serialized) struct ValidateMergeRefusalTests {
+    @Test func incompleteShardSetExits65AndEmptyOutExits64() throws {
+        let base = ValidateCommandTests.temporary("refuse")
+        let file = base.appendingPathComponent("tiny.json")
+        try ValidateCommandTests.passing.write(to: file, atomically: true, encoding: .utf8)
+        let s1 = base.appendingPathComponent("s1").path
+        let r = try LindynRun.run(["validate", file.path, "--out", s1, "--shard", "1/2", "--no-plots"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let merged = try LindynRun.run(["validate", "merge", s1, "--out", base.appendingPathComponent("m").path, "--no-plots"])
+        #expect(merged.status == 65)
+        #expect(merged.stderr.contains("shard 2/2 is missing") && merged.stderr.contains("--allow-partial"), "\(merged.stderr)")
+        let partial = try LindynRun.run(["validate", "merge", s1, "--out", base.appendingPathComponent("m").path, "--no-plots", "--allow-partial"])
+        #expect(partial.status == 0 && partial.stdout.contains("PARTIAL RESULTS"), "\(partial.stderr)")
+        let empty = try LindynRun.run(["validate", file.path, "--out", "", "--no-plots"], in: base)
+        #expect(empty.status == 64 && empty.stderr.contains("--out is empty"))
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("journal.jsonl").path))
+    }
+}

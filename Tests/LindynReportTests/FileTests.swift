@@ -172,17 +172,50 @@ struct RowJournalTests {
         }
     }
 
-    @Test func corruptionBeforeTheLastLineIsAnError() throws {
+    /// A complete line that does not parse is skipped (not fatal); resuming drops it.
+    @Test func corruptLineIsSkippedAndDroppedOnResume() throws {
         let root = try makeScratchDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let url = root.appendingPathComponent("rows.jsonl")
         try writeAtomically("{\"lindyn_row_journal\":1,\"columns\":[\"a\"]}\n[1]\n[oops\n[2]\n", to: url)
-        #expect(throws: ReportError.self) { try RowJournal.read(url) }
-        do {
-            _ = try RowJournal.read(url)
-        } catch {
-            #expect(error.description.contains("line 3"))
+        let contents = try RowJournal.read(url)
+        #expect(contents.rows == [[1], [2]])
+        #expect(contents.corruptLines == [3])
+        let resumed = try RowJournal(url: url, columns: ["a"])
+        #expect(resumed.resumedRows == [[1], [2]] && resumed.droppedLines == [3])
+        try resumed.append([3])
+        resumed.close()
+        let after = try RowJournal.read(url)
+        #expect(after.rows == [[1], [2], [3]] && after.corruptLines.isEmpty && after.version == RowJournal.currentVersion)
+        // A file whose first line is not a journal header is not a journal: refused, never rewritten.
+        try writeAtomically("not a journal\n[1]\n", to: url)
+        #expect(throws: ReportError.self) { try RowJournal(url: url, columns: ["a"]) }
+        #expect(try String(contentsOf: url, encoding: .utf8) == "not a journal\n[1]\n")
+    }
+
+    /// Every line carries a CRC-32 of its row: a changed digit anywhere in the row is detected.
+    @Test func changedDigitIsDetectedByTheChecksum() throws {
+        let root = try makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let url = root.appendingPathComponent("rows.jsonl")
+        let journal = try RowJournal(url: url, columns: Self.columns)
+        for row in Self.rows { try journal.append(row) }
+        journal.close()
+        let original = Array(try Data(contentsOf: url))
+        // CRC-32 of "123456789" is CBF43926 (the standard check value of the IEEE polynomial).
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        let digits = original.indices.filter { original[$0] >= UInt8(ascii: "0") && original[$0] <= UInt8(ascii: "9") }
+        let headerEnd = original.firstIndex(of: UInt8(ascii: "\n"))!
+        var detected = 0, tried = 0
+        for k in digits where k > headerEnd {
+            var bytes = original
+            bytes[k] = bytes[k] == UInt8(ascii: "9") ? UInt8(ascii: "0") : bytes[k] + 1
+            try Data(bytes).write(to: url)
+            let contents = try RowJournal.read(url)
+            tried += 1
+            if contents.corruptLines.count == 1 && contents.rows.count == Self.rows.count - 1 { detected += 1 }
         }
+        #expect(tried > 20 && detected == tried, "\(detected) of \(tried)")
     }
 
     @Test func concurrentAppendsKeepLinesWhole() async throws {
@@ -198,5 +231,35 @@ struct RowJournalTests {
         journal.close()
         let rows = try RowJournal.read(url).rows
         #expect(Set(rows.compactMap { $0[0].doubleValue.map(Int.init) }) == Set(0..<200))
+    }
+}
+
+/// SHA-256 against the FIPS 180-4 example vectors (NIST CSRC "Example Algorithms", SHA256.pdf)
+/// and the hash of the empty message; each is exact.
+@Test(arguments: [
+    ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+])
+func sha256MatchesTheStandardVectors(message: String, expected: String) {
+    #expect(sha256Hex(Array(message.utf8)) == expected)
+}
+
+/// Messages whose padding crosses a block boundary (55, 56, 64 bytes), against `sha256sum`.
+@Test func sha256AcrossPaddingBoundaries() throws {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum") else { return }
+    for length in [55, 56, 63, 64, 65, 1000] {
+        let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lindyn-sha-\(length)-\(UUID().uuidString)")
+        try Data(bytes).write(to: url)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(sha256Hex(bytes) == out.split(separator: " ").first.map(String.init), "length \(length)")
     }
 }

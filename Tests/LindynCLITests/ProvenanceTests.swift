@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+
+/// Versions and provenance: `lindyn --version`, `lindyn version --json`, the record in every JSON
+/// output and beside every table set, and `lindyn repeat` reproducing a run from it.
+@Suite(.serialized) struct ProvenanceTests {
+    static func temporary(_ name: String) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lindyn-provenance-\(name)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func isCommit(_ text: String) -> Bool {
+        if text == "unknown" { return true }
+        let hash = text.hasSuffix("-dirty") ? String(text.dropLast(6)) : text
+        return hash.count == 40 && hash.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+
+    /// SHA-256 by the system's `sha256sum` (GNU coreutils), an implementation independent of Lindyn's.
+    static func systemSHA256(_ url: URL) throws -> String? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum") else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init)
+    }
+
+    @Test func versionJSONNamesEveryComponent() throws {
+        let r = try LindynRun.run(["version", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        let version = try #require(json["version"] as? String)
+        #expect(version.split(separator: ".").count == 3 && version.split(separator: ".").allSatisfy { Int($0) != nil })
+        #expect(Self.isCommit(json["commit"] as? String ?? ""), "commit \(json["commit"] ?? "none")")
+        for key in ["gsl", "openblas", "swift"] {
+            let value = json[key] as? String ?? ""
+            #expect(value.first?.isNumber == true, "\(key) = '\(value)'")
+        }
+        #expect(["debug", "release"].contains(json["build_configuration"] as? String ?? ""))
+        let short = try LindynRun.run(["--version"])
+        #expect(short.status == 0)
+        #expect(short.stdout.hasPrefix("\(version) (commit "), "\(short.stdout)")
+    }
+
+    /// The version is written once in the sources; CITATION.cff and CHANGELOG.md restate it.
+    @Test func citationAndChangelogCarryTheVersion() throws {
+        let version = try #require(try LindynRun.run(["version", "--json"]).json?["version"] as? String)
+        let root = LindynRun.repositoryRoot
+        let citation = try String(contentsOf: root.appendingPathComponent("CITATION.cff"), encoding: .utf8)
+        #expect(citation.contains("\nversion: \(version)\n"), "CITATION.cff does not give version \(version)")
+        let changelog = try String(contentsOf: root.appendingPathComponent("CHANGELOG.md"), encoding: .utf8)
+        #expect(changelog.contains("## [\(version)]"), "CHANGELOG.md has no entry for \(version)")
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("LICENSE").path))
+    }
+
+    /// The git commit recorded at build time: from git in a checkout, from a `git archive`
+    /// tarball's substituted COMMIT file, else "unknown".
+    @Test func buildInfoScriptFallsBackWithoutGit() throws {
+        let script = LindynRun.repositoryRoot.appendingPathComponent("Scripts/build-info.sh").path
+        func generated(package: URL) throws -> String {
+            let out = package.appendingPathComponent("out")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = [script, package.path, out.path]
+            try process.run()
+            process.waitUntilExit()
+            return try String(contentsOf: out.appendingPathComponent("BuildCommit.swift"), encoding: .utf8)
+        }
+        let tarball = Self.temporary("tarball")
+        let commit = "0123456789abcdef0123456789abcdef01234567"
+        try (commit + "\n").write(to: tarball.appendingPathComponent("COMMIT"), atomically: true, encoding: .utf8)
+        #expect(try generated(package: tarball).contains("\"\(commit)\""))
+        let plain = Self.temporary("plain")
+        try "$Format:%H$\n".write(to: plain.appendingPathComponent("COMMIT"), atomically: true, encoding: .utf8)
+        #expect(try generated(package: plain).contains("\"unknown\""))
+    }
+
+    @Test func solveJSONRecordsTheInputHashAndSeed() throws {
+        let file = "Validation/problems/saxe-mode.json"
+        let r = try LindynRun.run(["solve", file, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let provenance = try #require(r.json?["provenance"] as? [String: Any])
+        #expect(provenance["command_line"] as? [String] == [LindynRun.executable().path, "solve", file, "--format", "json"])
+        let inputs = try #require(provenance["inputs"] as? [[String: Any]])
+        #expect(inputs.count == 1)
+        #expect(inputs.first?["path"] as? String == file)
+        if let expected = try Self.systemSHA256(LindynRun.repositoryRoot.appendingPathComponent(file)) {
+            #expect(inputs.first?["sha256"] as? String == expected)
+        }
+        #expect((provenance["seeds"] as? [String: Any])?["descent.seed"] as? Int == 1)
+        #expect((provenance["cores"] as? Int ?? 0) >= 1)
+        #expect((provenance["date"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    @Test(arguments: [["formula", "Validation/problems/saxe-mode.json"], ["descend", "Validation/problems/saxe-mode.json"],
+                      ["check", "Validation/checks/saxe-mode.json"], ["stiffness", "Validation/problems/saxe-mode.json"],
+                      ["equations", "Validation/problems/weight-decay-loss.json"]])
+    func everyJSONOutputHasProvenance(arguments: [String]) throws {
+        let r = try LindynRun.run(arguments + ["--format", "json"])
+        #expect(r.json?["provenance"] is [String: Any], "\(arguments[0]): \(r.stdout.prefix(200)) \(r.stderr)")
+    }
+
+    static let grid = """
+        {"name": "tiny", "model": {"kind": "mode", "s": 2, "u0": 0.01, "tau": 100}, "time": {"end": 400, "points": 81},
+         "grid": {"model.s": [1, 2]}, "steppers": ["rk8pd", "rkf45"], "tolerances": [1e-6, 1e-10],
+         "descent": {"seed": 7}, "plots": {"trajectories": [0]}}
+        """
+
+    /// A run repeated from its provenance.json gives the same tables (wall times aside); a changed
+    /// input is refused.
+    @Test func repeatReproducesTheTables() throws {
+        let base = Self.temporary("repeat")
+        let file = base.appendingPathComponent("tiny.json")
+        try Self.grid.write(to: file, atomically: true, encoding: .utf8)
+        let first = try LindynRun.run(["validate", "tiny.json", "--out", "first"], in: base)
+        #expect(first.status == 0, "\(first.stderr)")
+        let record = base.appendingPathComponent("first/provenance.json")
+        let provenance = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: record)) as? [String: Any])
+        #expect((provenance["seeds"] as? [String: Any])?["descent.seed"] as? Int == 7)
+        #expect((provenance["inputs"] as? [[String: Any]])?.first?["path"] as? String == "tiny.json")
+        let readme = try String(contentsOf: base.appendingPathComponent("first/README.md"), encoding: .utf8)
+        #expect(readme.contains("provenance.json"))
+        let journal = try String(contentsOf: base.appendingPathComponent("first/journal.jsonl"), encoding: .utf8)
+        #expect(journal.prefix { $0 != "\n" }.contains("\"provenance\":{\"lindyn_version\""))
+        let svg = try String(contentsOf: base.appendingPathComponent("first/plots/trajectories-tiny.svg"), encoding: .utf8)
+        #expect(svg.contains("<metadata><![CDATA[{\"lindyn_version\""))
+
+        // Repeated from another directory: the recorded working directory resolves tiny.json.
+        let elsewhere = Self.temporary("elsewhere")
+        let again = try LindynRun.run(["repeat", record.path, "--out", "second"], in: elsewhere)
+        #expect(again.status == 0, "\(again.stderr)")
+        func table(_ directory: URL, _ name: String) throws -> [String] {
+            let lines = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8).split(separator: "\n").map(String.init)
+            let header = lines[0].split(separator: ",", omittingEmptySubsequences: false)
+            let timing = Set(header.indices.filter { header[$0].hasSuffix("seconds") })
+            return lines.map { line in
+                line.split(separator: ",", omittingEmptySubsequences: false).enumerated().filter { !timing.contains($0.offset) }.map(\.element).joined(separator: ",")
+            }
+        }
+        for name in ["errors.csv", "stiffness.csv", "work-precision.csv", "summary.csv"] {
+            let a = try table(base.appendingPathComponent("first"), name)
+            let b = try table(elsewhere.appendingPathComponent("second"), name)
+            #expect(a == b, "\(name) differs after repeat")
+            #expect(a.count > 1)
+        }
+        let repeated = try String(contentsOf: elsewhere.appendingPathComponent("second/provenance.json"), encoding: .utf8)
+        #expect(repeated.contains("\"validate\""))
+
+        // Without --out the original results would be overwritten: refused.
+        let noOut = try LindynRun.run(["repeat", record.path], in: elsewhere)
+        #expect(noOut.status == 64)
+        // A changed input is refused, naming it.
+        try (Self.grid + " ").write(to: file, atomically: true, encoding: .utf8)
+        let changed = try LindynRun.run(["repeat", record.path, "--out", "third"], in: elsewhere)
+        #expect(changed.status == 65)
+        #expect(changed.stderr.contains("tiny.json: the input changed"), "\(changed.stderr)")
+    }
+
+    @Test func repeatRefusesWhatIsNotARecord() throws {
+        let r = try LindynRun.run(["repeat", "Validation/problems/saxe-mode.json"])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("not a provenance record"))
+        let missing = try LindynRun.run(["repeat", "no-such-record.json"])
+        #expect(missing.status == 64)
+    }
+}
