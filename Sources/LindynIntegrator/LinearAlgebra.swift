@@ -100,22 +100,39 @@ public enum LinearAlgebra {
     /// Threads OpenBLAS may use inside one matrix product. Lindyn's grids run one solve per
     /// core, so they set this to 1 to avoid oversubscription; a single large network may use more.
     public static var blasThreads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        get { Int(lindyn_blas_threads()) }
+        set { lindyn_blas_set_threads(Int32(max(1, newValue))) }
     }
 
     /// OpenBLAS's build description (kernel and threading), for benchmark reports.
-    public static var blasConfiguration: String { String(cString: openblas_get_config()) }
+    public static var blasConfiguration: String { String(cString: lindyn_blas_config()) }
+
+    /// The library file that serves the matrix products (OpenBLAS, opened on first use; GSL's
+    /// CBLAS when OpenBLAS cannot be opened).
+    public static var matrixProductLibrary: String {
+        if let address = lindyn_blas_dgemm_address(), let file = mappedFile(containing: UInt(bitPattern: address)) {
+            return file
+        }
+        return String(cString: lindyn_blas_library())
+    }
 
     /// The shared library that the running process resolves a C symbol to (nil when unknown):
     /// a diagnostic for which BLAS serves which call (`cblas_daxpy`: GSL's own CBLAS, used
-    /// inside GSL; `dgemm_`: OpenBLAS, used for the network models' products).
+    /// inside GSL). OpenBLAS is opened privately on first use: see ``matrixProductLibrary``.
     public static func libraryDefining(_ symbol: String) -> String? {
         #if canImport(Glibc)
         // The mapping of /proc/self/maps that contains the symbol's address names the file.
-        guard let address = dlsym(nil, symbol).map({ UInt(bitPattern: $0) }),
-            let file = FileHandle(forReadingAtPath: "/proc/self/maps")
-        else { return nil }
+        guard let address = dlsym(nil, symbol).map({ UInt(bitPattern: $0) }) else { return nil }
+        return mappedFile(containing: address)
+        #else
+        return nil
+        #endif
+    }
+
+    /// The file mapped at `address` in this process (Linux: from /proc/self/maps).
+    static func mappedFile(containing address: UInt) -> String? {
+        #if canImport(Glibc)
+        guard let file = FileHandle(forReadingAtPath: "/proc/self/maps") else { return nil }
         // procfs files report size 0: read to the end, not by the size.
         let maps = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
         try? file.close()

@@ -77,6 +77,7 @@ public enum Formula {
     ///   derived quantity is asked of a mode that is never learned.
     public static func evaluate(_ problem: Problem, requireLearned: Bool = true) throws -> RunResult {
         let dynamics = problem.dynamics
+        if let regression = dynamics as? RegressionModel { return try GeneralisationFormula.regression(regression, problem) }
         let modes = try solutions(dynamics)
         let start = problem.time.start
         var rows: [[Double]] = []

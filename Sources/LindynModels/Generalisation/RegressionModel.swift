@@ -1,0 +1,202 @@
+import Foundation
+import LindynIntegrator
+import LindynTheory
+
+/// Advani & Saxe's shallow regression (arXiv 1710.03667; Neural Networks 132, 2020): a student
+/// `yhat = w.x` learns a noisy linear teacher from `P` samples, by full-batch gradient flow on
+/// `L = 1/2 sum_mu (y_mu - w.x_mu)^2`, i.e. `tau dw/dt = Sigma_yx - Sigma_xx w` with the summed
+/// correlations of the actual samples, `Sigma_xx = X^T X`, `Sigma_yx = X^T y`.
+///
+/// Seeded data (each quantity from its own stream, so changing one variance leaves the others):
+/// inputs `x ~ N(0, I/N)`, teacher `wbar_i ~ N(0, teacher_variance)`, labels
+/// `y = wbar.x + e`, `e ~ N(0, noise_variance)`, start `w0_i ~ N(0, init_variance)`.
+///
+/// Observables (no factor 1/2): `train_error = (1/P) sum_mu (y_mu - w.x_mu)^2` and
+/// `test_error = |w - wbar|^2/N + noise_variance`, the expected squared error on a fresh example
+/// with its label noise (the noise floor included).
+public struct RegressionModel: Dynamics {
+    public let kind = "regression"
+    public let inputs: Int
+    public let samples: Int
+    public let task: RegressionTask
+    public let seed: UInt64
+    public let tauValue: Double
+    /// Sample inputs, P x N row-major.
+    public let x: [Double]
+    /// Labels.
+    public let y: [Double]
+    public let teacher: [Double]
+    public let initialWeights: [Double]
+    /// `X^T X`, N x N row-major.
+    public let sigmaXX: [Double]
+    /// `X^T y`.
+    public let sigmaYX: [Double]
+    /// `sum_mu y_mu^2`.
+    public let labelPower: Double
+
+    /// Largest input dimension and sample count accepted (the flow's state has N entries and its
+    /// Jacobian N^2; the samples cost P N).
+    public static let maxInputs = 2048
+    public static let maxSampleEntries = 8_000_000
+
+    public init(inputs: Int, samples: Int, task: RegressionTask, seed: UInt64, tau: Double) {
+        self.inputs = inputs
+        self.samples = samples
+        self.task = task
+        self.seed = seed
+        tauValue = tau
+        let n = inputs, p = samples
+        var gx = SeededGenerator(seed: seed &* 4 &+ 1)
+        let scale = 1 / Double(n).squareRoot()
+        let x = (0..<(p * n)).map { _ in scale * gx.normal() }
+        var gw = SeededGenerator(seed: seed &* 4 &+ 2)
+        let teacher = (0..<n).map { _ in task.teacherVariance.squareRoot() * gw.normal() }
+        var ge = SeededGenerator(seed: seed &* 4 &+ 3)
+        var y = [Double](repeating: 0, count: p)
+        for mu in 0..<p {
+            var dot = 0.0
+            for i in 0..<n { dot += x[mu * n + i] * teacher[i] }
+            y[mu] = dot + task.noiseVariance.squareRoot() * ge.normal()
+        }
+        var g0 = SeededGenerator(seed: seed &* 4 &+ 4)
+        initialWeights = (0..<n).map { _ in task.initVariance.squareRoot() * g0.normal() }
+        var xx = [Double](repeating: 0, count: n * n)
+        x.withUnsafeBufferPointer { xp in
+            xx.withUnsafeMutableBufferPointer { c in
+                LinearAlgebra.gemm(transposeA: true, transposeB: false, m: n, n: n, k: p, alpha: 1, a: xp.baseAddress!, lda: n,
+                                   b: xp.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!, ldc: n)
+            }
+        }
+        // Exactly symmetric (the product is, up to the summation order of the BLAS kernel).
+        for i in 0..<n { for j in 0..<i { let m = 0.5 * (xx[i * n + j] + xx[j * n + i]); xx[i * n + j] = m; xx[j * n + i] = m } }
+        var yx = [Double](repeating: 0, count: n)
+        for mu in 0..<p { for i in 0..<n { yx[i] += x[mu * n + i] * y[mu] } }
+        self.x = x
+        self.y = y
+        self.teacher = teacher
+        sigmaXX = xx
+        sigmaYX = yx
+        labelPower = y.reduce(0) { $0 + $1 * $1 }
+    }
+
+    /// `alpha = P/N`.
+    public var alpha: Double { Double(samples) / Double(inputs) }
+
+    public var stateNames: [String] { (1...inputs).map { "w\($0)" } }
+    public var observableNames: [String] { ["train_error", "test_error"] }
+    public var initialState: [Double] { initialWeights }
+    public var tau: Double? { tauValue }
+
+    public func makeFlow() throws -> FlowInstance {
+        let flow = Flow(self)
+        return FlowInstance(system: flow) { w, out in flow.observe(w, out) }
+    }
+
+    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+        let instance = try makeFlow()
+        return EulerDescent(flow: instance, initial: initialWeights, weightNames: stateNames, observableNames: observableNames, tau: tauValue)
+    }
+
+    /// The exact solution of this data set's flow, from the eigendecomposition of `Sigma_xx`.
+    public func exactSolution() throws -> RegressionExact {
+        let (values, vectors) = try LinearAlgebra.symmetricEigenSystem(sigmaXX, n: inputs)
+        func project(_ v: [Double]) -> [Double] {
+            vectors.map { e in zip(e, v).reduce(0) { $0 + $1.0 * $1.1 } }
+        }
+        return try RegressionExact(
+            eigenvalues: values, projectedCorrelation: project(sigmaYX), projectedStart: project(initialWeights),
+            projectedTeacher: project(teacher), labelPower: labelPower, samples: samples, task: task)
+    }
+
+    /// `tau w' = Sigma_yx - Sigma_xx w`; Jacobian `-Sigma_xx/tau`.
+    final class Flow: ODESystem {
+        let dimension: Int
+        let n: Int
+        let invTau: Double
+        let xx: [Double]
+        let yx: [Double]
+        let teacher: [Double]
+        let labelPower: Double
+        let samples: Double
+        let noise: Double
+        var scratch: [Double]
+
+        init(_ m: RegressionModel) {
+            n = m.inputs
+            dimension = m.inputs
+            invTau = 1 / m.tauValue
+            xx = m.sigmaXX
+            yx = m.sigmaYX
+            teacher = m.teacher
+            labelPower = m.labelPower
+            samples = Double(m.samples)
+            noise = m.task.noiseVariance
+            scratch = [Double](repeating: 0, count: m.inputs)
+        }
+
+        var providesJacobian: Bool { true }
+
+        /// scratch = Sigma_xx w.
+        func product(_ w: UnsafePointer<Double>) {
+            xx.withUnsafeBufferPointer { a in
+                scratch.withUnsafeMutableBufferPointer { c in
+                    LinearAlgebra.gemm(transposeA: false, transposeB: false, m: n, n: 1, k: n, alpha: 1, a: a.baseAddress!, lda: n,
+                                       b: w, ldb: 1, beta: 0, c: c.baseAddress!, ldc: 1)
+                }
+            }
+        }
+
+        func rightHandSide(t: Double, y w: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+            product(w)
+            for i in 0..<n { dydt[i] = invTau * (yx[i] - scratch[i]) }
+        }
+
+        func jacobian(t: Double, y: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) {
+            for i in 0..<n {
+                dfdt[i] = 0
+                for j in 0..<n { dfdy[i * n + j] = -invTau * xx[i * n + j] }
+            }
+        }
+
+        /// train_error = (1/P)(sum y^2 - 2 w.Sigma_yx + w.Sigma_xx w), test_error = |w - wbar|^2/N + noise variance.
+        func observe(_ w: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
+            product(w)
+            var train = labelPower, test = 0.0
+            for i in 0..<n {
+                train += w[i] * (scratch[i] - 2 * yx[i])
+                let d = w[i] - teacher[i]
+                test += d * d
+            }
+            out[0] = max(0, train) / samples
+            out[1] = test / Double(n) + noise
+        }
+    }
+}
+
+extension ModelParser {
+    /// `{"kind": "regression", "inputs": N, "samples": P, "teacher_variance", "noise_variance",
+    /// "init_variance" (0), "tau" or "learning_rate", "seed" (1)}`.
+    static func regression(_ f: Field) throws(ProblemFileError) -> RegressionModel {
+        try f.onlyKeys(["kind", "inputs", "samples", "teacher_variance", "noise_variance", "init_variance", "seed", "tau", "learning_rate"])
+        let n = try f["inputs"].int("the input dimension N (a whole number)")
+        guard n >= 1, n <= RegressionModel.maxInputs else {
+            throw f["inputs"].error("must be between 1 and \(RegressionModel.maxInputs), got \(n)")
+        }
+        let p = try f["samples"].int("the number of training samples P (a whole number)")
+        guard p >= 1 else { throw f["samples"].error("must be at least 1 (P < 1 leaves nothing to train on), got \(p)") }
+        guard p * n <= RegressionModel.maxSampleEntries else {
+            throw f["samples"].error("P N = \(p * n) sample entries; at most \(RegressionModel.maxSampleEntries) are supported")
+        }
+        let teacher = try nonNegative(f["teacher_variance"], default: 1)
+        let noise = try nonNegative(f["noise_variance"], default: 0)
+        let initial = try nonNegative(f["init_variance"], default: 0)
+        guard teacher > 0 || noise > 0 else {
+            throw f["teacher_variance"].error("teacher_variance and noise_variance are both 0: the labels are all zero; give a positive teacher_variance")
+        }
+        let task: RegressionTask
+        do { task = try RegressionTask(teacherVariance: teacher, noiseVariance: noise, initVariance: initial) } catch {
+            throw f.error("\(error)")
+        }
+        return RegressionModel(inputs: n, samples: p, task: task, seed: try seed(f["seed"]), tau: try tau(f))
+    }
+}
