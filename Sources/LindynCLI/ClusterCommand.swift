@@ -103,7 +103,7 @@ public struct ClusterSubmitCommand: ParsableCommand {
         if let memory, memory.megabytes < estimatedMB {
             var why = "--mem \(memory.text) is less than the \(estimatedMB) MB a task is estimated to need"
             if let largest {
-                why += " (\(cpusPerTask) point\(cpusPerTask == 1 ? "" : "s") at once; the largest, \(largest.grid) #\(largest.point), has \(largest.variables) variables and \(largest.outputs) output times)"
+                why += " (\(cpusPerTask) point\(cpusPerTask == 1 ? "" : "s") at once; the largest, \(largest.grid) #\(largest.point), has \(largest.variables) variable\(largest.variables == 1 ? "" : "s") and \(largest.outputs) output times)"
             }
             printError(why + "; give --mem \(estimatedMB)M or more, or fewer --cpus-per-task")
             throw ExitCode(64)
@@ -123,7 +123,7 @@ public struct ClusterSubmitCommand: ParsableCommand {
             text += "\n# submitted with\n"
             text += (["sbatch"] + run.arrayArguments(shards)).map(shellQuote).joined(separator: " ") + "\n"
             text += (["sbatch"] + run.mergeArguments(after: "ARRAY_JOB_ID")).map(shellQuote).joined(separator: " ") + "\n"
-            text += "# \(points) points in \(tasks) tasks; estimated memory per task \(estimatedMB) MB; fingerprint \(run.fingerprint). Dry run: nothing written or submitted.\n"
+            text += "# \(points) point\(points == 1 ? "" : "s") in \(tasks) task\(tasks == 1 ? "" : "s"); estimated memory per task \(estimatedMB) MB; fingerprint \(run.fingerprint). Dry run: nothing written or submitted.\n"
             emit(text)
             return
         }
@@ -229,7 +229,7 @@ public struct ClusterResubmitCommand: ParsableCommand {
             printError("the merge (job \(merge.id)) is \(merge.state.lowercased()); wait for it")
             throw ExitCode(64)
         }
-        let incomplete = status.shards.filter { $0.progress.remaining > 0 }.map(\.index)
+        let incomplete = status.incompleteShards.map(\.index)
         if incomplete.isEmpty, status.mergeOutcome == .passed || status.mergeOutcome == .disagreed {
             emit("Nothing to resubmit: every shard is complete and merged into \(run.mergedDirectory.path).\n")
             return
@@ -257,7 +257,7 @@ public struct ClusterResubmitCommand: ParsableCommand {
         }
         try checkArraySize(incomplete.max()!)
         let submission = try submit(&run, shards: incomplete, merge: true)
-        let left = status.shards.filter { $0.progress.remaining > 0 }.reduce(0) { $0 + $1.progress.remaining }
+        let left = status.incompleteShards.reduce(0) { $0 + $1.progress.remaining }
         emit("""
             Resubmitted shard\(incomplete.count == 1 ? "" : "s") \(ClusterRun.ranges(incomplete)) (\(left) point\(left == 1 ? "" : "s") left; finished points are kept) \
             as job array \(submission.arrayJob), and the merge as job \(submission.mergeJob ?? "?").

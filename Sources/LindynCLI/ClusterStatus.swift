@@ -98,7 +98,9 @@ struct ClusterStatus {
     }
 
     var activeShards: [Shard] { shards.filter { $0.job?.isActive == true } }
-    var incompleteShards: [Shard] { shards.filter { $0.progress.remaining > 0 } }
+    /// Shards whose run did not finish: points left, or every point journaled but the tables
+    /// not written (the task stopped in between); a resubmitted task finishes either.
+    var incompleteShards: [Shard] { shards.filter { !$0.progress.finished } }
     var complete: Bool { incompleteShards.isEmpty && (mergeOutcome == .passed || mergeOutcome == .disagreed) }
 
     /// What to do next, in one or two sentences.
@@ -130,11 +132,11 @@ struct ClusterStatus {
         var out = "Cluster run \(run.directory.path): \(points) point\(points == 1 ? "" : "s") in \(run.grids.count) grid\(run.grids.count == 1 ? "" : "s") (\(run.grids.map(\.name).joined(separator: ", "))), \(run.tasks) shard\(run.tasks == 1 ? "" : "s"), fingerprint \(run.fingerprint).\n"
         let arrays = run.submissions.map(\.arrayJob).filter { !$0.isEmpty }
         out += "Submitted \(run.submissions.count) time\(run.submissions.count == 1 ? "" : "s") (array job\(arrays.count == 1 ? "" : "s") \(arrays.joined(separator: ", "))); states from \(sources.isEmpty ? "the journals only (no Slurm tools answered)" : sources.joined(separator: ", ")).\n"
-        var rows = [["shard", "points", "done", "failed", "left", "seconds", "task", "state"]]
+        var rows = [["shard", "points", "done", "failed", "left", "seconds", "finished", "task", "state"]]
         for s in shards {
             rows.append([
                 String(s.index), String(s.progress.points), String(s.progress.done), String(s.progress.failed), String(s.progress.remaining),
-                String(format: "%.1f", s.progress.seconds), s.job?.id ?? "-",
+                String(format: "%.1f", s.progress.seconds), s.progress.finished ? "yes" : "no", s.job?.id ?? "-",
                 (s.job.map { $0.state.lowercased() + ($0.reason.map { " (\($0))" } ?? "") } ?? "never submitted"),
             ])
         }
@@ -167,6 +169,7 @@ struct ClusterStatus {
             var e: JSONObject = [
                 "shard": .integer(s.index), "points": .integer(s.progress.points), "done": .integer(s.progress.done),
                 "failed": .integer(s.progress.failed), "left": .integer(s.progress.remaining), "seconds": .number(s.progress.seconds),
+                "finished": .bool(s.progress.finished),
             ]
             e["task"] = s.job.map { .string($0.id) } ?? .null
             e["state"] = s.job.map { .string($0.state) } ?? .null

@@ -118,6 +118,10 @@ public struct ShardProgress: Sendable, Equatable {
     /// Wall time of the done points (the sum of their methods' seconds).
     public var seconds: Double
 
+    /// Whether the shard's run finished: every point journaled and its tables and `run.json`
+    /// switched into the directory (what `validate merge` needs).
+    public var finished: Bool
+
     /// Points still to run.
     public var remaining: Int { points - done }
 }
@@ -145,6 +149,10 @@ extension ShardPlan {
         }
         let failed = results.values.filter { !$0.passed }.count
         let seconds = results.values.reduce(0) { $0 + $1.seconds }
-        return ShardProgress(points: points.count, done: results.count, failed: failed, seconds: seconds)
+        let manifest = RunManifest.read(directory)
+        let staged = FileManager.default.fileExists(atPath: directory.appendingPathComponent(OutputDirectory.stagingName).path)
+        let finished = results.count == points.count && !staged && manifest?.shard?.index == index && manifest?.shard?.count == count
+            && manifest.map { $0.grids.map(\.name) == grids.map(\.name) && $0.grids.map(\.fingerprint) == grids.map(\.fingerprint) } == true
+        return ShardProgress(points: points.count, done: results.count, failed: failed, seconds: seconds, finished: finished)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LindynReport
 import Testing
 
 /// `lindyn cluster` against a real Slurm: run by `make test-cluster` (Tests/Cluster/run.sh), which
@@ -94,7 +95,8 @@ struct ClusterSlurmTests {
         let nothing = try LindynRun.run(["cluster", "resubmit", second.path])
         #expect(nothing.status == 0)
         #expect(nothing.stdout.contains("Nothing to resubmit"), "\(nothing.stdout)\(nothing.stderr)")
-        if ProcessInfo.processInfo.environment["LINDYN_KEEP_CLUSTER_TEST"] == nil { try? FileManager.default.removeItem(at: base) }
+        // Under Tests/Cluster/run.sh the work directory is removed by the script when every test passed.
+        if ProcessInfo.processInfo.environment["LINDYN_SLURM_WORK"] == nil { try? FileManager.default.removeItem(at: base) }
     }
 
     /// A progress line in the test log (the waits are long enough to want one).
@@ -190,7 +192,8 @@ struct ClusterSlurmTests {
         return text
     }
 
-    /// The JSON tables of two output directories hold the same rows, wall-time columns aside.
+    /// The JSON tables of two output directories hold the same rows, wall-time columns aside:
+    /// every cell equal (numbers as doubles, exactly), read with Lindyn's own JSON reader.
     func expectSameTables(_ merged: URL, _ single: URL) throws {
         for name in ["errors", "stiffness", "work-precision", "summary"] {
             let a = try table(merged.appendingPathComponent("\(name).json"))
@@ -198,19 +201,23 @@ struct ClusterSlurmTests {
             #expect(a.columns == b.columns, "\(name): columns differ")
             #expect(a.rows.count == b.rows.count, "\(name): \(a.rows.count) rows merged, \(b.rows.count) in one process")
             #expect(a.rows.count > 0, "\(name) is empty")
-            if let k = zip(a.rows, b.rows).enumerated().first(where: { !($0.element.0 as NSArray).isEqual(to: $0.element.1) })?.offset {
-                Issue.record("\(name).json row \(k) differs:\n merged: \(a.rows[k])\n single: \(b.rows[k])")
+            if let k = zip(a.rows, b.rows).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+                let c = zip(a.rows[k], b.rows[k]).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? 0
+                Issue.record("\(name).json row \(k) differs first in column \(a.columns[c]): merged \(a.rows[k][c].serialized()), single \(b.rows[k][c].serialized())")
             }
         }
     }
 
-    func table(_ url: URL) throws -> (columns: [String], rows: [[Any]]) {
-        let data = try Data(contentsOf: url)
-        let o = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(url.path)")
-        let columns = try #require(o["columns"] as? [String])
-        let rows = try #require(o["rows"] as? [[Any]])
+    func table(_ url: URL) throws -> (columns: [String], rows: [[JSONValue]]) {
+        let v = try JSONValue.parse(try String(contentsOf: url, encoding: .utf8))
+        let columnValues = v["columns"]?.arrayValue?.compactMap(\.stringValue)
+        let rowValues = v["rows"]?.arrayValue?.map { $0.arrayValue ?? [] }
+        let columns = try #require(columnValues, "\(url.path)")
+        let rows = try #require(rowValues, "\(url.path)")
         let wall: Set<String> = ["seconds", "total_seconds"]
         let keep = columns.indices.filter { !wall.contains(columns[$0]) }
+        let sameLength = rows.allSatisfy { $0.count == columns.count }
+        try #require(sameLength, "\(url.path): a row of another length")
         return (keep.map { columns[$0] }, rows.map { row in keep.map { row[$0] } })
     }
 }
