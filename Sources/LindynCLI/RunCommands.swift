@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LindynModels
+import LindynValidation
 
 /// `lindyn solve FILE`: integrate the problem's ODE with a GSL stepper.
 public struct SolveCommand: ParsableCommand {
@@ -18,8 +19,13 @@ public struct SolveCommand: ParsableCommand {
     public func run() throws {
         let problem = try loadProblem(file, common)
         var result = try guarded(file) { try Simulation.integrate(problem) }
+        let invariants = InvariantChecks.measure(problem, result)
         if common.observables { result = result.keeping(problem.dynamics.observableNames.isEmpty ? problem.dynamics.stateNames : problem.dynamics.observableNames) }
-        let code = result.print(common.format)
+        for drift in invariants where drift.toleranceUnits > InvariantChecks.warningMultiple {
+            printError(
+                "warning: the conserved quantity \(drift.name) drifted by \(drift.relativeDrift) relative (\(drift.toleranceUnits) tolerance units, above \(InvariantChecks.warningMultiple)) at t = \(drift.at): the integration may be silently wrong; tighten epsabs/epsrel or change the stepper")
+        }
+        let code = result.print(common.format, invariants: invariants)
         if code != 0 { throw ExitCode(code) }
     }
 }

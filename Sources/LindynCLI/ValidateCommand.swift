@@ -105,6 +105,9 @@ public struct ValidateRunCommand: ParsableCommand {
     @Option(name: .long, help: "Points run at once (default: SLURM_CPUS_PER_TASK inside a Slurm job, else the number of cores).")
     public var workers: Int?
 
+    @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
+    public var allowLarge = false
+
     public init() {}
 
     func parsedShard() throws -> (Int, Int)? {
@@ -122,6 +125,7 @@ public struct ValidateRunCommand: ParsableCommand {
     }
 
     public func run() throws {
+        applySizeLimits(allowLarge: allowLarge)
         var grids = try loadGrids(files)
         if quick { grids = grids.map { $0.reduced() } }
         let directory = try prepareOutputDirectory(out)

@@ -206,6 +206,13 @@ public enum PointRunner {
                         result.errorRows.append(cells)
                         continue
                     }
+                    let drifts = InvariantChecks.measure(p, run)
+                    if let worst = drifts.max(by: { $0.toleranceUnits < $1.toleranceUnits }) {
+                        ErrorTable.set(&cells, "invariant_drift", .number(worst.toleranceUnits))
+                        if worst.toleranceUnits > InvariantChecks.warningMultiple {
+                            ErrorTable.set(&cells, "message", .text("warning: \(worst.name) drifted by \(worst.toleranceUnits) tolerance units at t = \(worst.at)"))
+                        }
+                    }
                     guard let ref = reference else {
                         ErrorTable.set(&cells, "status", .text("error"))
                         ErrorTable.set(&cells, "message", .text("no reference: \(formulaError ?? "") \(tightError ?? "")"))
