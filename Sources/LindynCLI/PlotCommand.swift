@@ -34,6 +34,8 @@ public struct PlotCommand: ParsableCommand {
     @Option(name: .long, help: "Figure title (default: the file's description, or its name).")
     public var title: String?
 
+    @OptionGroup public var size: SizeLimitOptions
+
     public init() {}
 
     public mutating func validate() throws {
@@ -43,8 +45,13 @@ public struct PlotCommand: ParsableCommand {
 
     public func run() throws {
         var problem = try loadProblem(file)
+        problem.limits = size.limits
         if let stepper, let s = Stepper(rawValue: stepper) { problem.solver.stepper = s }
         let dynamics = problem.dynamics
+        if !noDescent, dynamics.tau != nil {
+            // Refuse a descent beyond the limits before the integration runs.
+            _ = try guarded(file) { try Simulation.checkedDescentEpochs(problem.time, runs: problem.descent.runs, limits: problem.limits) }
+        }
         var failures: [String] = []
         let flow = try guarded(file) { try Simulation.integrate(problem) }
         if !flow.succeeded { failures.append("integration \(flow.status): \(flow.message ?? "") (t reached \(flow.tReached))") }

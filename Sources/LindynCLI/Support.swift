@@ -36,7 +36,6 @@ public struct CommonOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print only t and the observables (mode strengths), not every state variable or weight.")
     public var observables = false
-
     /// Applies the overrides to solver settings.
     public func apply(to options: inout SolverOptions) {
         if let stepper, let s = Stepper(rawValue: stepper) { options.stepper = s }
