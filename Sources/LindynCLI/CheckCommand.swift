@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LindynModels
+import LindynReport
 import LindynValidation
 
 /// `lindyn check FILE`: checks a candidate closed form against the dynamics across a parameter grid.
@@ -58,7 +59,7 @@ public struct CheckCommand: ParsableCommand {
         }
         switch format {
         case .json: emit(withProvenance(report.json()))
-        case .csv: emit(report.table.csv())
+        case .csv: emit(report.table.csv() + csvSecondBlock(report.notes.map { ("note", .missing, $0) } + [("summary", .text(report.summary), "")]))
         case .table: emit(report.text())
         }
         if report.exitCode != 0 {

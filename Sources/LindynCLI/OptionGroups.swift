@@ -1,5 +1,6 @@
 import ArgumentParser
 import LindynIntegrator
+import LindynReport
 
 /// `--stepper`, `--epsabs`, `--epsrel`: the overrides of the settings of an integration.
 public struct SolverOverrideOptions: ParsableArguments {
@@ -57,4 +58,34 @@ public struct TrajectoryOutputOptions: ParsableArguments {
             throw ValidationError("\(first) does not apply to \(command): \(reason); use lindyn solve for an integration")
         }
     }
+}
+
+/// The second CSV block of `--format csv`: what the table view prints below its table (derived
+/// quantities, summaries, verdicts, notes) as `quantity,value,note` rows, so that no part of the
+/// result is dropped. It follows the first table after one empty line; see the README.
+func csvSecondBlock(_ rows: [(quantity: String, value: Cell, note: String)]) -> String {
+    guard !rows.isEmpty else { return "" }
+    let table = Table(columns: ["quantity", "value", "note"], rows: rows.map { [.text($0.quantity), $0.value, $0.note.isEmpty ? .missing : .text($0.note)] })
+    return "\n" + table.csv()
+}
+
+/// `pairs` flattened to second-block rows: nested objects as dotted names, each element of an
+/// array as its own row under the array's name.
+func csvRows(flattening pairs: [(String, JSONValue)]) -> [(quantity: String, value: Cell, note: String)] {
+    var out: [(quantity: String, value: Cell, note: String)] = []
+    func add(_ name: String, _ value: JSONValue) {
+        switch value {
+        case .object(let object): for (k, v) in object { add(name + "." + k, v) }
+        case .array(let elements): for v in elements { add(name, v) }
+        case .null: out.append((name, .missing, ""))
+        case .bool(let b): out.append((name, .bool(b), ""))
+        case .integer(let i): out.append((name, .integer(i), ""))
+        case .number(let x): out.append((name, .number(x), ""))
+        case .string(let s):
+            // Non-finite numbers arrive as their CSV words; keep them numeric.
+            if let x = ["NaN": Double.nan, "inf": .infinity, "-inf": -.infinity][s] { out.append((name, .number(x), "")) } else { out.append((name, .text(s), "")) }
+        }
+    }
+    for (k, v) in pairs { add(k, v) }
+    return out
 }

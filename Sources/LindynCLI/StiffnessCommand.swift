@@ -89,7 +89,8 @@ public struct StiffnessCommand: ParsableCommand {
             trailing["provenance"] = InputLog.shared.provenance().jsonValue
             emit(table.json(leading: ["status": report.samples.isEmpty ? "failure" : "success"], trailing: trailing, layout: .compact) + "\n")
         case .csv:
-            emit(table.csv())
+            // The summary and the verdict, which the table view prints below the table.
+            emit(table.csv() + csvSecondBlock(csvRows(flattening: summary)))
         case .table:
             var text = table.text()
             text += "\n" + StiffnessTrajectoryTable.summaryText(report)

@@ -169,7 +169,7 @@ extension RunResult {
         }
         trailing["stats"] = .object(stats)
         if !derived.isEmpty {
-            trailing["derived"] = .object(JSONObject(derived.map { ($0.name, JSONValue.number($0.value)) }))
+            trailing["derived"] = .object(JSONObject(derived.map { ($0.name, Cell.number($0.value).jsonValue) }))
         }
         if !notes.isEmpty { trailing["notes"] = .array(notes.map { .string($0) }) }
         trailing["provenance"] = InputLog.shared.provenance().jsonValue
@@ -183,7 +183,8 @@ extension RunResult {
         case .json:
             emit(json())
         case .csv:
-            emit(table.csv())
+            // The table view's derived quantities and notes follow as a second block.
+            emit(table.csv() + csvSecondBlock(derived.map { ($0.name, .number($0.value), $0.note) } + notes.map { ("note", .missing, $0) }))
         case .table:
             var text = table.text()
             if let s = statistics {

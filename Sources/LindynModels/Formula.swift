@@ -77,6 +77,7 @@ public enum Formula {
     ///   derived quantity is asked of a mode that is never learned.
     public static func evaluate(_ problem: Problem, requireLearned: Bool = true) throws -> RunResult {
         let dynamics = problem.dynamics
+        if let anyInit = try anyInitForms(problem) { return anyInit }
         if let regression = dynamics as? RegressionModel { return try GeneralisationFormula.regression(regression, problem) }
         let modes = try solutions(dynamics)
         let start = problem.time.start
@@ -159,7 +160,7 @@ public enum Formula {
             guard let u0 = mode.initialStrength else {
                 throw ProblemFileError(
                     field: "model.init.kind",
-                    message: "a random init has no closed form; use a decoupled init (whose formula a small random start approaches)")
+                    message: "a random init has no closed form; use a decoupled init (whose formula a small random start approaches), or a two-layer lambda-balanced one")
             }
             guard mode.learnable else {
                 out.append((name, .constant(u0)))

@@ -2,17 +2,33 @@ import Foundation
 
 /// How a network's weights start.
 public struct NetworkInit: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case decoupled, random }
+    /// `decoupled` (one mode per hidden unit, balanced), `random` (Gaussian entries),
+    /// `explicit` (the weights given), `zero_balanced` / `lambda_balanced` (two layers with
+    /// W2^T W2 - W1 W1^T = lambda I, see ``NetworkModel/lambdaBalancedWeights(widths:u:v:initialization:)``).
+    public enum Kind: String, Sendable, Hashable {
+        case decoupled, random, explicit
+        case zeroBalanced = "zero_balanced"
+        case lambdaBalanced = "lambda_balanced"
+    }
     public var kind: Kind
     /// Decoupled: the per-layer value of each mode (initial mode strength scale^D). Random: the
-    /// standard deviation of the Gaussian entries.
+    /// standard deviation of the Gaussian entries. Balanced: the deviation of the random factor.
     public var scale: Double
     public var seed: UInt64
+    /// The balance lambda of a lambda-balanced init (0 for zero-balanced).
+    public var lambda: Double
+    /// Balanced inits: built in the task's singular basis (each mode a scalar pair) when true.
+    public var aligned: Bool
+    /// Explicit init: every weight, in state order.
+    public var weights: [Double]?
 
-    public init(kind: Kind = .decoupled, scale: Double, seed: UInt64 = 1) {
+    public init(kind: Kind = .decoupled, scale: Double, seed: UInt64 = 1, lambda: Double = 0, aligned: Bool = false, weights: [Double]? = nil) {
         self.kind = kind
         self.scale = scale
         self.seed = seed
+        self.lambda = lambda
+        self.aligned = aligned
+        self.weights = weights
     }
 }
 
@@ -90,9 +106,11 @@ extension NetworkModel {
                 learnable: a < capacity)
         }
         let weights = initialWeights(widths: widths, u: u, v: v, modeCount: min(singularValues.count, capacity), initialization: initialization)
-        return NetworkModel(
+        var model = NetworkModel(
             kind: "network", widths: widths, sigmaYX: sigmaYX, sigmaXX: sigmaXX, modes: modes, initialWeights: weights,
             weightDecay: weightDecay, dropout: dropout, noiseVariance: noiseVariance, samples: samples, tau: tau)
+        model.initKind = initialization.kind
+        return model
     }
 
     /// A linear autoencoder (Pretorius, Kroon and Kamper's setting): input covariance
@@ -144,6 +162,10 @@ extension NetworkModel {
             for l in 1...depth {
                 for _ in 0..<(widths[l] * widths[l - 1]) { weights.append(initialization.scale * g.normal()) }
             }
+        case .explicit:
+            weights = initialization.weights ?? []
+        case .zeroBalanced, .lambdaBalanced:
+            weights = lambdaBalancedWeights(widths: widths, u: u, v: v, initialization: initialization)
         case .decoupled:
             let a = initialization.scale
             for l in 1...depth {

@@ -34,10 +34,12 @@ public struct NetworkMode: Sendable, Hashable {
 public struct NetworkModel: Dynamics {
     public let kind: String
     public let widths: [Int]
+    /// The task: Sigma_yx and Sigma_xx (input noise included).
+    public let task: NetworkTask
     /// Sigma_yx, n_D x n_0 row-major.
-    public let sigmaYX: [Double]
+    public var sigmaYX: [Double] { task.sigmaYX }
     /// Sigma_xx, n_0 x n_0 row-major; nil for the identity (whitened input, no noise).
-    public let sigmaXX: [Double]?
+    public var sigmaXX: [Double]? { task.sigmaXX }
     public let modes: [NetworkMode]
     public let initialWeights: [Double]
     public let weightDecay: Double
@@ -46,16 +48,30 @@ public struct NetworkModel: Dynamics {
     public let noiseVariance: Double
     public let samples: Double
     public let tauValue: Double
+    /// How the weights started (the any-start closed form needs a balanced start).
+    public internal(set) var initKind: NetworkInit.Kind = .decoupled
 
     public init(
         kind: String = "network", widths: [Int], sigmaYX: [Double], sigmaXX: [Double]?, modes: [NetworkMode],
         initialWeights: [Double], weightDecay: Double, dropout: DropoutSettings?, noiseVariance: Double = 0,
         samples: Double = 1, tau: Double
     ) {
+        self.init(
+            kind: kind, widths: widths, task: NetworkTask(inputs: widths[0], outputs: widths[widths.count - 1], sigmaYX: sigmaYX, sigmaXX: sigmaXX),
+            modes: modes, initialWeights: initialWeights, weightDecay: weightDecay, dropout: dropout,
+            noiseVariance: noiseVariance, samples: samples, tau: tau)
+    }
+
+    /// A network learning `task` (whose Sigma_xx already includes any input noise).
+    public init(
+        kind: String = "network", widths: [Int], task: NetworkTask, modes: [NetworkMode],
+        initialWeights: [Double], weightDecay: Double, dropout: DropoutSettings?, noiseVariance: Double = 0,
+        samples: Double = 1, tau: Double
+    ) {
+        precondition(task.inputs == widths[0] && task.outputs == widths[widths.count - 1], "the task's shape must match the widths")
         self.kind = kind
         self.widths = widths
-        self.sigmaYX = sigmaYX
-        self.sigmaXX = sigmaXX
+        self.task = task
         self.modes = modes
         self.initialWeights = initialWeights
         self.weightDecay = weightDecay
@@ -78,7 +94,10 @@ public struct NetworkModel: Dynamics {
         return names
     }
 
-    public var observableNames: [String] { (0..<modes.count).map { "u\($0 + 1)" } }
+    /// The mode strengths u1..ur, then the product entries W_i_j (when n_D n_0 <= 4096), then
+    /// for two-layer networks from a balanced or explicit start W1^T W1 (`G1_i_j`) and W2 W2^T
+    /// (`G2_i_j`) (when n_0^2 + n_D^2 <= 4096).
+    public var observableNames: [String] { (0..<modes.count).map { "u\($0 + 1)" } + productNames + gramNames }
     public var initialState: [Double] { initialWeights }
     public var tau: Double? { tauValue }
 
@@ -119,6 +138,8 @@ public struct NetworkModel: Dynamics {
         let modeOut: UnsafeMutablePointer<Double>
         let modeIn: UnsafeMutablePointer<Double>
         let modeCount: Int
+        let observesProduct: Bool
+        let observesGram: Bool
         let analyticJacobian: Bool
         let fdScratch: UnsafeMutablePointer<Double>
         let maxWidth: Int
@@ -158,6 +179,8 @@ public struct NetworkModel: Dynamics {
             backNext = buffer(maxWidth * n0)
             w1s = buffer(widths[min(1, depth)] * n0)
             modeCount = model.modes.count
+            observesProduct = model.observesProduct
+            observesGram = model.observesGram
             modeOut = buffer(modeCount * nD)
             modeIn = buffer(modeCount * n0)
             for (k, mode) in model.modes.enumerated() {
@@ -365,7 +388,7 @@ public struct NetworkModel: Dynamics {
             }
         }
 
-        /// Mode strengths u_a = u_a^T W v_a.
+        /// Mode strengths u_a = u_a^T W v_a, then the entries of W = W_D ... W_1.
         func observe(_ y: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
             forwardProducts(y)
             let w = forward[depth]
@@ -378,6 +401,13 @@ public struct NetworkModel: Dynamics {
                     total += uo[i] * row
                 }
                 out[k] = total
+            }
+            if observesProduct { (out + modeCount).update(from: w, count: nD * n0) }
+            if observesGram {
+                let g1 = out + modeCount + (observesProduct ? nD * n0 : 0), g2 = g1 + n0 * n0
+                let n1 = widths[1]
+                gemm(true, false, n0, n0, n1, 1, y, n0, y, n0, 0, g1, n0)
+                gemm(false, true, nD, nD, n1, 1, y + offsets[1], n1, y + offsets[1], n1, 0, g2, nD)
             }
         }
     }

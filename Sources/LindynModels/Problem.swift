@@ -256,13 +256,17 @@ public enum ModelParser {
             noiseVariance: noise, samples: samples, inputVariance: try f["input_variance"].positive(default: 1), tau: try tau(f))
     }
 
-    static func initialization(_ f: Field, depth: Int) throws(ProblemFileError) -> NetworkInit {
+    static func initialization(_ f: Field, depth: Int, widths: [Int]? = nil) throws(ProblemFileError) -> NetworkInit {
         guard f.isPresent else { return NetworkInit(kind: .decoupled, scale: pow(1e-3, 1 / Double(depth))) }
-        try f.onlyKeys(["kind", "scale", "u0", "seed"])
         let name = f["kind"].isPresent ? try f["kind"].string() : "decoupled"
-        guard let kind = NetworkInit.Kind(rawValue: name) else {
-            throw f["kind"].error("unknown init kind '\(name)'; expected decoupled or random")
+        guard let kind = NetworkInit.Kind(rawValue: name), widths != nil || kind == .decoupled || kind == .random else {
+            throw f["kind"].error(
+                "unknown init kind '\(name)'; expected \(widths == nil ? "decoupled or random" : "decoupled, random, explicit, zero_balanced or lambda_balanced")")
         }
+        if let widths, kind != .decoupled && kind != .random {
+            return try networkInitialization(f, kind: kind, widths: widths)
+        }
+        try f.onlyKeys(["kind", "scale", "u0", "seed"])
         let seed = try f["seed"].int(default: 1)
         guard seed >= 0 else { throw f["seed"].error("must be a non-negative whole number") }
         if f["u0"].isPresent {
@@ -282,7 +286,7 @@ public enum ModelParser {
     }
 
     static func network(_ f: Field) throws(ProblemFileError) -> NetworkModel {
-        try f.onlyKeys(["kind", "widths", "singular_values", "input_eigenvalues", "init", "weight_decay", "dropout",
+        try f.onlyKeys(["kind", "widths", "singular_values", "correlation", "input_eigenvalues", "init", "weight_decay", "dropout",
                         "noise_variance", "samples", "aligned", "seed", "tau", "learning_rate"])
         let widths = try f["widths"].doubles("the layer widths [n0, n1, ..., nD]")
         guard widths.count >= 2 else { throw f["widths"].error("needs at least two widths (input and output), got \(widths.count)") }
@@ -291,11 +295,24 @@ public enum ModelParser {
         }
         let n = widths.map { Int($0) }
         let rank = min(n.first!, n.last!)
-        let singular = try f["singular_values"].doubles()
-        guard !singular.isEmpty, singular.count <= rank else {
-            throw f["singular_values"].error("expected 1 to \(rank) values (at most min(n0, nD)), got \(singular.count)")
+        var singular: [Double] = []
+        var correlation: [Double]? = nil
+        if f["correlation"].isPresent {
+            if f["singular_values"].isPresent { throw f["correlation"].error("give either correlation or singular_values, not both") }
+            for key in ["input_eigenvalues", "aligned", "seed"] where f[key].isPresent {
+                throw f[key].error("applies to a task given by singular_values (it sets the task's basis); an explicit correlation has its own")
+            }
+            guard n.first! + n.last! <= 2048 else {
+                throw f["correlation"].error("an explicit correlation is supported for n0 + nD <= 2048 (its decomposition costs (n0 + nD)^3); got \(n.first! + n.last!)")
+            }
+            correlation = try matrix(f["correlation"], rows: n.last!, columns: n.first!, what: "Sigma_yx (nD x n0)")
+        } else {
+            singular = try f["singular_values"].doubles("the task's singular values, or give correlation (Sigma_yx as nD rows of n0 numbers)")
+            guard !singular.isEmpty, singular.count <= rank else {
+                throw f["singular_values"].error("expected 1 to \(rank) values (at most min(n0, nD)), got \(singular.count)")
+            }
+            guard singular.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw f["singular_values"].error("values must be non-negative numbers") }
         }
-        guard singular.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw f["singular_values"].error("values must be non-negative numbers") }
         var eigen: [Double]? = nil
         if f["input_eigenvalues"].isPresent {
             let e = try f["input_eigenvalues"].doubles()
@@ -308,11 +325,54 @@ public enum ModelParser {
         if drop != nil && depth != 2 { throw f["dropout"].error("dropout is defined for two-layer networks (3 widths) only") }
         let params = n.enumerated().dropFirst().reduce(0) { $0 + $1.element * n[$1.offset - 1] }
         guard params <= 2_000_000 else { throw f["widths"].error("the network has \(params) weights; at most 2,000,000 are supported") }
+        let initialization = try initialization(f["init"], depth: depth, widths: n)
+        let weightDecay = try nonNegative(f["weight_decay"]), noise = try nonNegative(f["noise_variance"])
+        let samples = try sampleCount(f["samples"]), tau = try tau(f)
+        if let correlation {
+            do {
+                return try NetworkModel.correlated(
+                    widths: n, task: NetworkTask(inputs: n.first!, outputs: n.last!, sigmaYX: correlation), initialization: initialization,
+                    weightDecay: weightDecay, dropout: drop, noiseVariance: noise, samples: samples, tau: tau)
+            } catch {
+                throw f["correlation"].error("could not be decomposed: \(error)")
+            }
+        }
         return NetworkModel.saxe(
-            widths: n, singularValues: singular, inputEigenvalues: eigen, initialization: try initialization(f["init"], depth: depth),
-            weightDecay: try nonNegative(f["weight_decay"]), dropout: drop, noiseVariance: try nonNegative(f["noise_variance"]),
-            samples: try sampleCount(f["samples"]), aligned: try f["aligned"].bool(default: false),
-            seed: try seed(f["seed"]), tau: try tau(f))
+            widths: n, singularValues: singular, inputEigenvalues: eigen, initialization: initialization,
+            weightDecay: weightDecay, dropout: drop, noiseVariance: noise,
+            samples: samples, aligned: try f["aligned"].bool(default: false),
+            seed: try seed(f["seed"]), tau: tau)
+    }
+
+    /// The network-only init kinds: `explicit` (`weights`), `zero_balanced` and
+    /// `lambda_balanced` (`lambda`, `scale`, `seed`, `aligned`), with the width rules of the
+    /// balanced constructions.
+    static func networkInitialization(_ f: Field, kind: NetworkInit.Kind, widths n: [Int]) throws(ProblemFileError) -> NetworkInit {
+        if kind == .explicit {
+            try f.onlyKeys(["kind", "weights"])
+            return NetworkInit(kind: .explicit, scale: 0, weights: try explicitWeights(f["weights"], widths: n))
+        }
+        try f.onlyKeys(kind == .zeroBalanced ? ["kind", "scale", "seed", "aligned"] : ["kind", "lambda", "scale", "seed", "aligned"])
+        guard n.count == 3 else {
+            throw f["kind"].error("a \(kind.rawValue) init is defined for two-layer networks (3 widths), got \(n.count) widths")
+        }
+        let lambda = kind == .zeroBalanced ? 0 : try finite(f["lambda"])
+        let (n0, n1, n2) = (n[0], n[1], n[2])
+        guard n1 <= 512 else { throw ProblemFileError(field: "model.widths", message: "a balanced init is built for hidden widths up to 512, got \(n1)") }
+        if lambda > 0 && n1 > n2 {
+            throw ProblemFileError(field: "model.widths", message: "lambda > 0 needs a hidden width at most the output width (W2^T W2 = W1 W1^T + lambda I has full rank \(n1) > \(n2)); widen the output or use lambda <= 0")
+        }
+        if lambda < 0 && n1 > n0 {
+            throw ProblemFileError(field: "model.widths", message: "lambda < 0 needs a hidden width at most the input width (W1 W1^T = W2^T W2 - lambda I has full rank \(n1) > \(n0)); widen the input or use lambda >= 0")
+        }
+        if lambda == 0 && n1 > max(n0, n2) {
+            throw ProblemFileError(field: "model.widths", message: "a zero-balanced init needs a hidden width at most max(n0, nD) = \(max(n0, n2)), got \(n1)")
+        }
+        let seed = try f["seed"].int(default: 1)
+        guard seed >= 0 else { throw f["seed"].error("must be a non-negative whole number") }
+        return NetworkInit(
+            kind: kind, scale: try f["scale"].positive(default: pow(1e-3, 0.5)), seed: UInt64(seed), lambda: lambda,
+            aligned: try f["aligned"].bool(default: false))
     }
 
     static func autoencoder(_ f: Field) throws(ProblemFileError) -> NetworkModel {

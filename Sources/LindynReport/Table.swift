@@ -23,10 +23,16 @@ public enum Cell: Sendable, Hashable {
         }
     }
 
-    /// The cell as JSON: non-finite numbers and ``missing`` become `null`.
+    /// The cell as JSON. JSON has no non-finite numbers: NaN and infinities become the strings
+    /// `"NaN"`, `"inf"` and `"-inf"`, the same words the CSV writer prints (and that
+    /// `float()` in Python, pandas and R read back); ``missing`` becomes `null` (an empty CSV
+    /// field), so a missing value and a NaN stay distinct in both formats.
     public var jsonValue: JSONValue {
         switch self {
-        case .number(let value): return value.isFinite ? .number(value) : .null
+        case .number(let value):
+            if value.isNaN { return .string("NaN") }
+            if value.isInfinite { return .string(value < 0 ? "-inf" : "inf") }
+            return .number(value)
         case .integer(let value): return .integer(value)
         case .text(let value): return .string(value)
         case .bool(let value): return .bool(value)

@@ -218,8 +218,8 @@ extension Table {
     /// present and `includeMetadata` is true, `title`, `caption`, `units` and `descriptions`
     /// (arrays aligned with `columns`, `null` where a column has none).
     ///
-    /// Cells map by ``Cell/jsonValue``: NaN, infinities and ``Cell/missing`` are `null`, since JSON
-    /// has no non-finite numbers; doubles print in shortest round-trip form.
+    /// Cells map by ``Cell/jsonValue``: NaN and infinities are the strings `"NaN"`, `"inf"`,
+    /// `"-inf"` (as in CSV), ``Cell/missing`` is `null`; doubles print in shortest round-trip form.
     public func jsonObject(includeMetadata: Bool = true) -> JSONObject {
         var object: JSONObject = [
             "columns": .array(columns.map { .string($0.name) }),

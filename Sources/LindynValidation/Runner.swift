@@ -255,8 +255,10 @@ public enum Validation {
         let results = unsorted.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
         let partial = manifest?.partial ?? []
         let errorRows = results.flatMap(\.errorRows)
-        var errors = ErrorTable.table(errorRows)
-        var stiffness = StiffnessTable.table(results.map(\.stiffnessRow))
+        let parameterNames = ParameterColumns.names(results)
+        var errors = ParameterColumns.inserting(
+            into: ErrorTable.table(errorRows), owners: results.flatMap { r in Array(repeating: r, count: r.errorRows.count) }, names: parameterNames)
+        var stiffness = ParameterColumns.inserting(into: StiffnessTable.table(results.map(\.stiffnessRow)), owners: results, names: parameterNames)
         var work = WorkPrecisionTable.table(fromErrorRows: errorRows)
         var summaryTable = SummaryTable.table(results)
         if !partial.isEmpty {

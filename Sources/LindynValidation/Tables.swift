@@ -209,3 +209,61 @@ public enum WorkPrecisionTable {
         return table
     }
 }
+
+/// One column per grid parameter, so that a table can be filtered and pivoted by parameter
+/// (`pandas.pivot_table(errors, index="model.s", columns="model.u0", ...)`) rather than by
+/// parsing the `parameters` text. Tied axes (`model.w1,model.w2`) give one column per path. A
+/// table set holding several grids has the union of their parameters, in order of appearance;
+/// a point of a grid without that axis leaves the cell empty.
+public enum ParameterColumns {
+    /// The column names for `results`, in order of first appearance.
+    public static func names(_ results: [PointResult]) -> [String] {
+        var names: [String] = []
+        for r in results {
+            for (axis, _) in r.parameters {
+                for path in axis.split(separator: ",").map(String.init) where !names.contains(path) { names.append(path) }
+            }
+        }
+        return names
+    }
+
+    /// A parameter value's cell: numbers and booleans keep their type, a JSON string its text,
+    /// anything else (a list) its compact JSON.
+    static func cell(_ text: String) -> Cell {
+        if text == "true" { return .bool(true) }
+        if text == "false" { return .bool(false) }
+        if let x = Double(text), x.isFinite, text.first.map({ $0.isNumber || $0 == "-" || $0 == "." }) == true {
+            if !text.contains(where: { ".eE".contains($0) }), let i = Int(text) { return .integer(i) }
+            return .number(x)
+        }
+        if text.count >= 2, text.first == "\"", text.last == "\"", let value = try? JSONValue.parse(text), let s = value.stringValue {
+            return .text(s)
+        }
+        return .text(text)
+    }
+
+    /// The cells of `result` for the columns `names`.
+    static func cells(_ result: PointResult, names: [String]) -> [Cell] {
+        var byPath: [String: Cell] = [:]
+        for (axis, value) in result.parameters {
+            for path in axis.split(separator: ",") { byPath[String(path)] = cell(value) }
+        }
+        return names.map { byPath[$0] ?? .missing }
+    }
+
+    /// `table` with the parameter columns inserted after its `parameters` column; `owners[k]` is
+    /// the point that row `k` belongs to.
+    public static func inserting(into table: Table, owners: [PointResult], names: [String]) -> Table {
+        guard !names.isEmpty, let at = table.columnIndex(named: "parameters"), owners.count == table.rows.count else { return table }
+        var columns = table.columns
+        columns.insert(contentsOf: names.map { Table.Column($0, description: "grid parameter \($0)") }, at: at + 1)
+        var rows: [[Cell]] = []
+        rows.reserveCapacity(table.rows.count)
+        for (row, owner) in zip(table.rows, owners) {
+            var r = row
+            r.insert(contentsOf: cells(owner, names: names), at: at + 1)
+            rows.append(r)
+        }
+        return Table(columns: columns, rows: rows, title: table.title, caption: table.caption)
+    }
+}

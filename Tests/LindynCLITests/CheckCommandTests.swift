@@ -41,7 +41,11 @@ import Testing
     @Test func csvHasAHeaderAndOneLinePerPoint() throws {
         let r = try LindynRun.run(["check", "Validation/checks/wrong-factor-2.json", "--format", "csv"])
         #expect(r.status == 1)
-        let lines = r.stdout.split(separator: "\n")
+        // The first CSV block is the table; the second holds the notes and the summary line.
+        let blocks = r.stdout.components(separatedBy: "\n\n")
+        #expect(blocks.count == 2)
+        #expect(blocks.last?.contains("summary,\"passed 0 of 12") == true)
+        let lines = blocks[0].split(separator: "\n")
         #expect(lines.first?.hasPrefix("s,u0,tau,initial_error,symbolic") == true)
         #expect(lines.count == 13)
         #expect(lines.dropFirst().allSatisfy { $0.contains(",fail,") })

@@ -81,7 +81,10 @@ import Testing
     @Test func observablesFlagKeepsTimeAndModeStrengths() throws {
         let r = try LindynRun.run(["solve", "Validation/problems/network.json", "--observables", "--format", "json"])
         #expect(r.status == 0)
-        #expect(r.json?["columns"] as? [String] == ["t", "u1", "u2", "u3", "u4"])
+        // Mode strengths, then the 6 x 8 entries of the product W2 W1.
+        let columns = r.json?["columns"] as? [String] ?? []
+        #expect(Array(columns.prefix(6)) == ["t", "u1", "u2", "u3", "u4", "W_1_1"])
+        #expect(columns.count == 1 + 4 + 48 && columns.last == "W_6_8")
         let d = try LindynRun.run(["descend", "Validation/problems/saxe-mode.json", "--observables", "--format", "csv"])
         #expect(d.stdout.hasPrefix("t,u\n"))
     }

@@ -148,6 +148,15 @@ import Testing
             #expect(a == b, "\(name) differs after repeat")
             #expect(a.count > 1)
         }
+        // The grid axis has its own column, holding each point's value.
+        let errors = try table(base.appendingPathComponent("first"), "errors.csv")
+        let header = errors[0].split(separator: ",").map(String.init)
+        let column = try #require(header.firstIndex(of: "model.s"))
+        let point = try #require(header.firstIndex(of: "point"))
+        for line in errors.dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect(cells[column] == (cells[point] == "0" ? "1" : "2"), "\(line)")
+        }
         let repeated = try String(contentsOf: elsewhere.appendingPathComponent("second/provenance.json"), encoding: .utf8)
         #expect(repeated.contains("\"validate\""))
 
@@ -167,5 +176,59 @@ import Testing
         #expect(r.stderr.contains("not a provenance record"))
         let missing = try LindynRun.run(["repeat", "no-such-record.json"])
         #expect(missing.status == 64)
+    }
+}
+
+/// `--format csv` keeps what the table view shows below the table, as a second block.
+@Suite struct CSVBlockTests {
+    static func blocks(_ text: String) -> [[[String]]] {
+        text.components(separatedBy: "\n\n").map { block in
+            block.split(separator: "\n").map { line in line.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+    }
+
+    @Test func formulaKeepsItsDerivedQuantities() throws {
+        let table = try LindynRun.run(["formula", "Validation/problems/saxe-mode.json"])
+        let csv = try LindynRun.run(["formula", "Validation/problems/saxe-mode.json", "--format", "csv"])
+        #expect(csv.status == 0)
+        let parts = Self.blocks(csv.stdout)
+        #expect(parts.count == 2)
+        #expect(parts[0].first == ["t", "u"])
+        #expect(parts[1].first == ["quantity", "value", "note"])
+        // Every derived quantity of the table view is a row of the second block, same value.
+        let json = try #require(try LindynRun.run(["formula", "Validation/problems/saxe-mode.json", "--format", "json"]).json)
+        let derived = try #require(json["derived"] as? [String: Any])
+        #expect(!derived.isEmpty)
+        for (name, value) in derived {
+            let row = parts[1].first { $0.first == name }
+            #expect(row != nil, "\(name) missing from the CSV")
+            // Foundation's JSON reader may round the last digit; the CSV text itself is exact.
+            let a = Double(row?[1] ?? "") ?? .nan, b = value as? Double ?? .infinity
+            #expect(abs(a - b) <= 4 * b.ulp, "\(name): \(a) against \(b)")
+            #expect(table.stdout.contains("\(name) = "))
+        }
+    }
+
+    @Test func stiffnessKeepsItsVerdict() throws {
+        let r = try LindynRun.run(["stiffness", "Validation/problems/saxe-mode.json", "--format", "csv"])
+        #expect(r.status == 0)
+        let parts = Self.blocks(r.stdout)
+        #expect(parts.count == 2)
+        #expect(parts[1].contains { $0.first == "verdict" && $0[1] == "not stiff" })
+        #expect(parts[1].contains { $0.first == "step_ratio" && Double($0[1]) != nil })
+    }
+
+    @Test func checkKeepsItsSummary() throws {
+        let r = try LindynRun.run(["check", "Validation/checks/saxe-mode.json", "--format", "csv"])
+        let parts = Self.blocks(r.stdout)
+        #expect(parts.count == 2)
+        #expect(parts[1].last?.first == "summary")
+    }
+
+    /// A single-block output (solve) is unchanged: one table, no empty line.
+    @Test func solveIsOneBlock() throws {
+        let r = try LindynRun.run(["solve", "Validation/problems/saxe-mode.json", "--format", "csv"])
+        #expect(r.status == 0)
+        #expect(!r.stdout.contains("\n\n"))
     }
 }

@@ -26,7 +26,11 @@ struct JSONValueTests {
     @Test func nonFiniteNumbersBecomeNull() {
         let value: JSONValue = [.number(.nan), .number(.infinity), .number(-.infinity), 1.0]
         #expect(value.serialized() == "[null,null,null,1.0]")
-        #expect(Table(columns: ["x"], rows: [[.number(.nan)]]).json(layout: .compact) == #"{"columns":["x"],"rows":[[null]]}"#)
+        // A table cell keeps its non-finite value as the word CSV prints; missing stays null.
+        let cells: [Cell] = [.number(.nan), .number(.infinity), .number(-.infinity), .missing]
+        let table = Table(columns: ["a", "b", "c", "d"], rows: [cells])
+        #expect(table.json(layout: .compact) == #"{"columns":["a","b","c","d"],"rows":[["NaN","inf","-inf",null]]}"#)
+        #expect(table.csv() == "a,b,c,d\nNaN,inf,-inf,\n")
     }
 
     @Test func stringEscapes() throws {

@@ -77,8 +77,8 @@ struct TableGoldenTests {
               "rows": [
                 [0.5, "plain", 0.98517, 12, true],
                 [40.0, "a,b \"q\"", 3.3864e-05, 7, false],
-                [1000.0, "x_1 & 50%", null, null, null],
-                [-2.5e-07, "line\nbreak", null, -3, true]
+                [1000.0, "x_1 & 50%", "NaN", null, null],
+                [-2.5e-07, "line\nbreak", "-inf", -3, true]
               ],
               "title": "Sample run",
               "caption": "Mode strength u_1 at selected epochs.",

@@ -94,6 +94,10 @@ import Testing
         #expect(text.contains("Points passed: 6; failed: 0."))
         #expect(text.contains("integrator") && text.contains("descent") && text.contains("formula"))
         let json = try JSONValue.parse(String(contentsOf: dir.appendingPathComponent("errors.json"), encoding: .utf8))
-        #expect(json["columns"]?.arrayValue?.count == ErrorTable.columns.count)
+        // The error columns, with one column per grid axis after `parameters`.
+        let names = json["columns"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(names.count == ErrorTable.columns.count + 2)
+        #expect(names.firstIndex(of: "model.s") == ErrorTable.index("parameters") + 1)
+        #expect(names.firstIndex(of: "model.weight_decay") == ErrorTable.index("parameters") + 2)
     }
 }

@@ -95,3 +95,13 @@ let GOLDEN_JSON = #"""
       "descriptions": [null, null, null, null, "points compared", "rows that failed or errored", "max over points of max |x - r| / max|r|", null, null, null, null, null]
     }
     """#
+
+/// Grid parameters get a column each (typed cells), after the `parameters` text.
+@Test func parameterColumnsSplitTiedAxesAndKeepTypes() {
+    #expect(ParameterColumns.cell("2") == .integer(2))
+    #expect(ParameterColumns.cell("0.001") == .number(0.001))
+    #expect(ParameterColumns.cell("1e-06") == .number(1e-6))
+    #expect(ParameterColumns.cell("true") == .bool(true))
+    #expect(ParameterColumns.cell("\"rk4\"") == .text("rk4"))
+    #expect(ParameterColumns.cell("[1,2]") == .text("[1,2]"))
+}
