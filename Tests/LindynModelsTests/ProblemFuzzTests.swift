@@ -19,7 +19,13 @@ import LindynIntegrator
     static let replacements: [InputJSON] = [
         .number(0), .number(-1), .number(1e308), .number(-1e308), .number(.leastNonzeroMagnitude), .number(0.5), .number(3), .number(4097),
         .number(2.5), .string("x"), .string("1/0"), .string("log(-1)"), .string("(("), .null, .bool(true), .array([]),
-        .array([.number(1)]), .object([]), .number(1e19), .number(9.3e18), .number(1.5), .array([.number(2.5), .number(2.5)]),
+        .array([.number(1)]), .object([]),
+    ]
+
+    /// Further replacements for ``refusedInputs``: spans past 2^63, fractions where whole
+    /// numbers belong.
+    static let sizeReplacements: [InputJSON] = replacements + [
+        .number(1e19), .number(9.3e18), .number(1.5), .array([.number(2.5), .number(2.5)]),
     ]
 
     static func paths(_ value: InputJSON, _ prefix: [String] = []) -> [[String]] {
@@ -131,7 +137,7 @@ import LindynIntegrator
             for _ in 0..<20 {
                 let all = Self.paths(document).filter { !$0.isEmpty }
                 let path = all[Int(generator.next() % UInt64(all.count))]
-                let value = Self.replacements[Int(generator.next() % UInt64(Self.replacements.count))]
+                let value = Self.sizeReplacements[Int(generator.next() % UInt64(Self.sizeReplacements.count))]
                 let mutated = (try? document.setting(path, to: value)) ?? document
                 do {
                     guard let p = Self.bounded(try Problem.load(mutated)) else { continue }
