@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LindynModels
+import LindynValidation
 
 /// `lindyn solve FILE`: integrate the problem's ODE with a GSL stepper.
 public struct SolveCommand: ParsableCommand {
@@ -13,16 +14,19 @@ public struct SolveCommand: ParsableCommand {
 
     @OptionGroup public var common: CommonOptions
 
-    @OptionGroup public var size: SizeLimitOptions
-
     public init() {}
 
     public func run() throws {
         var problem = try loadProblem(file, common)
-        problem.limits = size.limits
+        problem.limits = .forRun(allowLarge: common.allowLarge)
         var result = try guarded(file) { try Simulation.integrate(problem) }
+        let invariants = InvariantChecks.measure(problem, result)
         if common.observables { result = result.keeping(problem.dynamics.observableNames.isEmpty ? problem.dynamics.stateNames : problem.dynamics.observableNames) }
-        let code = result.print(common.format)
+        for drift in invariants where drift.toleranceUnits > InvariantChecks.warningMultiple {
+            printError(
+                "warning: the conserved quantity \(drift.name) drifted by \(drift.relativeDrift) relative (\(drift.toleranceUnits) tolerance units, above \(InvariantChecks.warningMultiple)) at t = \(drift.at): the integration may be silently wrong; tighten epsabs/epsrel or change the stepper")
+        }
+        let code = result.print(common.format, invariants: invariants)
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -57,7 +61,7 @@ public struct DescendCommand: ParsableCommand {
     }
 
     public func run() throws {
-        var problem = try loadProblem(file)
+        var problem = try loadProblem(file, allowLarge: size.allowLarge)
         problem.limits = size.limits
         if let runs { problem.descent.runs = runs }
         if monteCarlo { problem.descent.monteCarlo = true }

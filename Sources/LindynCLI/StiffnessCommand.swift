@@ -45,7 +45,8 @@ public struct StiffnessCommand: ParsableCommand {
     @Option(name: .long, help: "Step ratio from which the problem counts as stiff.")
     public var ratio: Double = 10
 
-    @OptionGroup public var size: SizeLimitOptions
+    @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
+    public var allowLarge = false
 
     public init() {}
 
@@ -53,8 +54,9 @@ public struct StiffnessCommand: ParsableCommand {
         guard let e = Stepper(rawValue: explicit), !e.isImplicit else { throw ValidationError("--explicit expects an explicit stepper (rk2 rk4 rkf45 rkck rk8pd msadams), got '\(explicit)'") }
         guard let i = Stepper(rawValue: implicit), i.isImplicit else { throw ValidationError("--implicit expects an implicit stepper (rk1imp rk2imp rk4imp bsimp msbdf), got '\(implicit)'") }
         guard samples >= 2 else { throw ValidationError("--samples must be at least 2") }
-        guard samples <= size.limits.stiffnessSamples else {
-            throw ValidationError("--samples must be at most \(size.limits.stiffnessSamples)\(size.allowLarge ? "" : " (pass --allow-large to raise the limit)"), got \(samples)")
+        let limits = CostLimits.forRun(allowLarge: allowLarge)
+        guard samples <= limits.stiffnessSamples else {
+            throw ValidationError("--samples must be at most \(limits.stiffnessSamples)\(allowLarge ? "" : " (pass --allow-large to raise the limit)"), got \(samples)")
         }
         guard tolerance > 0, tolerance.isFinite, cutoff > 0, cutoff < 1, ratio > 1, maxSteps >= 1 else {
             throw ValidationError("--tolerance must be positive, --cutoff in (0, 1), --ratio above 1 and --max-steps at least 1")
@@ -62,6 +64,7 @@ public struct StiffnessCommand: ParsableCommand {
     }
 
     public func run() throws {
+        applySizeLimits(allowLarge: allowLarge)
         let document = try readDocument(file)
         let problem: Problem
         do {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LindynIntegrator
 import LindynModels
+import LindynValidation
 import LindynReport
 
 /// Output formats of the table-printing commands.
@@ -36,12 +37,24 @@ public struct CommonOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print only t and the observables (mode strengths), not every state variable or weight.")
     public var observables = false
+
+    @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
+    public var allowLarge = false
+
     /// Applies the overrides to solver settings.
     public func apply(to options: inout SolverOptions) {
         if let stepper, let s = Stepper(rawValue: stepper) { options.stepper = s }
         if let epsabs { options.absoluteTolerance = epsabs }
         if let epsrel { options.relativeTolerance = epsrel }
     }
+}
+
+/// Help of `--allow-large`, on every command that reads problem files.
+let allowLargeHelp = "Accept expressions, systems and Jacobians beyond the size limits (see README, Limits)."
+
+/// Applies `--allow-large` to every problem this process loads.
+func applySizeLimits(allowLarge: Bool) {
+    ExpressionLimits.setProcessLimits(allowLarge ? .unlimited : .standard)
 }
 
 /// Refuses an unknown `--stepper` name (exit 64), listing the accepted ones.
@@ -93,18 +106,21 @@ func prepareOutputDirectory(_ path: String, option: String = "--out") throws -> 
     let directory = URL(fileURLWithPath: path)
     do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let probe = directory.appendingPathComponent(".lindyn-write-test-\(ProcessInfo.processInfo.processIdentifier)")
-        try Data().write(to: probe)
-        try FileManager.default.removeItem(at: probe)
+        // No probe file (a kill could leave it behind): ask for write and search permission,
+        // which also fails on a read-only file system.
+        if access(directory.path, W_OK | X_OK) != 0 {
+            throw ReportError.fileOperation(path: directory.path, operation: "write into", reason: FileIO.message(errno))
+        }
     } catch {
-        printError("\(option) \(path): cannot create or write this directory (\(error.localizedDescription)); choose a writable location")
+        printError("\(option) \(path): cannot create or write this directory (\((error as? ReportError).map { "\($0)" } ?? error.localizedDescription)); choose a writable location")
         throw ExitCode(74)
     }
     return directory
 }
 
 /// Loads a problem file and applies the command-line overrides; refusals exit 65 naming the field.
-func loadProblem(_ path: String, _ common: CommonOptions? = nil) throws -> Problem {
+func loadProblem(_ path: String, _ common: CommonOptions? = nil, allowLarge: Bool = false) throws -> Problem {
+    applySizeLimits(allowLarge: allowLarge || common?.allowLarge == true)
     let document = try readDocument(path)
     do {
         var problem = try Problem.load(document)
@@ -148,7 +164,7 @@ extension RunResult {
 
     /// The output contract's JSON object: status, message, columns, rows, t_reached, stats, then
     /// derived quantities and notes where present.
-    func json() -> String {
+    func json(invariants: [InvariantDrift] = []) -> String {
         var leading: JSONObject = ["status": .string(status)]
         if let message { leading["message"] = .string(message) }
         var trailing: JSONObject = ["t_reached": .number(tReached)]
@@ -172,16 +188,24 @@ extension RunResult {
             trailing["derived"] = .object(JSONObject(derived.map { ($0.name, Cell.number($0.value).jsonValue) }))
         }
         if !notes.isEmpty { trailing["notes"] = .array(notes.map { .string($0) }) }
+        if !invariants.isEmpty {
+            trailing["invariants"] = .array(invariants.map { d in
+                .object([
+                    "name": .string(d.name), "relative_drift": Cell.number(d.relativeDrift).jsonValue,
+                    "tolerance_units": Cell.number(d.toleranceUnits).jsonValue, "at": Cell.number(d.at).jsonValue,
+                ])
+            })
+        }
         trailing["provenance"] = InputLog.shared.provenance().jsonValue
         return table.json(leading: leading, trailing: trailing, layout: .compact) + "\n"
     }
 
     /// Prints the result in the chosen format and returns the exit code: 0 on success, 2 when
     /// the numerical method failed (the rows reached are still printed).
-    func print(_ format: OutputFormat) -> Int32 {
+    func print(_ format: OutputFormat, invariants: [InvariantDrift] = []) -> Int32 {
         switch format {
         case .json:
-            emit(json())
+            emit(json(invariants: invariants))
         case .csv:
             // The table view's derived quantities and notes follow as a second block.
             emit(table.csv() + csvSecondBlock(derived.map { ($0.name, .number($0.value), $0.note) } + notes.map { ("note", .missing, $0) }))
@@ -197,6 +221,9 @@ extension RunResult {
                 text += "\n" + derived.map { "\($0.name) = \($0.value)\($0.note.isEmpty ? "" : "  (\($0.note))")" }.joined(separator: "\n") + "\n"
             }
             for note in notes { text += "note: \(note)\n" }
+            for d in invariants {
+                text += "invariant \(d.name): worst drift \(d.relativeDrift) relative, \(d.toleranceUnits) tolerance units, at t = \(d.at)\n"
+            }
             emit(text)
         }
         if !succeeded {

@@ -80,7 +80,18 @@ extension Table {
     static func _significant(_ value: Double, digits: Int) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-        return String(format: "%.\(max(1, digits))g", value)
+        return _formatG(value, digits: max(1, digits))
+    }
+
+    /// C's `%.*g` through vsnprintf into a stack buffer: the same text as
+    /// `String(format:)`, without Foundation's per-call CFString work (which dominated the
+    /// writing of large tables).
+    static func _formatG(_ value: Double, digits: Int) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            let written = withVaList([Int32(digits), value]) { vsnprintf(buffer.baseAddress, 64, "%.*g", $0) }
+            guard written > 0, written < 64 else { return String(format: "%.\(digits)g", value) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(written)), as: UTF8.self)
+        }
     }
 
     static func _plainText(_ cell: Cell, digits: Int) -> String {
@@ -106,10 +117,18 @@ extension Table {
     /// in parentheses. `|` in text is escaped and line breaks become spaces.
     public func markdown(significantDigits: Int = 6) -> String {
         func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "|", with: "\\|")
-                .replacingOccurrences(of: "\r\n", with: " ")
-                .replacingOccurrences(of: "\n", with: " ")
-                .replacingOccurrences(of: "\r", with: " ")
+            // Most cells are numbers: return them untouched without a search per pattern.
+            guard text.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
+            else { return text }
+            var out = ""
+            for character in text {
+                switch character {
+                case "|": out += "\\|"
+                case "\r\n", "\n", "\r": out += " "
+                default: out.append(character)
+                }
+            }
+            return out
         }
         let header = columns.map { escape($0.heading) }
         let body = rows.map { row in row.map { escape(Table._plainText($0, digits: significantDigits)) } }

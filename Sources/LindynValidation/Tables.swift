@@ -27,6 +27,7 @@ public enum ErrorTable {
         .init("message"),
         .init("accepted_steps"), .init("rejected_steps"), .init("rhs_evaluations"), .init("jacobian_evaluations"),
         .init("epochs", description: "descent epochs"),
+        .init("invariant_drift", description: "integrator rows: the worst drift of the flow's conservation laws (balancedness, linear invariants) in tolerance units; above 1000 the row's message warns"),
         .init("seconds", unit: "s", description: "wall time of the method"),
     ]
     public static let names = columns.map(\.name)
