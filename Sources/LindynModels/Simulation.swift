@@ -203,6 +203,8 @@ public enum Simulation {
             options.runs = 1
             options.monteCarlo = false
         }
+        // A problem without a descent (a plain system) says so before its times are checked.
+        if problem.dynamics.tau == nil { _ = try problem.dynamics.makeDescent(options) }
         let (epochs, epochNote) = try checkedDescentEpochs(problem.time, runs: options.runs, limits: problem.limits)
         let lastEpoch = epochs.last ?? 0
         var sums: [[Double]] = []
