@@ -106,11 +106,13 @@ func prepareOutputDirectory(_ path: String, option: String = "--out") throws -> 
     let directory = URL(fileURLWithPath: path)
     do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let probe = directory.appendingPathComponent(".lindyn-write-test-\(ProcessInfo.processInfo.processIdentifier)")
-        try Data().write(to: probe)
-        try FileManager.default.removeItem(at: probe)
+        // No probe file (a kill could leave it behind): ask for write and search permission,
+        // which also fails on a read-only file system.
+        if access(directory.path, W_OK | X_OK) != 0 {
+            throw ReportError.fileOperation(path: directory.path, operation: "write into", reason: FileIO.message(errno))
+        }
     } catch {
-        printError("\(option) \(path): cannot create or write this directory (\(error.localizedDescription)); choose a writable location")
+        printError("\(option) \(path): cannot create or write this directory (\((error as? ReportError).map { "\($0)" } ?? error.localizedDescription)); choose a writable location")
         throw ExitCode(74)
     }
     return directory

@@ -114,8 +114,9 @@ final class OutputDirectory {
 
     /// Prepares the staging directory; a fresh run drops the journal of an unfinished one.
     func prepareStaging(fresh: Bool) throws {
-        for target in [Validation.journalName, RunManifest.fileName].map({ url.appendingPathComponent($0).path })
-            + [staging.path] where !Self.isAbsentOrFile(target)
+        let fixed = [Validation.journalName, RunManifest.fileName, Provenance.fileName, "README.md"]
+            + Self.tableNames.flatMap { base in ["csv", "md", "tex", "json"].map { "\(base).\($0)" } }
+        for target in fixed.map({ url.appendingPathComponent($0).path }) + [staging.path] where !Self.isAbsentOrFile(target)
         {
             var isDirectory: ObjCBool = false
             if target == staging.path, FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue { continue }

@@ -172,6 +172,30 @@ struct RowJournalTests {
         }
     }
 
+    /// Temporary files of a writer that was killed are removed by the next write into the
+    /// directory; those of a live writer, of another host, or not Lindyn's are left alone.
+    @Test func staleTemporaryFilesOfDeadWritersAreRemoved() throws {
+        let root = try makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        // A process id that no longer runs: a child that has exited and been reaped.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = child.processIdentifier
+        let uuid = UUID().uuidString
+        let stale = ".errors.csv.lindyn-\(TemporaryFiles.hostTag)-\(dead)-\(uuid).tmp"
+        let live = ".errors.csv.lindyn-\(TemporaryFiles.hostTag)-\(getpid())-\(uuid).tmp"
+        let otherHost = ".errors.csv.lindyn-0badf00d-\(dead)-\(uuid).tmp"
+        let foreign = ".errors.csv.\(uuid).tmp"
+        for name in [stale, live, otherHost, foreign] { try Data("partial".utf8).write(to: root.appendingPathComponent(name)) }
+        #expect(TemporaryFiles.writer(of: stale) == dead)
+        #expect(TemporaryFiles.writer(of: foreign) == nil && TemporaryFiles.writer(of: otherHost) == nil)
+        try writeAtomically("a,b\n", to: root.appendingPathComponent("table.csv"))
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: root.path))
+        #expect(names == [live, otherHost, foreign, "table.csv"])
+    }
+
     /// A complete line that does not parse is skipped (not fatal); resuming drops it.
     @Test func corruptLineIsSkippedAndDroppedOnResume() throws {
         let root = try makeScratchDirectory()
