@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # apt-get needs root: use sudo when not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
-.PHONY: all deps build release test test-full demo bench clean
+.PHONY: all deps tex-deps build release test test-full demo bench clean
 
 all: build
 
@@ -37,7 +37,21 @@ release: deps
 
 # Runs the whole suite; on success the last line restates Swift Testing's count as
 # "N passed, 0 failed" (XCTest's own summary, printed earlier, counts only XCTest cases).
-test: deps
+# pdfLaTeX with booktabs, siunitx and longtable, for the test that compiles every LaTeX table
+# (skipped with a message when they cannot be installed).
+tex-deps:
+	@if command -v pdflatex >/dev/null 2>&1 && kpsewhich siunitx.sty booktabs.sty longtable.sty 2>/dev/null | grep -c . | grep -q 3; then \
+		true; \
+	elif command -v apt-get >/dev/null 2>&1 && { [ "$$(id -u)" = "0" ] || [ -n "$(SUDO)" ]; }; then \
+		echo "Installing pdfLaTeX (texlive-latex-recommended, texlive-latex-extra, texlive-science) for the LaTeX compile test..."; \
+		$(SUDO) apt-get install -y --no-install-recommends texlive-latex-recommended texlive-latex-extra texlive-science || \
+		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends texlive-latex-recommended texlive-latex-extra texlive-science; } || \
+		echo "note: could not install TeX; the LaTeX compile test will be skipped"; \
+	else \
+		echo "note: pdflatex with siunitx is not installed; the LaTeX compile test will be skipped"; \
+	fi
+
+test: deps tex-deps
 	@mkdir -p .build
 	@set -o pipefail; $(SWIFT) test 2>&1 | tee .build/test.log; status=$$?; \
 	n=$$(sed -n 's/.*Test run with \([0-9]*\) tests.* passed.*/\1/p' .build/test.log | tail -n 1); \

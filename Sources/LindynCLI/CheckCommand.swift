@@ -33,6 +33,9 @@ public struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "Tolerance of checks 1, 3 and 4, overriding the file.")
     public var tolerance: Double?
 
+    @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
+    public var allowLarge = false
+
     public init() {}
 
     public mutating func validate() throws {
@@ -45,6 +48,7 @@ public struct CheckCommand: ParsableCommand {
     }
 
     public func run() throws {
+        applySizeLimits(allowLarge: allowLarge)
         let document = try readDocument(file)
         let report = try guarded(file) { () throws -> CheckReport in
             var check = try DerivationCheck.load(document)

@@ -21,10 +21,13 @@ public struct EquationsCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: table (text lines) or json.")
     public var format: Format = .table
 
+    @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
+    public var allowLarge = false
+
     public init() {}
 
     public func run() throws {
-        let problem = try loadProblem(file)
+        let problem = try loadProblem(file, allowLarge: allowLarge)
         let compiled: CompiledDynamics
         switch problem.dynamics {
         case let system as ExpressionSystem: compiled = system.compiled
@@ -35,11 +38,13 @@ public struct EquationsCommand: ParsableCommand {
         }
         func show(_ e: SymbolicExpression) -> String { latex ? e.latex : e.description }
         let names = latex ? compiled.variables.map { SymbolicExpression.variable($0).latex } : compiled.variables
+        let entries = try guarded(file) { try compiled.jacobianEntries() }
         if format == .json {
             var object = JSONObject()
             object["variables"] = .array(compiled.variables.map { .string($0) })
             object["right_hand_sides"] = .array(compiled.rightHandSides.map { .string(show($0)) })
-            object["jacobian"] = .array(compiled.jacobian.map { .array($0.map { .string(show($0)) }) })
+            let jacobian = try guarded(file) { try compiled.jacobian() }
+            object["jacobian"] = .array(jacobian.map { .array($0.map { .string(show($0)) }) })
             object["observables"] = .object(JSONObject(zip(compiled.observableNames, compiled.observables).map { ($0, JSONValue.string(show($1))) }))
             object["provenance"] = InputLog.shared.provenance().jsonValue
             emit(JSONValue.object(object).serialized(.pretty) + "\n")
@@ -50,10 +55,8 @@ public struct EquationsCommand: ParsableCommand {
             lines.append(latex ? "\\frac{d \(name)}{dt} = \(show(f))" : "d\(name)/dt = \(show(f))")
         }
         lines.append("")
-        for (i, row) in compiled.jacobian.enumerated() {
-            for (j, e) in row.enumerated() where e != 0 {
-                lines.append(latex ? "\\frac{\\partial f_{\(names[i])}}{\\partial \(names[j])} = \(show(e))" : "d f_\(names[i]) / d \(names[j]) = \(show(e))")
-            }
+        for (i, j, e) in entries {
+            lines.append(latex ? "\\frac{\\partial f_{\(names[i])}}{\\partial \(names[j])} = \(show(e))" : "d f_\(names[i]) / d \(names[j]) = \(show(e))")
         }
         if !compiled.observables.isEmpty {
             lines.append("")

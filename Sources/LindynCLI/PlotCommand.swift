@@ -34,6 +34,9 @@ public struct PlotCommand: ParsableCommand {
     @Option(name: .long, help: "Figure title (default: the file's description, or its name).")
     public var title: String?
 
+    @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
+    public var allowLarge = false
+
     public init() {}
 
     public mutating func validate() throws {
@@ -42,7 +45,7 @@ public struct PlotCommand: ParsableCommand {
     }
 
     public func run() throws {
-        var problem = try loadProblem(file)
+        var problem = try loadProblem(file, allowLarge: allowLarge)
         if let stepper, let s = Stepper(rawValue: stepper) { problem.solver.stepper = s }
         let dynamics = problem.dynamics
         var failures: [String] = []

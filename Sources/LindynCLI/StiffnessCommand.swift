@@ -45,6 +45,9 @@ public struct StiffnessCommand: ParsableCommand {
     @Option(name: .long, help: "Step ratio from which the problem counts as stiff.")
     public var ratio: Double = 10
 
+    @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
+    public var allowLarge = false
+
     public init() {}
 
     public mutating func validate() throws {
@@ -57,6 +60,7 @@ public struct StiffnessCommand: ParsableCommand {
     }
 
     public func run() throws {
+        applySizeLimits(allowLarge: allowLarge)
         let document = try readDocument(file)
         let problem: Problem
         do {

@@ -38,12 +38,23 @@ public struct CommonOptions: ParsableArguments {
     @Flag(name: .long, help: "Print only t and the observables (mode strengths), not every state variable or weight.")
     public var observables = false
 
+    @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
+    public var allowLarge = false
+
     /// Applies the overrides to solver settings.
     public func apply(to options: inout SolverOptions) {
         if let stepper, let s = Stepper(rawValue: stepper) { options.stepper = s }
         if let epsabs { options.absoluteTolerance = epsabs }
         if let epsrel { options.relativeTolerance = epsrel }
     }
+}
+
+/// Help of `--allow-large`, on every command that reads problem files.
+let allowLargeHelp = "Accept expressions, systems and Jacobians beyond the size limits (see README, Limits)."
+
+/// Applies `--allow-large` to every problem this process loads.
+func applySizeLimits(allowLarge: Bool) {
+    ExpressionLimits.setProcessLimits(allowLarge ? .unlimited : .standard)
 }
 
 /// Refuses an unknown `--stepper` name (exit 64), listing the accepted ones.
@@ -108,7 +119,8 @@ func prepareOutputDirectory(_ path: String, option: String = "--out") throws -> 
 }
 
 /// Loads a problem file and applies the command-line overrides; refusals exit 65 naming the field.
-func loadProblem(_ path: String, _ common: CommonOptions? = nil) throws -> Problem {
+func loadProblem(_ path: String, _ common: CommonOptions? = nil, allowLarge: Bool = false) throws -> Problem {
+    applySizeLimits(allowLarge: allowLarge || common?.allowLarge == true)
     let document = try readDocument(path)
     do {
         var problem = try Problem.load(document)

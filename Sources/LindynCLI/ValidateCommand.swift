@@ -71,6 +71,26 @@ func finishValidation(_ summary: ValidationSummary, directory: URL) throws {
     if !summary.passed { throw ExitCode(1) }
 }
 
+/// Reads `--columns TABLE=COLUMN,...` options; an unknown table or column is a usage error
+/// naming it and listing the choices.
+func parseLatexColumns(_ specs: [String], parameterPaths: Set<String>) throws -> [String: [String]] {
+    var out: [String: [String]] = [:]
+    for spec in specs {
+        let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, PaperTables.tableNames.contains(parts[0]) else {
+            throw ValidationError("--columns expects TABLE=COLUMN,... with TABLE one of \(PaperTables.tableNames.joined(separator: ", ")); got '\(spec)'")
+        }
+        let names = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !names.isEmpty else { throw ValidationError("--columns \(parts[0])= names no columns; give at least one") }
+        let available = PaperTables.availableColumns(parts[0])
+        for name in names where !(available.contains(name) || name == "parameters" || parameterPaths.contains(name)) {
+            throw ValidationError("--columns: \(parts[0]) has no column '\(name)'; choose from parameters (the grid parameter columns), \(available.filter { $0 != "parameters" }.joined(separator: ", "))")
+        }
+        out[parts[0]] = names
+    }
+    return out
+}
+
 public struct ValidateRunCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "run",
@@ -99,11 +119,20 @@ public struct ValidateRunCommand: ParsableCommand {
     @Flag(name: .customLong("no-plots"), help: "Write the tables only.")
     public var noPlots = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Columns of a LaTeX table, TABLE=COLUMN,COLUMN,... (repeatable).",
+        discussion: "TABLE is errors, stiffness, work-precision or summary; COLUMN a column of its CSV, or parameters for the grid's parameter columns.",
+        valueName: "table=columns"))
+    public var columns: [String] = []
+
     @Flag(name: .long, help: "A quick run: each axis keeps its first and last value, two steppers, the tightest tolerance.")
     public var quick = false
 
     @Option(name: .long, help: "Points run at once (default: the number of cores).")
     public var workers: Int?
+
+    @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
+    public var allowLarge = false
 
     public init() {}
 
@@ -122,12 +151,21 @@ public struct ValidateRunCommand: ParsableCommand {
     }
 
     public func run() throws {
+        applySizeLimits(allowLarge: allowLarge)
         var grids = try loadGrids(files)
         if quick { grids = grids.map { $0.reduced() } }
         let directory = try prepareOutputDirectory(out)
-        let options = ValidationOptions(
+        let latexColumns: [String: [String]]
+        do {
+            latexColumns = try parseLatexColumns(columns, parameterPaths: Set(grids.flatMap { $0.axes.flatMap(\.paths) }))
+        } catch let error as ValidationError {
+            printError(error.message)
+            throw ExitCode(64)
+        }
+        var options = ValidationOptions(
             outputDirectory: directory, resume: resume, shard: try parsedShard().map { (index: $0.0, count: $0.1) },
             plots: !noPlots, workers: workers, handlesSignals: true, provenance: InputLog.shared.provenance())
+        options.latexColumns = latexColumns
         let summary: ValidationSummary
         do {
             summary = try Validation.run(grids, options: options)

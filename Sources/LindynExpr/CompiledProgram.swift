@@ -185,6 +185,7 @@ struct _Compiler {
     /// `x^m` for a constant m >= 0, as `_powerConstant` computes it.
     mutating func powerConstant(_ x: Int32, _ m: Double) -> Int32 {
         switch m {
+        case 0: return emit(.add, emit(.sub, x, x), constant(1))
         case 1: return x
         case 2: return emit(.square, x)
         case 3: return emit(.cube, x)

@@ -7,8 +7,13 @@ extension Expression {
     /// abs' = u/abs(u) (the sign of u; undefined, NaN, at u = 0 where abs has no derivative).
     /// Powers `f^c` with an exponent free of `name` use c f^(c-1) f'; `c^g` uses
     /// c^g log(c) g'; the general `f^g` uses f^g (g' log f + g f'/f).
+    ///
+    /// The result equals the derivative wherever `self` is defined and differentiable; it is
+    /// simplified under that assumption (see Domain.swift), so it may have a value at points
+    /// where `self` has none (d/dy of log(x) is 0 even for x <= 0).
     public func derivative(_ name: String) -> Expression {
-        simplified()._derivative(name)
+        let s = simplified()
+        return Self.$_assumed.withValue(_Assumptions(definedness: s)) { s._derivative(name) }
     }
 
     /// d/dx of a simplified expression, built with the smart constructors.
@@ -69,13 +74,64 @@ extension Expression {
     }
 
     /// The derivatives of `e` with respect to each name, simplified.
+    /// As for ``derivative(_:)``, each equals the partial derivative wherever `e` is defined.
+    /// A name that does not occur in `e` gets 0 without any symbolic work, and the derivative
+    /// of a sum visits only the terms that contain the name, so the gradient of a sum of terms
+    /// in few variables each (a separable loss) costs time linear in its size.
     public static func gradient(_ e: Expression, _ names: [String]) -> [Expression] {
         let s = e.simplified()
-        return names.map { s._derivative($0) }
+        let free = s.freeVariables
+        guard names.contains(where: free.contains) else { return names.map { _ in 0 } }
+        return $_assumed.withValue(_Assumptions(definedness: s)) {
+            guard case .sum(let terms) = s, terms.count > 8 else {
+                return names.map { free.contains($0) ? s._derivative($0) : 0 }
+            }
+            var termsOf: [String: [Int]] = [:]
+            for (k, term) in terms.enumerated() {
+                for name in term.freeVariables { termsOf[name, default: []].append(k) }
+            }
+            return names.map { name in
+                guard let ks = termsOf[name] else { return 0 }
+                return _add(ks.map { terms[$0]._derivative(name) })
+            }
+        }
+    }
+
+    /// An upper bound on the number of nodes of the derivative with respect to `name` before
+    /// simplification (which only shrinks it): a product of k factors that contain `name` gives
+    /// k terms of the product's size. Costs O(size * depth); used to refuse Jacobians that
+    /// would be too large before deriving them. Saturates at `Int.max`.
+    public func derivativeSizeEstimate(_ name: String) -> Int {
+        func add(_ a: Int, _ b: Int) -> Int {
+            let (r, o) = a.addingReportingOverflow(b)
+            return o ? .max : r
+        }
+        switch self {
+        case .number, .variable:
+            return 1
+        case .sum(let terms):
+            var total = 1
+            for t in terms where t.contains(variable: name) { total = add(total, t.derivativeSizeEstimate(name)) }
+            return total
+        case .product(let factors):
+            let size = nodeCount
+            var total = 1
+            for f in factors where f.contains(variable: name) { total = add(total, add(size, f.derivativeSizeEstimate(name))) }
+            return total
+        case .power(let b, let e):
+            var total = add(2 * nodeCount, 4)
+            if b.contains(variable: name) { total = add(total, b.derivativeSizeEstimate(name)) }
+            if e.contains(variable: name) { total = add(total, add(nodeCount, e.derivativeSizeEstimate(name))) }
+            return total
+        case .function(_, let u):
+            guard u.contains(variable: name) else { return 1 }
+            return add(add(2 * u.nodeCount, 6), u.derivativeSizeEstimate(name))
+        }
     }
 
     /// The Jacobian matrix: row i holds the derivatives of `es[i]` with respect to each of
     /// `names`, simplified.
+    /// Every entry is derived; ``gradient(_:_:)`` skips the names an expression does not contain.
     public static func jacobian(_ es: [Expression], _ names: [String]) -> [[Expression]] {
         es.map { gradient($0, names) }
     }

@@ -25,9 +25,12 @@ func _applyFunction(_ f: Expression.Function, _ x: Double) -> Double {
 
 /// `x^m` for a constant exponent m >= 0: small integer and one-half exponents use
 /// multiplication or the square root (faster, and as accurate as `pow`), others `pow`.
+/// `x^0` is `x - x + 1`: 1 where x is a number, NaN where x is not (C's `pow(NaN, 0)` is 1,
+/// which would turn an undefined base into a value).
 @inline(__always)
 func _powerConstant(_ x: Double, _ m: Double) -> Double {
     switch m {
+    case 0: return x - x + 1
     case 1: return x
     case 2: return x * x
     case 3: return x * x * x

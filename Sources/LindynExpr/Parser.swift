@@ -145,19 +145,23 @@ struct _Parser {
     }
 
     mutating func parseTerm() throws(ExpressionParseError) -> Expression {
-        var e = try parseUnary()
+        let first = try parseUnary()
+        guard token == .symbol("*") || token == .symbol("/") else { return first }
+        // The factors are collected in one list (the same flat product as `e * x` and `e / x`
+        // applied in turn, without copying the product at every operator).
+        var factors = first._factors
         while true {
             if token == .symbol("*") {
                 advance()
-                e = e * (try parseUnary())
+                factors += try parseUnary()._factors
             } else if token == .symbol("/") {
                 advance()
-                e = e / (try parseUnary())
+                factors += Expression._reciprocal(try parseUnary())._factors
             } else {
                 break
             }
         }
-        return e
+        return Expression.product(of: factors)
     }
 
     mutating func parseUnary() throws(ExpressionParseError) -> Expression {

@@ -7,17 +7,23 @@
 // - sums are flat, have one numeric constant (last, omitted when 0) and collect like terms
 //   (`2*x + 3*x` -> `5*x`, `x - x` -> 0); terms are sorted by their non-numeric part; a
 //   numeric multiple of a sum is distributed over it (`-(x - y)` -> `y - x`);
-// - products are flat, have one numeric coefficient (first, omitted when 1; 0 makes the
-//   product 0), collect powers of equal bases (`x*x^2` -> `x^3`, `x/x` -> 1); the numerator
-//   factors come first, then the denominator factors (negative numeric exponents), each
-//   group sorted by base then exponent;
-// - powers: `x^0` -> 1, `x^1` -> x, `1^x` -> 1, `0^c` -> 0 for c > 0, numeric powers folded,
-//   `(x^a)^n` -> `x^(a*n)` and `(x*y)^n` -> `x^n*y^n` for integer n (valid for all x, y);
+// - products are flat, have one numeric coefficient (first, omitted when 1), collect powers of
+//   equal bases (`x*x^2` -> `x^3`); the numerator factors come first, then the denominator
+//   factors (negative numeric exponents), each group sorted by base then exponent;
+// - powers: `x^0` -> 1, `x^1` -> x, `1^x` -> 1 (`0*x + 1` when x is not defined everywhere),
+//   `0^c` -> 0 for c > 0, numeric powers folded,
+//   `(x^a)^n` -> `x^(a*n)` and `(x*y)^n` -> `x^n*y^n` for integer n;
 // - functions of numbers are folded; `log(exp(x))` -> x, `abs(abs(x))` -> `abs(x)`.
 //
+// Every rewrite keeps the set of points where the expression is defined (Domain.swift): a
+// subexpression is dropped only where it is defined everywhere. So `0*x` -> 0 and `x - x` -> 0,
+// but `0*log(y)`, `log(y) - log(y)` (-> `0*log(y)`), `0/0`, `x/x`, `x^2/x` and `x^0.5*x^0.5`
+// stay, because dropping them would give a number where the original is NaN (y <= 0, x = 0,
+// x < 0). Derivatives are simplified assuming the differentiated expression is defined, where
+// `x/x` is 1 again when the expression already excludes x = 0.
+//
 // Constants are folded with the same kernels as `evaluate`, and only when the result is
-// finite (so `1/0`, `log(-1)` and `(-8)^(1/3)` stay symbolic). Like every computer-algebra
-// simplifier, `x/x` -> 1 and `x^0` -> 1 ignore the point x = 0.
+// finite (so `1/0`, `log(-1)` and `(-8)^(1/3)` stay symbolic).
 
 extension Expression {
     /// An equal expression in canonical form (see the rules above). Idempotent:
@@ -81,8 +87,26 @@ extension Expression {
             }
         }
         var terms: [(rest: [Expression], coefficient: Double)] = []
-        for (rest, c) in zip(rests, coefficients) where c != 0 {
-            terms.append((rest, c))
+        var cancelled: [[Expression]] = []
+        for (rest, c) in zip(rests, coefficients) {
+            if c != 0 {
+                terms.append((rest, c))
+            } else {
+                cancelled.append(rest)
+            }
+        }
+        // Like terms that cancel leave 0 only where they are defined: `log(y) - log(y)` is
+        // `0*log(y)` (NaN for y <= 0), while `x - x` is 0. A term that stays carries the
+        // same domain, so a cancelled term equal to one of them is dropped.
+        if !cancelled.isEmpty {
+            var kept = Set(terms.map(\.rest))
+            for rest in cancelled {
+                for carrier in _mul([.number(0)] + rest)._terms {
+                    let (c, r) = _splitCoefficient(carrier)
+                    guard c == 0, !r.isEmpty, kept.insert(r).inserted else { continue }
+                    terms.append((r, 0))
+                }
+            }
         }
         terms.sort { _compareFactorLists($0.rest, $1.rest) < 0 }
         var result = terms.map { _term($0.coefficient, $0.rest) }
@@ -120,7 +144,7 @@ extension Expression {
             result = []
             var again = false
             for (base, exps) in zip(bases, exponents) {
-                let merged = exps.count == 1 ? _factorPower(base, exps[0]) : _pow(base, _add(exps))
+              for merged in _mergedPowers(base, exps) {
                 switch merged {
                 case .number(let v):
                     coefficient *= v
@@ -136,10 +160,16 @@ extension Expression {
                     pending.append(merged)
                     result.append(merged)
                 }
+              }
             }
             if !again { break }
         }
-        if coefficient == 0 { return .number(0) }
+        if coefficient == 0 {
+            // 0 times a factor that is not defined everywhere stays: `0*log(y)` is NaN for
+            // y <= 0 and `0/0` everywhere; `0*x` is 0.
+            result = _domainCarriers(result)
+            if result.isEmpty { return .number(0) }
+        }
         // A number times a single sum is distributed: `-(x - y)` -> `y - x`.
         if coefficient != 1, result.count == 1, case .sum = result[0] {
             return _add([.product([.number(coefficient), result[0]])])
@@ -156,6 +186,48 @@ extension Expression {
         }
     }
 
+    /// The powers of one base in a product, merged as far as that keeps the product's domain:
+    /// `x*x^2` -> `x^3` and `x^-1*x^-2` -> `x^-3`, but `x^0.5*x^0.5` (NaN for x < 0) is not `x`
+    /// and `x/x` (NaN at 0) is not 1, unless the base is known to be positive (`exp(a)^0.5`) or
+    /// the assumptions of a derivative exclude those points. The powers are merged into the
+    /// fewest groups whose merge is sound, in order; a product of merged groups merges no further.
+    static func _mergedPowers(_ base: Expression, _ exponents: [Expression]) -> [Expression] {
+        if exponents.count == 1 { return [_factorPower(base, exponents[0])] }
+        var needs: _Sign = []
+        for e in exponents { needs.formUnion(_requirement(e)) }
+        let total = _add(exponents)
+        if _mergeKeepsDomain(base, needs: needs, sum: total) { return [_pow(base, total)] }
+        var groups: [(sum: Expression, needs: _Sign, count: Int, first: Expression)] = []
+        func place(_ e: Expression, _ need: _Sign, _ count: Int) {
+            for k in groups.indices {
+                let sum = _add([groups[k].sum, e])
+                let union = groups[k].needs.union(need)
+                if _mergeKeepsDomain(base, needs: union, sum: sum) {
+                    groups[k].sum = sum
+                    groups[k].needs = _requirement(sum)
+                    groups[k].count += count
+                    return
+                }
+            }
+            groups.append((e, need, count, e))
+        }
+        for e in exponents { place(e, _requirement(e), 1) }
+        // Merge groups pairwise until none merge, so that simplifying the result again finds
+        // the same groups.
+        var changed = true
+        while changed && groups.count > 1 {
+            changed = false
+            let current = groups
+            groups = []
+            for g in current {
+                let before = groups.count
+                place(g.sum, g.needs, g.count)
+                if groups.count == before { changed = true }
+            }
+        }
+        return groups.map { $0.count == 1 ? _factorPower(base, $0.first) : _pow(base, $0.sum) }
+    }
+
     /// A factor of a product that was not merged with another: it is already simplified,
     /// so it is returned as is (rebuilding it could expand it into a product again).
     static func _factorPower(_ base: Expression, _ exponent: Expression) -> Expression {
@@ -168,14 +240,20 @@ extension Expression {
 
     static func _pow(_ base: Expression, _ exponent: Expression) -> Expression {
         if case .number(let n) = exponent {
-            if n == 0 { return 1 }
+            // x^0 is 1 only where x is defined: log(y)^0 is 0*log(y) + 1.
+            if n == 0 { return _oneWhereDefined(base) }
             if n == 1 { return base }
             switch base {
             case .number(let b):
                 let v = _powerNumber(b, n)
                 if v.isFinite { return .number(v) }
             case .power(let b, let a) where _isInteger(n):
-                return _pow(b, _mul([a, exponent]))
+                // (x^a)^n = x^(a n) keeps the domain unless it drops a condition:
+                // (x^0.5)^2 is not x (NaN for x < 0), (x^-1)^-1 is not x (NaN at 0).
+                let product = _mul([a, exponent])
+                var needs = _requirement(a)
+                if n < 0 { needs.insert(.nonzero) }
+                if _mergeKeepsDomain(b, needs: needs, sum: product) { return _pow(b, product) }
             case .product(let factors) where _isInteger(n):
                 return _mul(factors.map { _pow($0, exponent) })
             default:
@@ -183,10 +261,16 @@ extension Expression {
             }
         }
         if case .number(let b) = base {
-            if b == 1 { return 1 }
+            if b == 1 { return _oneWhereDefined(exponent) }
             if b == 0, case .number(let n) = exponent, n > 0 { return 0 }
         }
         return .power(base, exponent)
+    }
+
+    /// 1 where `x` is defined: `x^0` and `1^x`. For an `x` that is not defined everywhere this is
+    /// `0*x + 1`, NaN where x is (C's `pow` gives `pow(NaN, 0) = pow(1, NaN) = 1`).
+    static func _oneWhereDefined(_ x: Expression) -> Expression {
+        _isDefinedEverywhere(x) ? 1 : _add([1, _mul([0, x])])
     }
 
     static func _call(_ f: Function, _ x: Expression) -> Expression {

@@ -214,9 +214,11 @@ public enum ODESolver {
     /// - Throws: ``SolverConfigurationError`` for settings refused before GSL is called
     ///   (including an implicit stepper for a system without a Jacobian);
     ///   ``IntegrationError`` when the integration fails, carrying the rows reached.
+    /// `variableNames` (one per state variable) name the variable in messages; without them a
+    /// variable is named by its index.
     public static func solve<S: ODESystem>(
         _ system: S, initialState: [Double], start: Double, outputTimes: [Double],
-        options: SolverOptions = SolverOptions()
+        options: SolverOptions = SolverOptions(), variableNames: [String]? = nil
     ) throws -> Solution {
         let dimension = system.dimension
         try validate(system, initialState: initialState, start: start, outputTimes: outputTimes, options: options)
@@ -279,7 +281,9 @@ public enum ODESolver {
                 if options.maxSteps > 0 && accepted >= options.maxSteps {
                     throw finish(
                         .maxSteps,
-                        "the integration took the maximum of \(options.maxSteps) steps before reaching t = \(target); raise solver.max_steps or use an implicit stepper if the problem is stiff",
+                        options.stepper.isImplicit
+                            ? "the integration took the maximum of \(options.maxSteps) steps before reaching t = \(target); raise solver.max_steps, or check whether the solution blows up or oscillates fast before that time"
+                            : "the integration took the maximum of \(options.maxSteps) steps before reaching t = \(target); raise solver.max_steps, or use an implicit stepper (msbdf, rk4imp, bsimp) if the problem is stiff",
                         t, accepted, &solution)!
                 }
                 if let hmax = options.maxStep, abs(h.pointee) > hmax {
@@ -302,7 +306,7 @@ public enum ODESolver {
                 }
                 accepted += 1
                 for i in 0..<dimension where !y[i].isFinite {
-                    throw finish(.nonFinite, "variable \(i) became \(y[i])", t, accepted, &solution)!
+                    throw finish(.nonFinite, "\(variableLabel(i, variableNames)) became \(y[i].isNaN ? "NaN" : "\(y[i])")", t, accepted, &solution)!
                 }
                 if options.minStep > 0 && t < target && abs(h.pointee) < options.minStep {
                     throw finish(.noProgress, "the step size \(abs(h.pointee)) fell below solver.hmin = \(options.minStep)", t, accepted, &solution)!
@@ -312,6 +316,12 @@ public enum ODESolver {
         }
         _ = finish(nil, "", t, accepted, &solution)
         return solution
+    }
+
+    /// `variable y2` for a named state variable, `variable 3` (its index) otherwise.
+    static func variableLabel(_ i: Int, _ names: [String]?) -> String {
+        if let names, i < names.count { return "variable \(names[i])" }
+        return "variable \(i)"
     }
 
     /// Convenience: `points` evenly spaced output times from `start` to `end`, both included.

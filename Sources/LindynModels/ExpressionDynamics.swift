@@ -4,18 +4,24 @@ import LindynIntegrator
 
 /// A right-hand side and Jacobian compiled from expressions in `t` and the state variables
 /// (parameters already substituted): the evaluator runs over a flat instruction tape, with the
-/// state copied into its input slots; nothing is allocated per call.
+/// state copied into its input slots; nothing is allocated per call. The Jacobian is compiled
+/// on the first call that needs it (implicit steppers, stiffness analysis), never for explicit
+/// steppers.
 public final class CompiledFlow: ODESystem {
     public let dimension: Int
     let rhs: ProgramEvaluator
-    let jac: ProgramEvaluator
+    let symbolicJacobian: SymbolicJacobian
+    private var jac: ProgramEvaluator?
+    private var compiledJacobian: SymbolicJacobian.Compiled?
+    private var scratch: UnsafeMutablePointer<Double>?
 
-    /// `equations[i]` is dy_i/dt; `jacobian` lists d f_i/d y_j row by row, then d f_i/dt.
-    init(dimension: Int, rhs: CompiledProgram, jacobian: CompiledProgram) {
+    init(dimension: Int, rhs: CompiledProgram, jacobian: SymbolicJacobian) {
         self.dimension = dimension
         self.rhs = rhs.makeEvaluator()
-        self.jac = jacobian.makeEvaluator()
+        self.symbolicJacobian = jacobian
     }
+
+    deinit { scratch?.deallocate() }
 
     public var providesJacobian: Bool { true }
 
@@ -26,8 +32,26 @@ public final class CompiledFlow: ODESystem {
         rhs.evaluate(leading: t, y, dydt)
     }
 
-    public func jacobian(t: Double, y: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) {
-        jac.evaluate(leading: t, y, dfdy, split: dimension * dimension, remaining: dfdt)
+    /// A dense program writes d f_i/d y_j row by row straight into `dfdy`; a sparse one (large
+    /// systems) writes its non-zero entries into a scratch buffer, which is scattered into a
+    /// zeroed `dfdy`.
+    public func jacobian(t: Double, y: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) throws {
+        if compiledJacobian == nil {
+            let compiled = try symbolicJacobian.compiled()
+            jac = compiled.program.makeEvaluator()
+            if !compiled.isDense {
+                scratch = .allocate(capacity: max(compiled.entries.count, 1))
+            }
+            compiledJacobian = compiled
+        }
+        let compiled = compiledJacobian!
+        if compiled.isDense {
+            jac!.evaluate(leading: t, y, dfdy, split: dimension * dimension, remaining: dfdt)
+        } else {
+            jac!.evaluate(leading: t, y, scratch!, split: compiled.entries.count, remaining: dfdt)
+            dfdy.update(repeating: 0, count: dimension * dimension)
+            for (k, (i, j)) in compiled.entries.enumerated() { dfdy[i * dimension + j] = scratch![k] }
+        }
     }
 }
 
@@ -54,19 +78,138 @@ final class CompiledObserver {
     }
 }
 
+/// The symbolic Jacobian of a set of right-hand sides, derived and compiled once, on first use,
+/// and shared by every flow made from the same dynamics (thread-safe). It is sparse: only
+/// d f_i / d y_j for the variables y_j that occur in f_i are derived. Its size is estimated
+/// before it is derived and refused past ``ExpressionLimits/jacobianNodes``.
+public final class SymbolicJacobian: @unchecked Sendable {
+    /// Systems up to this size get a dense program (every entry, zeros as constants) that writes
+    /// straight into GSL's matrix; larger ones a sparse program and a scatter.
+    static let denseDimension = 64
+
+    struct Compiled {
+        let entries: [(Int, Int)]
+        let derivatives: [SymbolicExpression]
+        let program: CompiledProgram
+        let isDense: Bool
+    }
+
+    let variables: [String]
+    let rightHandSides: [SymbolicExpression]
+    let field: String
+    let nodeLimit: Int
+    private let lock = NSLock()
+    private var result: Result<Compiled, ProblemFileError>?
+
+    init(variables: [String], rightHandSides: [SymbolicExpression], field: String, nodeLimit: Int) {
+        self.variables = variables
+        self.rightHandSides = rightHandSides
+        self.field = field
+        self.nodeLimit = nodeLimit
+    }
+
+    /// Whether the Jacobian has been derived (or refused) yet.
+    var isDerived: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return result != nil
+    }
+
+    /// The derived and compiled Jacobian; throws (every time) when it exceeds the size limit.
+    func compiled() throws(ProblemFileError) -> Compiled {
+        lock.lock()
+        defer { lock.unlock() }
+        if result == nil { result = Result { () throws(ProblemFileError) in try build() } }
+        return try result!.get()
+    }
+
+    private func build() throws(ProblemFileError) -> Compiled {
+        let n = variables.count
+        let index = Dictionary(uniqueKeysWithValues: variables.enumerated().map { ($1, $0) })
+        var columns: [[Int]] = []
+        var estimate = 0
+        for (i, f) in rightHandSides.enumerated() {
+            let used = f.freeVariables.compactMap { index[$0] }.sorted()
+            columns.append(used)
+            for j in used { estimate += f.derivativeSizeEstimate(variables[j]) }
+            if estimate > nodeLimit {
+                throw ProblemFileError(
+                    field: "\(field)[\(i)]",
+                    message: "its symbolic Jacobian would have about \(estimate) nodes or more, over the limit of \(nodeLimit) (\(ExpressionLimits.howToLift)); use an explicit stepper, which needs no Jacobian")
+            }
+        }
+        var entries: [(Int, Int)] = []
+        var derivatives: [SymbolicExpression] = []
+        for (i, f) in rightHandSides.enumerated() where !columns[i].isEmpty {
+            let gradient = SymbolicExpression.gradient(f, columns[i].map { variables[$0] })
+            for (j, d) in zip(columns[i], gradient) where d != 0 {
+                entries.append((i, j))
+                derivatives.append(d)
+            }
+        }
+        let dfdt = rightHandSides.map { $0.contains(variable: "t") ? $0.derivative("t") : 0 }
+        let isDense = n <= Self.denseDimension
+        var outputs: [SymbolicExpression]
+        if isDense {
+            outputs = [SymbolicExpression](repeating: 0, count: n * n)
+            for ((i, j), d) in zip(entries, derivatives) { outputs[i * n + j] = d }
+        } else {
+            outputs = derivatives
+        }
+        outputs += dfdt
+        do {
+            let program = try CompiledProgram(outputs, inputs: ["t"] + variables)
+            return Compiled(entries: entries, derivatives: derivatives, program: program, isDense: isDense)
+        } catch {
+            throw ProblemFileError(field: field, message: "Jacobian: \(error)")
+        }
+    }
+
+    /// The dense matrix d f_i / d y_j (zeros included), for printing.
+    func dense() throws(ProblemFileError) -> [[SymbolicExpression]] {
+        let c = try compiled()
+        var rows = [[SymbolicExpression]](repeating: [SymbolicExpression](repeating: 0, count: variables.count), count: rightHandSides.count)
+        for ((i, j), d) in zip(c.entries, c.derivatives) { rows[i][j] = d }
+        return rows
+    }
+
+    /// The non-zero entries (row, column, d f_row / d y_column), row by row.
+    func nonZeroEntries() throws(ProblemFileError) -> [(row: Int, column: Int, derivative: SymbolicExpression)] {
+        let c = try compiled()
+        return zip(c.entries, c.derivatives).map { ($0.0.0, $0.0.1, $0.1) }
+    }
+}
+
 /// The pieces shared by ``ExpressionSystem`` and ``LossFlow``: symbolic right-hand sides with the
-/// parameters substituted, the symbolic Jacobian, observables, and their compiled programs.
+/// parameters substituted, the symbolic Jacobian (derived on first use), observables, and their
+/// compiled programs.
 public struct CompiledDynamics: Sendable {
     public let variables: [String]
     /// dy_i/dt with parameter values substituted and simplified.
     public let rightHandSides: [SymbolicExpression]
-    /// d f_i / d y_j, simplified.
-    public let jacobian: [[SymbolicExpression]]
     public let observableNames: [String]
     public let observables: [SymbolicExpression]
     let rhsProgram: CompiledProgram
-    let jacobianProgram: CompiledProgram
+    let symbolicJacobian: SymbolicJacobian
     let observableProgram: CompiledProgram?
+
+    /// d f_i / d y_j, simplified, as a dense matrix (derived on first use).
+    ///
+    /// - Throws: ``ProblemFileError`` when the Jacobian exceeds ``ExpressionLimits/jacobianNodes``.
+    public func jacobian() throws(ProblemFileError) -> [[SymbolicExpression]] {
+        try symbolicJacobian.dense()
+    }
+
+    /// The non-zero entries of the Jacobian, row by row (derived on first use).
+    public func jacobianEntries() throws(ProblemFileError) -> [(row: Int, column: Int, derivative: SymbolicExpression)] {
+        try symbolicJacobian.nonZeroEntries()
+    }
+
+    /// Derives and compiles the Jacobian now (for a stepper that will need it), so that a
+    /// Jacobian over the size limit is refused before the integration starts.
+    public func prepareJacobian() throws(ProblemFileError) {
+        _ = try symbolicJacobian.compiled()
+    }
 
     /// Compiles `equations` over `variables` and `t`; `field` names the source for errors.
     init(
@@ -76,19 +219,14 @@ public struct CompiledDynamics: Sendable {
         self.variables = variables
         let inputs = ["t"] + variables
         rightHandSides = equations.map { $0.simplified() }
-        jacobian = SymbolicExpression.jacobian(rightHandSides, variables)
-        let dfdt = rightHandSides.map { $0.derivative("t") }
         observableNames = observables.map(\.0)
         self.observables = observables.map { $0.1.simplified() }
+        symbolicJacobian = SymbolicJacobian(
+            variables: variables, rightHandSides: rightHandSides, field: field, nodeLimit: ExpressionLimits.current.jacobianNodes)
         do {
             rhsProgram = try CompiledProgram(rightHandSides, inputs: inputs)
         } catch {
             throw ProblemFileError(field: field, message: "\(error)")
-        }
-        do {
-            jacobianProgram = try CompiledProgram(jacobian.flatMap { $0 } + dfdt, inputs: inputs)
-        } catch {
-            throw ProblemFileError(field: field, message: "Jacobian: \(error)")
         }
         if observables.isEmpty {
             observableProgram = nil
@@ -102,7 +240,7 @@ public struct CompiledDynamics: Sendable {
     }
 
     func makeFlow() -> FlowInstance {
-        let flow = CompiledFlow(dimension: variables.count, rhs: rhsProgram, jacobian: jacobianProgram)
+        let flow = CompiledFlow(dimension: variables.count, rhs: rhsProgram, jacobian: symbolicJacobian)
         let observer = CompiledObserver(observableProgram, dimension: variables.count)
         return FlowInstance(system: flow) { y, out in observer.observe(y, out) }
     }
@@ -120,10 +258,15 @@ public enum ExpressionFields {
     public static func names(_ f: Field, what: String) throws(ProblemFileError) -> [String] {
         let names = try f.strings("a list of \(what) names")
         guard !names.isEmpty else { throw f.error("needs at least one \(what)") }
+        let limit = ExpressionLimits.current.variables
+        guard names.count <= limit else {
+            throw f.error("has \(names.count) \(what)s, over the limit of \(limit) (\(ExpressionLimits.howToLift))")
+        }
+        var seen = Set<String>()
         for (k, name) in names.enumerated() {
             guard isName(name) else { throw f.error("entry \(k) ('\(name)') is not a valid name: use letters, digits and _, starting with a letter") }
             guard name != "t" else { throw f.error("'t' is the time and cannot be a \(what)") }
-            guard names.firstIndex(of: name) == k else { throw f.error("'\(name)' appears twice") }
+            guard seen.insert(name).inserted else { throw f.error("'\(name)' appears twice") }
         }
         return names
     }
@@ -146,17 +289,29 @@ public enum ExpressionFields {
     public static func expression(_ f: Field) throws(ProblemFileError) -> SymbolicExpression {
         if case .number(let x)? = f.value { return .number(x) }
         let text = try f.string("an expression (a string) or a number")
-        do {
-            return try SymbolicExpression.parse(text)
-        } catch {
-            throw f.error("cannot parse '\(text)': \(error)")
+        let limits = ExpressionLimits.current
+        guard text.utf8.count <= limits.expressionCharacters else {
+            throw f.error("is \(text.utf8.count) characters long, over the limit of \(limits.expressionCharacters) (\(ExpressionLimits.howToLift))")
         }
+        let e: SymbolicExpression
+        do {
+            e = try SymbolicExpression.parse(text)
+        } catch {
+            throw f.error("cannot parse '\(text.count > 200 ? String(text.prefix(200)) + "..." : text)': \(error)")
+        }
+        let nodes = e.nodeCount
+        guard nodes <= limits.expressionNodes else {
+            throw f.error("has \(nodes) nodes (numbers, names and operations), over the limit of \(limits.expressionNodes) (\(ExpressionLimits.howToLift))")
+        }
+        return e
     }
 
     /// `e` itself when it uses only the given names; otherwise an error naming the unknown one.
     @discardableResult
     public static func checked(_ f: Field, _ e: SymbolicExpression, allowed: Set<String>) throws(ProblemFileError) -> SymbolicExpression {
-        if let unknown = e.freeVariables.subtracting(allowed).sorted().first {
+        // Filtering the expression's few names (not `subtracting`, which walks all of `allowed`)
+        // keeps this linear for systems with many variables.
+        if let unknown = e.freeVariables.filter({ !allowed.contains($0) }).sorted().first {
             throw f.error("unknown name '\(unknown)'; known names are: \(allowed.sorted().joined(separator: ", "))")
         }
         return e
@@ -235,8 +390,15 @@ public struct ExpressionSystem: Dynamics {
         }
         let allowed = Set(variables + ["t"] + parameters.map(\.0))
         var equations: [SymbolicExpression] = []
+        var nodes = 0
+        let limit = ExpressionLimits.current.expressionNodes
         for item in equationFields {
-            equations.append(try ExpressionFields.checked(item, try ExpressionFields.expression(item), allowed: allowed))
+            let e = try ExpressionFields.checked(item, try ExpressionFields.expression(item), allowed: allowed)
+            nodes += e.nodeCount
+            guard nodes <= limit else {
+                throw f["equations"].error("has \(nodes) nodes or more in all (numbers, names and operations), over the limit of \(limit) (\(ExpressionLimits.howToLift))")
+            }
+            equations.append(e)
         }
         let initialFields = try f["initial"].items("a list of initial values, one per variable")
         guard initialFields.count == variables.count else {
@@ -264,6 +426,10 @@ public struct LossFlow: Dynamics {
     public let initialState: [Double]
     public let tauValue: Double
     public let compiled: CompiledDynamics
+    /// The loss itself (parameters substituted) as a function of the weights. The flow only
+    /// evaluates the gradient, which can be finite where the loss is not defined (log of a
+    /// negative number has the finite derivative 1/w), so runs check the loss at every output.
+    let lossProgram: CompiledProgram
 
     public var kind: String { "loss" }
     public var stateNames: [String] { weights }
@@ -286,6 +452,18 @@ public struct LossFlow: Dynamics {
         self.initialState = initial
         self.tauValue = tau
         let concrete = ExpressionFields.substitute(loss, parameters).simplified()
+        do {
+            lossProgram = try CompiledProgram([concrete], inputs: weights)
+        } catch {
+            throw ProblemFileError(field: "loss.expression", message: "\(error)")
+        }
+        let start = lossProgram.evaluate(initial)[0]
+        guard start.isFinite else {
+            let at = zip(weights, initial).map { "\($0) = \($1)" }.joined(separator: ", ")
+            throw ProblemFileError(
+                field: "loss.expression",
+                message: "is \(start.isNaN ? "NaN" : "\(start)") at the initial weights (\(at)): the loss must be defined where the flow starts; check the initial values against the domains of log, sqrt, division and fractional powers")
+        }
         let flow = SymbolicExpression.gradient(concrete, weights).map { (-$0 / .number(tau)).simplified() }
         compiled = try CompiledDynamics(
             variables: weights, equations: flow, observables: observables, field: "loss.expression", observableField: "loss.observables")
@@ -318,6 +496,21 @@ public struct LossFlow: Dynamics {
     }
 
     public func makeFlow() throws -> FlowInstance { compiled.makeFlow() }
+
+    /// The first row (t, then the weights, ...) at which the loss is not a finite number, with
+    /// a message naming the loss, the time and the weights; nil when it is finite at every row.
+    func firstUndefinedLoss(_ rows: [[Double]]) -> (row: Int, message: String)? {
+        let evaluator = lossProgram.makeEvaluator()
+        var value = 0.0
+        let n = weights.count
+        for (k, row) in rows.enumerated() where row.count > n {
+            row.withUnsafeBufferPointer { r in evaluator.evaluate(leading: r[1], r.baseAddress! + 2, &value) }
+            guard !value.isFinite else { continue }
+            let at = zip(weights, row[1...n]).map { "\($0) = \($1)" }.joined(separator: ", ")
+            return (k, "the loss is \(value.isNaN ? "NaN" : "\(value)") at t = \(row[0]) (\(at)): the flow left the domain where the loss is defined")
+        }
+        return nil
+    }
 
     public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
         EulerDescent(flow: compiled.makeFlow(), initial: initialState, weightNames: weights, observableNames: observableNames, tau: tauValue)

@@ -69,6 +69,11 @@ public enum Simulation {
     /// throw ``SolverConfigurationError``.
     public static func integrate(_ problem: Problem) throws -> RunResult {
         let dynamics = problem.dynamics
+        if problem.solver.stepper.needsJacobian {
+            // Derived now, so that a Jacobian over the size limit is refused before the solve.
+            try (dynamics as? ExpressionSystem)?.compiled.prepareJacobian()
+            try (dynamics as? LossFlow)?.compiled.prepareJacobian()
+        }
         let flow = try dynamics.makeFlow()
         let columns = ["t"] + dynamics.stateNames + dynamics.observableNames
         let nObs = dynamics.observableNames.count
@@ -91,14 +96,26 @@ public enum Simulation {
         do {
             let solution = try ODESolver.solve(
                 flow.system, initialState: dynamics.initialState, start: problem.time.start,
-                outputTimes: problem.time.outputTimes, options: problem.solver)
+                outputTimes: problem.time.outputTimes, options: problem.solver, variableNames: dynamics.stateNames)
             result = RunResult(columns: columns, rows: rows(solution), tReached: solution.tReached, statistics: solution.statistics)
         } catch let error as IntegrationError {
             result = RunResult(
                 status: error.statusWord, message: error.message, columns: columns, rows: rows(error.partial),
                 tReached: error.tReached, statistics: error.partial.statistics)
         }
-        return stoppingAtNonFiniteObservables(result, firstObservable: 1 + dim)
+        return stoppingAtUndefinedLoss(stoppingAtNonFiniteObservables(result, firstObservable: 1 + dim), dynamics)
+    }
+
+    /// For a loss, a row at which the loss itself is NaN or infinite ends the table there with
+    /// status `non_finite`: the gradient can be finite where the loss is undefined.
+    static func stoppingAtUndefinedLoss(_ result: RunResult, _ dynamics: any Dynamics) -> RunResult {
+        guard let loss = dynamics as? LossFlow, let (bad, message) = loss.firstUndefinedLoss(result.rows) else { return result }
+        var r = result
+        r.status = "non_finite"
+        r.message = message
+        r.rows = Array(result.rows[..<bad])
+        r.tReached = bad > 0 ? result.rows[bad - 1][0] : result.rows[0][0]
+        return r
     }
 
     /// A row whose observable is NaN or infinite (e.g. log of a state that reached 0) ends the
@@ -125,6 +142,11 @@ public enum Simulation {
         }
         return epochs
     }
+
+    /// Weights below this in magnitude cannot overflow to NaN in one step of a growing
+    /// iteration (that takes values near 1e308), so a NaN that follows them comes from an
+    /// undefined gradient, not from divergence.
+    static let moderateWeight = 1e30
 
     /// Full-batch gradient descent with learning rate 1/tau, t = start + epoch. Several runs
     /// (Monte-Carlo dropout) are averaged row by row. A non-finite weight, or one larger than the
@@ -166,11 +188,21 @@ public enum Simulation {
                 next += 1
             }
             var epoch = 0
+            var previousSize = process.largestMagnitude()
             while next < epochs.count && epochs[next] == 0 { record(0) }
             while epoch < lastEpoch {
                 try process.step(epoch: epoch)
                 epoch += 1
                 let size = process.largestMagnitude()
+                if size.isNaN && previousSize <= Self.moderateWeight {
+                    // NaN from moderate weights is not a growing iteration: the gradient itself
+                    // is undefined there (a kink such as abs at 0, or a loss outside its domain).
+                    status = "non_finite"
+                    message = "the gradient is not defined at the weights of epoch \(epoch - 1) (largest weight \(previousSize)): the loss is not differentiable or not defined there (e.g. abs at 0, log or sqrt outside its domain); this is not a learning-rate problem"
+                    reachedEpoch = epoch - 1
+                    break runs
+                }
+                previousSize = size
                 if !(size <= options.divergenceThreshold) {
                     status = "diverged"
                     message = "gradient descent diverged at epoch \(epoch) (largest weight \(size)); the learning rate 1/tau = \(process.learningRate) is too large for this problem (see gd_stability_limit)"
@@ -193,6 +225,6 @@ public enum Simulation {
             status: status, message: message, columns: columns, rows: rows,
             tReached: problem.time.start + Double(status == "success" ? lastEpoch : reachedEpoch),
             descent: DescentStatistics(epochs: status == "success" ? lastEpoch : reachedEpoch, learningRate: rate, runs: options.runs, monteCarlo: options.monteCarlo))
-        return rows.isEmpty ? result : stoppingAtNonFiniteObservables(result, firstObservable: 1)
+        return rows.isEmpty ? result : stoppingAtUndefinedLoss(stoppingAtNonFiniteObservables(result, firstObservable: 1), problem.dynamics)
     }
 }

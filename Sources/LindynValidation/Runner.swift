@@ -23,6 +23,10 @@ public struct ValidationOptions: Sendable {
     /// The record of this run, written as `provenance.json`, into the journal's header and into
     /// every figure (default: this process, without input files).
     public var provenance: Provenance
+    /// The columns of each `.tex` table, by table name (`errors`, `stiffness`, `work-precision`,
+    /// `summary`); `parameters` stands for the grid's parameter columns. Tables not named keep
+    /// ``PaperTables/defaultColumns``.
+    public var latexColumns: [String: [String]] = [:]
 
     public init(outputDirectory: URL, resume: Bool = false, shard: (index: Int, count: Int)? = nil, plots: Bool = true, progress: Bool = true, workers: Int? = nil, handlesSignals: Bool = false, provenance: Provenance? = nil) {
         self.handlesSignals = handlesSignals
@@ -175,7 +179,8 @@ public enum Validation {
         // The journal may come from another file order: take the order of this run.
         let order = Dictionary(grids.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
         for k in ordered.indices { ordered[k].gridOrder = order[ordered[k].grid] ?? ordered[k].gridOrder }
-        var summary = try write(ordered, to: out.staging, plots: options.plots, manifest: RunManifest(grids, shard: options.shard), provenance: options.provenance)
+        var summary = try write(ordered, to: out.staging, plots: options.plots, manifest: RunManifest(grids, shard: options.shard), provenance: options.provenance,
+                                latexColumns: options.latexColumns)
         try out.commit(summary.files.map { relativePath($0, in: out.staging) })
         summary.files = summary.files.map { directory.appendingPathComponent(relativePath($0, in: out.staging)) }
         summary.resumedPoints = tasks.count - pending.count
@@ -251,7 +256,9 @@ public enum Validation {
     /// directory's `journal.jsonl` if there is one); a manifest's `partial` reasons mark the
     /// README, the summary and every table's caption as partial. `provenance` goes into
     /// `provenance.json`, the README and every figure.
-    public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool, manifest: RunManifest? = nil, provenance: Provenance = .current()) throws -> ValidationSummary {
+    /// `latexColumns` picks the columns of the `.tex` tables (see ``PaperTables``).
+    public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool, manifest: RunManifest? = nil, provenance: Provenance = .current(),
+                             latexColumns: [String: [String]] = [:]) throws -> ValidationSummary {
         let results = unsorted.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
         let partial = manifest?.partial ?? []
         let errorRows = results.flatMap(\.errorRows)
@@ -274,10 +281,20 @@ public enum Validation {
             }
         }
         var files: [URL] = []
-        files += try errors.write(to: directory, baseName: "errors")
-        files += try stiffness.write(to: directory, baseName: "stiffness")
-        files += try work.write(to: directory, baseName: "work-precision")
-        files += try summaryTable.write(to: directory, baseName: "summary")
+        let full: [TableFormat] = [.csv, .markdown, .json]
+        files += try errors.write(to: directory, baseName: "errors", formats: full)
+        files += try stiffness.write(to: directory, baseName: "stiffness", formats: full)
+        files += try work.write(to: directory, baseName: "work-precision", formats: full)
+        files += try summaryTable.write(to: directory, baseName: "summary", formats: full)
+        // LaTeX for a paper: chosen columns, one table per grid (PaperTables).
+        let latex = PaperTables.latex(
+            results: results, errors: errors, stiffness: stiffness, work: work, summary: summaryTable, columns: latexColumns,
+            note: partial.isEmpty ? nil : "PARTIAL RESULTS, not one complete run: " + partial.joined(separator: "; ") + ".")
+        for name in PaperTables.tableNames {
+            let url = directory.appendingPathComponent(name + ".tex")
+            try writeAtomically(latex[name] ?? "", to: url)
+            files.append(url)
+        }
         var figures: [URL] = []
         if plots {
             figures = try ValidationPlots.writeAll(results, errorTable: errors, workTable: work, to: directory.appendingPathComponent("plots"), metadata: provenance.svgMetadata)
