@@ -89,6 +89,10 @@ extension Formula {
     /// The closed forms of the any-start models, or nil when `problem` is not one of them.
     static func anyInitForms(_ problem: Problem) throws -> RunResult? {
         if let m = problem.dynamics as? NetworkModel, takesAnyInitForm(m) { return try anyInit(problem, network: m) }
+        if let m = problem.dynamics as? SingleNeuronModel { return try singleNeuron(problem, m) }
+        if problem.dynamics is EndToEndModel {
+            throw ProblemFileError(field: "model.kind", message: "the end-to-end flow has no closed form in general; integrate it with lindyn solve, or use a two-layer network from a lambda-balanced start for the exact solution")
+        }
         return nil
     }
 }

@@ -149,7 +149,7 @@ public struct Problem: Sendable {
 
 /// Reads `model` objects into the built-in models.
 public enum ModelParser {
-    public static let kinds = ["scalar", "chain", "mode", "network", "autoencoder", "regression"]
+    public static let kinds = ["scalar", "chain", "mode", "network", "autoencoder", "regression", "single_neuron", "end_to_end"]
 
     public static func parse(_ f: Field) throws(ProblemFileError) -> any Dynamics {
         let kind = try f["kind"].string("the model kind (\(kinds.joined(separator: ", ")))")
@@ -159,6 +159,8 @@ public enum ModelParser {
         case "mode": return try mode(f)
         case "network": return try network(f)
         case "autoencoder": return try autoencoder(f)
+        case "single_neuron": return try singleNeuron(f)
+        case "end_to_end": return try endToEnd(f)
         case "regression": return try regression(f)
         default: throw f["kind"].error("unknown model kind '\(kind)'; expected one of \(kinds.joined(separator: ", "))")
         }

@@ -36,7 +36,8 @@ public struct InvariantDrift: Sendable {
 /// - network models (no dropout): W_{l+1}^T W_{l+1} - W_l W_l^T for each pair of layers,
 ///   conserved by any loss of the product W_D...W_1 and decaying as e^{-2 lambda t/tau} under
 ///   weight decay lambda;
-/// - scalar and chain models: w_{l+1}^2 - w_l^2 (the same law for scalars);
+/// - scalar and chain models: w_{l+1}^2 - w_l^2 (the same law for scalars); the single
+///   neuron: eta_w a^2 - eta_a |w|^2;
 /// - `system` and `loss` problems: every linear invariant c . y with c . f = 0 identically,
 ///   found by sampling f, taking the null space and proving c . f = 0 symbolically (only proved
 ///   ones are reported; Robertson's y1 + y2 + y3 is one).
@@ -52,10 +53,30 @@ public enum InvariantChecks {
             return [pair(name: "w1^2 - w2^2", 0, 1, decay: m.weightDecay / m.tauValue)]
         case let m as ChainModel:
             return (1..<max(m.depth, 1)).map { l in pair(name: "a\(l + 1)^2 - a\(l)^2", l, l - 1, decay: m.weightDecay / m.tauValue) }
+        case let m as SingleNeuronModel: return [singleNeuron(m)]
         case let s as ExpressionSystem: return (try? s.makeFlow()).map { linear(s.compiled, $0.system) } ?? []
         case let s as LossFlow: return (try? s.makeFlow()).map { linear(s.compiled, $0.system) } ?? []
         default: return []
         }
+    }
+
+    static func singleNeuron(_ m: SingleNeuronModel) -> Invariant {
+        let d = m.w.count, ew = m.rateW, ea = m.rateA
+        @Sendable func squares(_ y: [Double]) -> Double {
+            var s = 0.0
+            for i in 0..<d { s += y[i] * y[i] }
+            return s
+        }
+        @Sendable func unit(_ y: [Double], _ a: Double, _ r: Double) -> Double {
+            var u = 2 * ew * abs(y[d]) * (a + r * abs(y[d]))
+            for i in 0..<d { u += 2 * ea * abs(y[i]) * (a + r * abs(y[i])) }
+            return u
+        }
+        return Invariant(
+            name: "eta_w a^2 - eta_a |w|^2", decayRate: 0,
+            value: { y in [ew * y[d] * y[d] - ea * squares(y)] },
+            scale: { y in ew * y[d] * y[d] + ea * squares(y) },
+            toleranceUnit: unit)
     }
 
     static func pair(name: String, _ i: Int, _ j: Int, decay: Double) -> Invariant {
