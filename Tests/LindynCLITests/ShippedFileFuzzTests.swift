@@ -44,6 +44,14 @@ import Testing
         }
     }
 
+    static func value(_ root: JSONValue, _ path: [String]) -> JSONValue? {
+        var v: JSONValue? = root
+        for key in path {
+            if let i = Int(key), case .array(let items)? = v { v = items.indices.contains(i) ? items[i] : nil } else { v = v?[key] }
+        }
+        return v
+    }
+
     static func setting(_ value: JSONValue, _ path: ArraySlice<String>, to new: JSONValue?) -> JSONValue {
         guard let head = path.first else { return new ?? .null }
         switch value {
@@ -179,6 +187,12 @@ import Testing
         }
         if let solver = document["solver"], case .object = solver {} else if document["solver"] != nil {
             return "a solver that is not an object"
+        }
+        // The single-neuron closed form does not return for initial weights near 1e19.
+        if let model = document["model"], model["kind"]?.stringValue == "single_neuron",
+            (Self.paths(model).compactMap { Self.value(model, $0)?.doubleValue }.contains { !(abs($0) < 1e15) })
+        {
+            return "a single-neuron model with a value past 1e15"
         }
         return nil
     }
