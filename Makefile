@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # apt-get needs root: use sudo when not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
-.PHONY: all deps tex-deps build release test test-full demo bench clean
+.PHONY: all deps tex-deps build release test test-full demo bench bench-peers bench-startup clean
 
 all: build
 
@@ -67,6 +67,23 @@ demo: release
 bench: deps
 	$(SWIFT) build -c release $(STATIC) --product lindyn-bench
 	.build/release/lindyn-bench
+
+# Lindyn against its peers, side by side: SciPy (solve_ivp) and JAX + diffrax (jit, float64),
+# installed with pip when missing. Each baseline writes JSON; lindyn-bench runs the same cases
+# and prints the ratios with the right-hand-side counts and the accuracy each side reached.
+PYTHON ?= python3
+bench-peers: deps
+	@$(PYTHON) -c "import numpy, scipy" 2>/dev/null || $(PYTHON) -m pip install --quiet numpy scipy
+	@$(PYTHON) -c "import jax, diffrax" 2>/dev/null || $(PYTHON) -m pip install --quiet jax diffrax
+	$(SWIFT) build -c release $(STATIC) --product lindyn-bench
+	@mkdir -p bench-out
+	$(PYTHON) Validation/bench/scipy_baseline.py --out bench-out/scipy.json
+	$(PYTHON) Validation/bench/diffrax_baseline.py --out bench-out/diffrax.json
+	.build/release/lindyn-bench --compare bench-out/scipy.json --compare bench-out/diffrax.json --json bench-out/lindyn-bench-peers.json
+
+# Whole-process start-up and a shell loop of small solves against the pre-static build.
+bench-startup: deps
+	Validation/bench/startup.sh
 
 clean:
 	rm -rf .build lindyn-out bench-out

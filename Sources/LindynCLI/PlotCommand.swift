@@ -11,13 +11,23 @@ public struct PlotCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "plot",
         abstract: "Draw one problem's trajectories as an SVG figure: closed-form lines (where one exists), gradient-descent points (for gradient flows) and the ODE integration dotted.",
-        discussion: "The observables are drawn when the problem has them (the mode strengths of a network), else the state variables. A failed method is drawn as far as it got and reported; the exit code is then 2.")
+        discussion: """
+            The observables are drawn when the problem has them (the mode strengths of a network), else the state variables. \
+            A failed method is drawn as far as it got and reported; the exit code is then 2. \
+            With --from DIR, the figures of a saved validation run are drawn again from its journal, without recomputing.
+            """)
 
     @Argument(help: "Problem file (JSON), or - for standard input.")
-    public var file: String
+    public var file: String?
 
-    @Option(name: .long, help: "The SVG file to write.")
-    public var out: String
+    @Option(name: .long, help: "The figure to write: .svg, or .png or .pdf (made with rsvg-convert). With --from, a directory (default DIR/plots).")
+    public var out: String?
+
+    @Option(name: .long, help: "Redraw the figures of the validation run saved in this directory (its journal.jsonl).")
+    public var from: String?
+
+    @Option(name: .customLong("figure-formats"), help: "With --from: formats written beside each SVG, comma-separated: png, pdf.")
+    public var figureFormats: String?
 
     @Option(name: .long, help: "GSL stepper for the integration, overriding the file.")
     public var stepper: String?
@@ -39,12 +49,52 @@ public struct PlotCommand: ParsableCommand {
 
     public init() {}
 
+    /// `--from DIR`: the saved run's figures, drawn again.
+    func redraw(_ directory: String) throws {
+        let journal = (directory as NSString).appendingPathComponent(Validation.journalName)
+        guard let data = FileManager.default.contents(atPath: journal) else {
+            printError("--from \(directory): no \(Validation.journalName) there; give the output directory of lindyn validate or demo")
+            throw ExitCode(64)
+        }
+        InputLog.shared.record(path: journal, contents: data)
+        let formats = try parseFigureFormats(figureFormats)
+        let target = try out.map { try prepareOutputDirectory($0) }
+        let files: [URL]
+        do {
+            files = try Validation.redrawFigures(from: URL(fileURLWithPath: directory), into: target, formats: formats, provenance: InputLog.shared.provenance())
+        } catch {
+            printError("--from \(directory): \(error)")
+            throw ExitCode(65)
+        }
+        emit("wrote \(files.count) figure files into \((target ?? URL(fileURLWithPath: directory).appendingPathComponent("plots")).path)/\n")
+    }
+
     public mutating func validate() throws {
         try validateStepperName(stepper)
-        guard out.hasSuffix(".svg") else { throw ValidationError("--out must name an .svg file, got '\(out)'") }
+        if from != nil {
+            guard file == nil else { throw ValidationError("give either a problem file or --from DIR, not both") }
+            return
+        }
+        guard file != nil else { throw ValidationError("give a problem file, or --from DIR to redraw a saved validation run") }
+        guard let out else { throw ValidationError("--out names the figure to write (.svg, .png or .pdf)") }
+        guard [".svg", ".png", ".pdf"].contains(where: { out.hasSuffix($0) }) else {
+            throw ValidationError("--out must name an .svg, .png or .pdf file, got '\(out)'")
+        }
+        if figureFormats != nil { throw ValidationError("--figure-formats applies with --from; for one figure, name it .png or .pdf in --out") }
     }
 
     public func run() throws {
+        if let from {
+            try redraw(from)
+            return
+        }
+        let file = file!
+        let out = out!
+        let raster = FigureExport.Format(rawValue: URL(fileURLWithPath: out).pathExtension.lowercased())
+        if raster != nil, FigureExport.converter == nil {
+            printError(FigureExport.missingConverterMessage)
+            throw ExitCode(64)
+        }
         var problem = try loadProblem(file, allowLarge: allowLarge)
         if let stepper, let s = Stepper(rawValue: stepper) { problem.solver.stepper = s }
         let dynamics = problem.dynamics
@@ -64,10 +114,8 @@ public struct PlotCommand: ParsableCommand {
         let set = TrajectorySet(
             theory: formula.map { TrajectoryCurves(label: "theory", result: $0, columns: names) },
             integrator: TrajectoryCurves(label: "ODE \(problem.solver.stepper.rawValue)", result: flow, columns: names),
-            descent: descent.map {
-                let monteCarlo = problem.descent.monteCarlo && dynamics.hasDropout
-                return TrajectoryCurves(label: monteCarlo ? "GD, \(problem.descent.runs) Monte-Carlo runs" : "GD", result: $0, columns: names)
-            })
+            descent: descent.map { TrajectoryCurves(label: TrajectorySet.descentLabel(problem), result: $0, columns: names) },
+            testScale: TrajectorySet.dropoutKeep(dynamics))
         let gradientFlow = dynamics.tau != nil
         let description = problem.document["description"].flatMap { if case .string(let s) = $0 { return s } else { return nil } }
         let plot = ValidationPlots.trajectoryPlot(
@@ -75,7 +123,14 @@ public struct PlotCommand: ParsableCommand {
             xLabel: gradientFlow ? "Epoch (t)" : "t", yLabel: gradientFlow ? "Mode strength" : "State", logX: logX, logY: logY)
         let url = URL(fileURLWithPath: out)
         do {
-            try plot.write(to: url, metadata: InputLog.shared.provenance().svgMetadata)
+            if let raster {
+                let svg = FileManager.default.temporaryDirectory.appendingPathComponent("lindyn-plot-\(UUID().uuidString).svg")
+                defer { try? FileManager.default.removeItem(at: svg) }
+                try plot.write(to: svg, metadata: InputLog.shared.provenance().svgMetadata)
+                try FigureExport.convert(svg, to: url, format: raster)
+            } else {
+                try plot.write(to: url, metadata: InputLog.shared.provenance().svgMetadata)
+            }
         } catch {
             printError("--out \(out): \(error)")
             throw ExitCode(64)

@@ -71,6 +71,25 @@ func finishValidation(_ summary: ValidationSummary, directory: URL) throws {
     if !summary.passed { throw ExitCode(1) }
 }
 
+/// Reads `--figure-formats png,pdf`; refuses unknown formats, and PNG or PDF without rsvg-convert
+/// (exit 64, saying how to install it).
+func parseFigureFormats(_ text: String?) throws -> [FigureExport.Format] {
+    guard let text else { return [] }
+    var formats: [FigureExport.Format] = []
+    for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where word != "svg" {
+        guard let format = FigureExport.Format(rawValue: word) else {
+            printError("--figure-formats: unknown format '\(word)'; choose from svg, png, pdf")
+            throw ExitCode(64)
+        }
+        formats.append(format)
+    }
+    if !formats.isEmpty, FigureExport.converter == nil {
+        printError(FigureExport.missingConverterMessage)
+        throw ExitCode(64)
+    }
+    return formats
+}
+
 /// Reads `--columns TABLE=COLUMN,...` options; an unknown table or column is a usage error
 /// naming it and listing the choices.
 func parseLatexColumns(_ specs: [String], parameterPaths: Set<String>) throws -> [String: [String]] {
@@ -125,6 +144,9 @@ public struct ValidateRunCommand: ParsableCommand {
         valueName: "table=columns"))
     public var columns: [String] = []
 
+    @Option(name: .customLong("figure-formats"), help: "Formats written beside each SVG figure, comma-separated: png, pdf (needs rsvg-convert).")
+    public var figureFormats: String?
+
     @Flag(name: .long, help: "A quick run: each axis keeps its first and last value, two steppers, the tightest tolerance.")
     public var quick = false
 
@@ -166,6 +188,7 @@ public struct ValidateRunCommand: ParsableCommand {
             outputDirectory: directory, resume: resume, shard: try parsedShard().map { (index: $0.0, count: $0.1) },
             plots: !noPlots, workers: workers, handlesSignals: true, provenance: InputLog.shared.provenance())
         options.latexColumns = latexColumns
+        options.figureFormats = try parseFigureFormats(figureFormats)
         let summary: ValidationSummary
         do {
             summary = try Validation.run(grids, options: options)

@@ -207,9 +207,12 @@ public struct Axis: Sendable, Hashable {
 
 /// Where the legend goes.
 public enum LegendPlacement: Sendable, Hashable {
-    /// The corner covering the fewest data points.
+    /// The place inside the plot area covering the fewest data points: a corner, else the middle
+    /// of an edge.
     case automatic
     case topRight, topLeft, bottomRight, bottomLeft
+    /// The middle of the top, bottom, left or right edge.
+    case top, bottom, left, right
     case hidden
 }
 
@@ -438,20 +441,39 @@ extension Plot {
         let height = 8 + rowHeight * Double(entries.count) + 2
         let inset = 8.0
         func box(_ placement: LegendPlacement) -> _Rect {
-            let x0 = (placement == .topLeft || placement == .bottomLeft) ? area.x0 + inset : area.x1 - inset - width
-            let y0 = (placement == .topLeft || placement == .topRight) ? area.y0 + inset : area.y1 - inset - height
+            if placement == .automatic { return box(.topRight) }
+            let x0: Double
+            switch placement {
+            case .topLeft, .bottomLeft, .left: x0 = area.x0 + inset
+            case .top, .bottom: x0 = (area.x0 + area.x1 - width) / 2
+            default: x0 = area.x1 - inset - width
+            }
+            let y0: Double
+            switch placement {
+            case .topLeft, .topRight, .top: y0 = area.y0 + inset
+            case .left, .right: y0 = (area.y0 + area.y1 - height) / 2
+            default: y0 = area.y1 - inset - height
+            }
             return _Rect(x0: x0, y0: y0, x1: x0 + width, y1: y0 + height)
         }
-        var placement = legend
-        if placement == .automatic {
-            let candidates: [LegendPlacement] = [.topRight, .topLeft, .bottomRight, .bottomLeft]
-            let counts = candidates.map { candidate in
-                let rect = box(candidate)
-                return occupied.filter { rect.contains($0.0, $0.1) }.count
+        var rect = box(legend)
+        if legend == .automatic {
+            // The corners first, then the edges' middles, then places in between: the first that
+            // covers the fewest data points (a margin around the box counts as covered).
+            var candidates = [LegendPlacement.topRight, .topLeft, .bottomRight, .bottomLeft, .top, .bottom, .right, .left].map(box)
+            for fy in [0.25, 0.75, 0.375, 0.625] {
+                for fx in [1.0, 0.0, 0.5] {
+                    let x0 = area.x0 + inset + fx * max(0, area.width - 2 * inset - width)
+                    let y0 = area.y0 + inset + fy * max(0, area.height - 2 * inset - height)
+                    candidates.append(_Rect(x0: x0, y0: y0, x1: x0 + width, y1: y0 + height))
+                }
             }
-            placement = candidates[counts.firstIndex(of: counts.min()!)!]
+            let counts = candidates.map { c in
+                let padded = _Rect(x0: c.x0 - 4, y0: c.y0 - 4, x1: c.x1 + 4, y1: c.y1 + 4)
+                return occupied.filter { padded.contains($0.0, $0.1) }.count
+            }
+            rect = candidates[counts.firstIndex(of: counts.min()!)!]
         }
-        let rect = box(placement)
         svg.raw("<g class=\"legend\">")
         svg.element("rect", [("x", _svgNumber(rect.x0)), ("y", _svgNumber(rect.y0)), ("width", _svgNumber(width)),
                              ("height", _svgNumber(height)), ("fill", "#ffffff"), ("fill-opacity", "0.9"),

@@ -64,7 +64,9 @@ enum PointCodec {
         if let t = r.panelTitle { o["panel_title"] = .string(t) }
         if let f = r.figure { o["figure"] = .string(f) }
         if let t = r.trajectories {
-            o["trajectories"] = ["theory": encode(t.theory), "integrator": encode(t.integrator), "descent": encode(t.descent)]
+            var trajectories: JSONObject = ["theory": encode(t.theory), "integrator": encode(t.integrator), "descent": encode(t.descent)]
+            if let scale = t.testScale { trajectories["test_scale"] = .number(scale) }
+            o["trajectories"] = .object(trajectories)
         }
         return .object(o)
     }
@@ -88,7 +90,9 @@ enum PointCodec {
             axisLabels: (v["x_label"]?.stringValue ?? "Epoch (t)", v["y_label"]?.stringValue ?? "Mode strength"))
         if case .bool(let x)? = v["x_log"], case .bool(let y)? = v["y_log"] { r.logAxes = (x, y) }
         if let t = v["trajectories"] {
-            r.trajectories = TrajectorySet(theory: decodeCurves(t["theory"]), integrator: decodeCurves(t["integrator"]), descent: decodeCurves(t["descent"]))
+            r.trajectories = TrajectorySet(
+                theory: decodeCurves(t["theory"]), integrator: decodeCurves(t["integrator"]), descent: decodeCurves(t["descent"]),
+                testScale: t["test_scale"]?.doubleValue)
         }
         return r
     }

@@ -137,3 +137,43 @@ public enum PaperTables {
         return out
     }
 }
+
+extension Validation {
+    /// Draws the figures of the run saved in `directory` (its `journal.jsonl`) again, without
+    /// running anything, into `output` (default `directory/plots`), each as SVG and in `formats`.
+    /// - Returns: the files written.
+    public static func redrawFigures(from directory: URL, into output: URL? = nil, formats: [FigureExport.Format] = [],
+                                     provenance: Provenance = .current()) throws -> [URL]
+    {
+        let journal = directory.lastPathComponent == journalName ? directory : directory.appendingPathComponent(journalName)
+        let contents = try RowJournal.read(journal)
+        var results: [String: PointResult] = [:]
+        for row in contents.rows {
+            guard let r = PointCodec.point(fromJournalRow: row) else { continue }
+            results["\(r.grid)#\(r.index)"] = r
+        }
+        let sorted = results.values.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
+        guard !sorted.isEmpty else {
+            throw ReportError.fileOperation(path: journal.path, operation: "redraw the figures of", reason: "the journal holds no finished point")
+        }
+        let errorRows = sorted.flatMap(\.errorRows)
+        let target = output ?? journal.deletingLastPathComponent().appendingPathComponent("plots")
+        let svgs = try ValidationPlots.writeAll(
+            sorted, errorTable: ErrorTable.table(errorRows), workTable: WorkPrecisionTable.table(fromErrorRows: errorRows), to: target,
+            metadata: provenance.svgMetadata)
+        return try svgs + exportFigures(svgs, formats: formats)
+    }
+
+    /// PNG or PDF copies of `svgs` beside them.
+    public static func exportFigures(_ svgs: [URL], formats: [FigureExport.Format]) throws -> [URL] {
+        var out: [URL] = []
+        for svg in svgs {
+            for format in formats {
+                let url = svg.deletingPathExtension().appendingPathExtension(format.rawValue)
+                try FigureExport.convert(svg, to: url, format: format)
+                out.append(url)
+            }
+        }
+        return out
+    }
+}

@@ -54,6 +54,24 @@ public enum ValidationPlots {
         return files
     }
 
+    /// At most `limit` indices of samples at `times`, nearest to evenly spaced times (on the axis's
+    /// scale, logarithmic when every time is positive and they span more than two decades), so
+    /// that markers are regularly spaced on the plot whatever the output grid.
+    static func evenlyTimed(_ times: [Double], limit: Int, logarithmic: Bool = false) -> [Int] {
+        guard times.count > limit, limit > 1, let first = times.first, let last = times.last, last > first else { return Array(times.indices) }
+        let log = logarithmic && first > 0
+        func position(_ t: Double) -> Double { log ? Foundation.log(t) : t }
+        let (a, b) = (position(first), position(last))
+        var out: [Int] = []
+        var j = 0
+        for k in 0..<limit {
+            let target = a + (b - a) * Double(k) / Double(limit - 1)
+            while j + 1 < times.count, abs(position(times[j + 1]) - target) <= abs(position(times[j]) - target) { j += 1 }
+            if out.last != j { out.append(j) }
+        }
+        return out
+    }
+
     /// At most `limit` evenly spread indices of `count` samples (markers stay legible).
     static func thinned(_ count: Int, limit: Int) -> [Int] {
         guard count > limit, limit > 1 else { return Array(0..<count) }
@@ -93,8 +111,13 @@ public enum ValidationPlots {
                     plot.addLine(x: t.times, y: t.values[c], label: label, color: color, width: 2)
                 }
             }
+            if let scale = set.testScale, let t = set.theory ?? set.integrator, let c = t.columns.firstIndex(of: name) {
+                // Standard dropout: the network's output at test time is p u (Notes/dropout.md).
+                let label = single ? "Test time: p u" : "\(name) at test time (p u)"
+                plot.addLine(x: t.times, y: t.values[c].map { $0 * scale }, label: label, color: color, style: .dashed, width: 1.5)
+            }
             if let d = set.descent, let c = d.columns.firstIndex(of: name) {
-                let keep = thinned(d.times.count, limit: 45)
+                let keep = evenlyTimed(d.times, limit: 45, logarithmic: logX)
                 // One legend entry for the simulated points of every mode keeps the legend short.
                 plot.addScatter(x: keep.map { d.times[$0] }, y: keep.map { d.values[c][$0] }, label: k == 0 ? "Simulated (\(d.label))" : nil, color: color, marker: .circle, size: 3)
             }

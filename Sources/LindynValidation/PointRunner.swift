@@ -28,11 +28,29 @@ public struct TrajectorySet: Sendable, Equatable {
     public var theory: TrajectoryCurves?
     public var integrator: TrajectoryCurves?
     public var descent: TrajectoryCurves?
+    /// The factor between the training-time and test-time output: the keep probability p of
+    /// standard dropout (test-time output p u; Notes/dropout.md), `nil` otherwise.
+    public var testScale: Double?
 
-    public init(theory: TrajectoryCurves?, integrator: TrajectoryCurves?, descent: TrajectoryCurves?) {
+    public init(theory: TrajectoryCurves?, integrator: TrajectoryCurves?, descent: TrajectoryCurves?, testScale: Double? = nil) {
         self.theory = theory
         self.integrator = integrator
         self.descent = descent
+        self.testScale = testScale
+    }
+
+    /// The keep probability of standard dropout with p < 1 in `dynamics` (inverted dropout does
+    /// its scaling in training, and p = 1 draws no masks); `nil` otherwise.
+    public static func dropoutKeep(_ dynamics: any Dynamics, invertedToo: Bool = false) -> Double? {
+        let settings = (dynamics as? ModeModel)?.dropout ?? (dynamics as? NetworkModel)?.dropout
+        guard let settings, settings.keep < 1, invertedToo || !settings.inverted else { return nil }
+        return settings.keep
+    }
+
+    /// The descent's legend label: Monte-Carlo runs only where masks are drawn (p < 1).
+    public static func descentLabel(_ problem: Problem) -> String {
+        problem.descent.monteCarlo && dropoutKeep(problem.dynamics, invertedToo: true) != nil
+            ? "GD, \(problem.descent.runs) Monte-Carlo runs" : "GD"
     }
 }
 
@@ -97,7 +115,7 @@ public enum PointRunner {
         }
         result.parameters = point.parameters.map { ($0.0, canonicalText($0.1)) }
         if let k = grid.plots.trajectories.firstIndex(of: index) {
-            result.panelTitle = k < grid.plots.panelTitles.count ? grid.plots.panelTitles[k] : point.parameterText.replacingOccurrences(of: "model.", with: "")
+            result.panelTitle = k < grid.plots.panelTitles.count ? grid.plots.panelTitles[k] : readableParameters(point.parameters.map { ($0.0, canonicalText($0.1)) })
         }
         let problem = point.problem
         let parameters = point.parameterText
@@ -294,7 +312,7 @@ public enum PointRunner {
                     ErrorTable.set(&cells, "half_time_reference", cell(hr))
                     ErrorTable.set(&cells, "half_time_formula", cell(derivedHalf))
                     if let h, let hr { ErrorTable.set(&cells, "descent_lag", .number(h - hr)) }
-                    plottedDescent = TrajectoryCurves(label: problem.descent.monteCarlo && problem.dynamics.hasDropout ? "GD, \(problem.descent.runs) Monte-Carlo runs" : "GD", result: run, columns: names)
+                    plottedDescent = TrajectoryCurves(label: TrajectorySet.descentLabel(problem), result: run, columns: names)
                 } else {
                     ErrorTable.set(&cells, "status", .text("error"))
                     ErrorTable.set(&cells, "message", .text("no reference at the descent's epochs"))
@@ -330,10 +348,23 @@ public enum PointRunner {
             }
             result.trajectories = TrajectorySet(
                 theory: reference.map { TrajectoryCurves(label: theoryLabel, result: $0, columns: shown) },
-                integrator: only(plottedIntegrator), descent: only(plottedDescent))
+                integrator: only(plottedIntegrator), descent: only(plottedDescent), testScale: TrajectorySet.dropoutKeep(problem.dynamics))
         }
         return result
     }
 
     static func cell(_ x: Double?) -> Cell { x.map { .number($0) } ?? .missing }
+}
+
+/// Grid parameters as a title a reader can take in: each path by its last component, tied paths
+/// sharing one value (`w1 = w2 = 0.01`), large and small numbers in short scientific form
+/// (`k2 = 3e+05` rather than `system.parameters.k2=300000`).
+public func readableParameters(_ parameters: [(String, String)]) -> String {
+    parameters.map { axis, value in
+        let names = axis.split(separator: ",").map { $0.split(separator: ".").last.map(String.init) ?? String($0) }
+        var text = value
+        if let x = Double(value), x.isFinite, x != 0, abs(x) >= 1e5 || abs(x) < 1e-3 { text = String(format: "%.3g", x) }
+        if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = String(text.dropFirst().dropLast()) }
+        return (names + [text]).joined(separator: " = ")
+    }.joined(separator: ", ")
 }

@@ -27,6 +27,8 @@ public struct ValidationOptions: Sendable {
     /// `summary`); `parameters` stands for the grid's parameter columns. Tables not named keep
     /// ``PaperTables/defaultColumns``.
     public var latexColumns: [String: [String]] = [:]
+    /// Formats written beside each SVG figure (PNG, PDF; needs rsvg-convert).
+    public var figureFormats: [FigureExport.Format] = []
 
     public init(outputDirectory: URL, resume: Bool = false, shard: (index: Int, count: Int)? = nil, plots: Bool = true, progress: Bool = true, workers: Int? = nil, handlesSignals: Bool = false, provenance: Provenance? = nil) {
         self.handlesSignals = handlesSignals
@@ -180,7 +182,7 @@ public enum Validation {
         let order = Dictionary(grids.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
         for k in ordered.indices { ordered[k].gridOrder = order[ordered[k].grid] ?? ordered[k].gridOrder }
         var summary = try write(ordered, to: out.staging, plots: options.plots, manifest: RunManifest(grids, shard: options.shard), provenance: options.provenance,
-                                latexColumns: options.latexColumns)
+                                latexColumns: options.latexColumns, figureFormats: options.figureFormats)
         try out.commit(summary.files.map { relativePath($0, in: out.staging) })
         summary.files = summary.files.map { directory.appendingPathComponent(relativePath($0, in: out.staging)) }
         summary.resumedPoints = tasks.count - pending.count
@@ -258,7 +260,7 @@ public enum Validation {
     /// `provenance.json`, the README and every figure.
     /// `latexColumns` picks the columns of the `.tex` tables (see ``PaperTables``).
     public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool, manifest: RunManifest? = nil, provenance: Provenance = .current(),
-                             latexColumns: [String: [String]] = [:]) throws -> ValidationSummary {
+                             latexColumns: [String: [String]] = [:], figureFormats: [FigureExport.Format] = []) throws -> ValidationSummary {
         let results = unsorted.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
         let partial = manifest?.partial ?? []
         let errorRows = results.flatMap(\.errorRows)
@@ -300,6 +302,7 @@ public enum Validation {
             figures = try ValidationPlots.writeAll(results, errorTable: errors, workTable: work, to: directory.appendingPathComponent("plots"), metadata: provenance.svgMetadata)
         }
         files += figures
+        files += try exportFigures(figures, formats: figureFormats)
         let e = ErrorTable.index
         var worst: [(String, Double, Double, String)] = []
         for method in ["integrator", "descent", "formula"] {

@@ -191,6 +191,13 @@ func allCases(descentEpochs: Int) -> [BenchCase] {
     add("mode", .builtin, [.rkf45, .rk8pd, .msbdf], data: modeData,
         swift: { modeFlow }, c: LINDYN_BASELINE_MODE, params: [3, 1])
 
+    // The same mode with 2 and with 2001 outputs: with free stepping and dense output the step
+    // count is set by the tolerance, not by the number of outputs.
+    add("mode2", .builtin, [.rk8pd], data: ProblemData(initial: [1e-3], times: [0, 10], absoluteTolerance: 1e-10, relativeTolerance: 1e-10),
+        swift: { modeFlow }, c: LINDYN_BASELINE_MODE, params: [3, 1])
+    add("mode2001", .builtin, [.rk8pd], data: ProblemData(initial: [1e-3], times: grid(10, 2001), absoluteTolerance: 1e-10, relativeTolerance: 1e-10),
+        swift: { modeFlow }, c: LINDYN_BASELINE_MODE, params: [3, 1])
+
     // chain: depth 4, s = 2, tau = 1, lambda = 0.
     let chainData = ProblemData(initial: [0.1, 0.1, 0.1, 0.1], times: grid(40, 11), absoluteTolerance: 1e-10, relativeTolerance: 1e-10)
     add("chain", .builtin, [.rk8pd, .msbdf], data: chainData,

@@ -8,7 +8,7 @@ struct BenchOptions {
     var sampleSeconds = 0.05
     var descentEpochs = 1_000
     var jsonPath: String? = "bench-out/lindyn-bench.json"
-    var comparePath: String? = nil
+    var comparePaths: [String] = []
     var blasThreads: Int? = nil
     var quick = false
     var list = false
@@ -33,9 +33,10 @@ struct BenchOptions {
           --repetitions N    timed rounds per case (default 5; 3 with --quick)
           --json FILE        where to write the results (default bench-out/lindyn-bench.json)
           --no-json          write no JSON
-          --compare FILE     a SciPy baseline JSON (Validation/bench/scipy_baseline.py) or an
-                             earlier lindyn-bench JSON: print the ratios against it. Without
-                             --cases, runs the problems that FILE holds.
+          --compare FILE     a SciPy or diffrax baseline JSON (Validation/bench/scipy_baseline.py,
+                             diffrax_baseline.py) or an earlier lindyn-bench JSON: print the
+                             ratios against it (repeat for several files). Without --cases,
+                             runs the problems that the files hold.
           --epochs N         descent256 epochs per run (default 1000; tau = epochs / 10); the
                              report extrapolates per-epoch costs to 10^5 epochs
           --blas-threads N   OpenBLAS threads for the matrix products (default: OpenBLAS's own)
@@ -73,7 +74,7 @@ struct BenchOptions {
                 repetitionsGiven = true
             case "--json": options.jsonPath = value(argument)
             case "--no-json": options.jsonPath = nil
-            case "--compare": options.comparePath = value(argument)
+            case "--compare": options.comparePaths.append(value(argument))
             case "--epochs":
                 options.descentEpochs = positive(argument)
                 epochsGiven = true

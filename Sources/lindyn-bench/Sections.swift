@@ -85,30 +85,77 @@ func measureDGEMM(repetitions: Int, quick: Bool) -> JSONValue {
 /// The Lindyn stepper that plays the part of a SciPy method.
 func counterpart(of method: String, stiff: Bool) -> String? {
     switch method {
-    case "RK45": "rkf45"
-    case "DOP853": "rk8pd"
+    case "RK45", "Tsit5": "rkf45"
+    case "DOP853", "Dopri8": "rk8pd"
     case "LSODA": stiff ? "msbdf" : "msadams"
     case "BDF": "msbdf"
+    case "Kvaerno5": "bsimp"
     case "numpy-gd": "gd"
     default: nil
     }
 }
 
-/// Speed-up targets against SciPy (SciPy's best time / Lindyn's best time).
-let scipyTargets: [String: Double] = ["scalar": 100, "mode": 100, "robertson": 100, "network256": 3]
+/// Speed-up targets against each peer (the peer's best time / Lindyn's best time).
+let peerTargets: [String: [String: Double]] = [
+    "scipy": ["scalar": 100, "mode": 100, "robertson": 100, "network256": 3],
+    "diffrax": ["mode2001": 5, "network256": 1.3],
+]
+
+/// Lindyn's relative error at the last output time, from a run's final state, against the same
+/// closed form or reference value the peer scripts use (nil where a case has none).
+func finalRelativeError(_ problem: String, _ state: [Double]) -> Double? {
+    func logistic(_ a: Double, _ b: Double, _ u0: Double, _ t: Double) -> Double { a / (b + (a / u0 - b) * exp(-2 * a * t)) }
+    switch problem {
+    case "mode", "mode2", "mode2001":
+        guard let u = state.first else { return nil }
+        let exact = logistic(3, 1, 1e-3, 10)
+        return abs(u - exact) / exact
+    case "scalar":
+        guard state.count == 2 else { return nil }
+        let exact = logistic(1, 1, 1e-4, 20)
+        return abs(state[0] * state[1] - exact) / exact
+    case "robertson":
+        guard let y1 = state.first else { return nil }
+        let reference = 0.7158270687193941  // y1(40), Hairer & Wanner's test set
+        return abs(y1 - reference) / reference
+    default:
+        guard problem.hasPrefix("network"), let n = Int(problem.dropFirst("network".count)), state.count == 2 * n * n
+        else { return nil }
+        let data = NetworkCase(n: n)
+        let w1 = Array(state[0..<(n * n)])
+        let w2 = Array(state[(n * n)...])
+        var worst = 0.0
+        for mode in data.modes {
+            // u_k = U[:,k]^T W2 W1 V[:,k]
+            var w1v = [Double](repeating: 0, count: n)
+            for i in 0..<n { for j in 0..<n { w1v[i] += w1[i * n + j] * mode.input[j] } }
+            var u = 0.0
+            for i in 0..<n { var row = 0.0; for j in 0..<n { row += w2[i * n + j] * w1v[j] }; u += mode.output[i] * row }
+            let exact = logistic(mode.s, 1, 1e-3, 10)
+            worst = max(worst, abs(u - exact) / exact)
+        }
+        return worst
+    }
+}
 
 func compare(_ results: [CaseResult], with document: JSONValue, path: String) -> JSONValue {
     let entries = document["cases"]?.arrayValue ?? []
     if document["tool"]?.stringValue == "lindyn-bench" {
         return comparePrevious(results, entries, path: path)
     }
-    say("Against SciPy (\(path); \(document["versions"]?["scipy"]?.stringValue.map { "SciPy " + $0 } ?? "?"), BLAS threads \(document["settings"]?["threads"].map { $0.serialized() } ?? "?")):")
-    say("  speed-up = SciPy median / Lindyn median (the SciPy file's medians were taken in another process)")
+    let tool = document["tool"]?.stringValue ?? "scipy"
+    let peer = tool == "diffrax" ? "diffrax" : "SciPy"
+    let versions = document["versions"]
+    let version = versions?[tool]?.stringValue.map { "\(peer) \($0)" } ?? "?"
+    let load = versions?["load_average"]?.arrayValue?.compactMap(\.doubleValue).map { String(format: "%.2f", $0) }.joined(separator: " ")
+    say("Against \(peer) (\(path); \(version)\(load.map { ", load then \($0)" } ?? ""); load now \(loadAverage())):")
+    say("  speed-up = \(peer) median / Lindyn median (the \(peer) file's medians were taken in another process);")
+    say("  f evals and the relative error at the last output time are shown for both sides")
     var rows: [JSONValue] = []
-    var bestSciPy: [String: (Double, String)] = [:]
+    var bestPeer: [String: (Double, String)] = [:]
     for entry in entries {
         guard let name = entry["name"]?.stringValue, let method = entry["method"]?.stringValue,
-            var scipySeconds = entry["median_seconds"]?.doubleValue
+            var peerSeconds = entry["median_seconds"]?.doubleValue
         else { continue }
         let ok = entry["success"] == .bool(true)
         let mine = results.filter { $0.benchCase.problem == name && !$0.failed }
@@ -120,38 +167,52 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
         var unit = ""
         if let epochs = entry["epochs"]?.doubleValue, let mineEpochs = match.benchCase.epochs {
             // Per epoch: the runs may differ in length.
-            scipySeconds /= epochs
+            peerSeconds /= epochs
             lindynSeconds /= Double(mineEpochs)
             unit = " per epoch"
         }
-        let speedup = scipySeconds / lindynSeconds
-        if ok, bestSciPy[name].map({ scipySeconds < $0.0 }) ?? true { bestSciPy[name] = (scipySeconds, method) }
+        let speedup = peerSeconds / lindynSeconds
+        let peerError = entry["final_rel_error"]?.doubleValue
+        let lindynError = finalRelativeError(name, match.swift.finalState)
+        let peerEvaluations = entry["nfev"]?.doubleValue.map { Int($0) }
+        func error(_ value: Double?) -> String { value.map { String(format: "%.1e", $0) } ?? "-" }
+        if ok, bestPeer[name].map({ peerSeconds < $0.0 }) ?? true { bestPeer[name] = (peerSeconds, method) }
         say(
-            "  \(pad(name, 12)) \(pad(method, 8)) \(pad(formatSeconds(scipySeconds), 11, right: true))  Lindyn \(pad(match.benchCase.stepper, 7)) \(pad(formatSeconds(lindynSeconds), 11, right: true))\(unit)  speed-up \(String(format: "%8.1f", speedup))x\(ok ? "" : "  (SciPy run FAILED)")")
+            "  \(pad(name, 12)) \(pad(method, 8)) \(pad(formatSeconds(peerSeconds), 11, right: true)) f \(pad(peerEvaluations.map { "\($0)" } ?? "-", 7, right: true)) err \(pad(error(peerError), 8))  Lindyn \(pad(match.benchCase.stepper, 7)) \(pad(formatSeconds(lindynSeconds), 11, right: true)) f \(pad("\(match.swift.rhsEvaluations)", 7, right: true)) err \(pad(error(lindynError), 8))\(unit)  speed-up \(String(format: "%8.2f", speedup))x\(ok ? "" : "  (\(peer) run FAILED)")")
         rows.append(
             .object([
-                "name": .string(name), "scipy_method": .string(method), "scipy_seconds": .number(scipySeconds),
+                "name": .string(name), "peer": .string(tool), "peer_method": .string(method), "peer_seconds": .number(peerSeconds),
+                "peer_rhs_evaluations": peerEvaluations.map { .number(Double($0)) } ?? .null,
+                "peer_final_rel_error": peerError.map(JSONValue.number) ?? .null,
                 "lindyn_stepper": .string(match.benchCase.stepper), "lindyn_seconds": .number(lindynSeconds),
-                "speedup": .number(speedup), "scipy_success": .bool(ok), "per_epoch": .bool(!unit.isEmpty),
+                "lindyn_rhs_evaluations": .number(Double(match.swift.rhsEvaluations)),
+                "lindyn_final_rel_error": lindynError.map(JSONValue.number) ?? .null,
+                "speedup": .number(speedup), "peer_success": .bool(ok), "per_epoch": .bool(!unit.isEmpty),
             ]))
     }
-    say("  best against best (SciPy's fastest method / Lindyn's fastest stepper):")
+    say("  best against best (\(peer)'s fastest method / Lindyn's fastest stepper):")
     var best: [JSONValue] = []
-    for (name, (scipySeconds, method)) in bestSciPy.sorted(by: { $0.key < $1.key }) {
+    for (name, (peerSeconds, method)) in bestPeer.sorted(by: { $0.key < $1.key }) {
         let mine = results.filter { $0.benchCase.problem == name && !$0.failed }
         let fastest = mine.min { $0.swiftMedian < $1.swiftMedian }!
         let lindynSeconds = fastest.benchCase.epochs.map { fastest.swiftMedian / Double($0) } ?? fastest.swiftMedian
-        let speedup = scipySeconds / lindynSeconds
-        let target = scipyTargets[name]
-        let verdict = target.map { speedup >= $0 ? "target >= \(Int($0))x met" : "target >= \(Int($0))x NOT MET" } ?? ""
-        say("    \(pad(name, 12)) SciPy \(pad(method, 7)) / Lindyn \(pad(fastest.benchCase.stepper, 7)) \(String(format: "%8.1f", speedup))x  \(verdict)")
+        let speedup = peerSeconds / lindynSeconds
+        let target = peerTargets[tool]?[name]
+        let verdict = target.map { speedup >= $0 ? "target >= \($0)x met" : "target >= \($0)x NOT MET" } ?? ""
+        say("    \(pad(name, 12)) \(peer) \(pad(method, 8)) / Lindyn \(pad(fastest.benchCase.stepper, 7)) \(String(format: "%8.2f", speedup))x  \(verdict)")
         best.append(
             .object([
-                "name": .string(name), "scipy_method": .string(method), "lindyn_stepper": .string(fastest.benchCase.stepper),
+                "name": .string(name), "peer_method": .string(method), "lindyn_stepper": .string(fastest.benchCase.stepper),
                 "speedup": .number(speedup), "target": target.map(JSONValue.number) ?? .null,
             ]))
     }
-    return .object(["file": .string(path), "tool": "scipy", "pairs": .array(rows), "best": .array(best)])
+    return .object(["file": .string(path), "tool": .string(tool), "pairs": .array(rows), "best": .array(best)])
+}
+
+/// The 1-, 5- and 15-minute load averages, as /proc/loadavg gives them ("?" where unreadable).
+func loadAverage() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
 }
 
 func comparePrevious(_ results: [CaseResult], _ entries: [JSONValue], path: String) -> JSONValue {

@@ -33,10 +33,10 @@ if let profile = options.profile {
 
 // ---- which cases ----
 
-var compareDocument: JSONValue? = nil
-if let path = options.comparePath {
+var compareDocuments: [(path: String, document: JSONValue)] = []
+for path in options.comparePaths {
     do {
-        compareDocument = try JSONValue.parse(String(contentsOfFile: path, encoding: .utf8))
+        compareDocuments.append((path, try JSONValue.parse(String(contentsOfFile: path, encoding: .utf8))))
     } catch {
         BenchOptions.fail("cannot read --compare file \(path): \(error)")
     }
@@ -45,10 +45,10 @@ if let path = options.comparePath {
 var selectors: [String]
 if let chosen = options.cases {
     selectors = chosen.contains("all") ? cases.map(\.id) + extraSections : chosen
-} else if let document = compareDocument {
-    // The problems that the comparison file holds.
+} else if !compareDocuments.isEmpty {
+    // The problems that the comparison files hold.
     var names: [String] = []
-    for entry in document["cases"]?.arrayValue ?? [] {
+    for entry in compareDocuments.flatMap({ $0.document["cases"]?.arrayValue ?? [] }) {
         if let name = entry["name"]?.stringValue, !names.contains(name) { names.append(name) }
     }
     selectors = names.filter { name in cases.contains { $0.problem == name } || extraSections.contains(name) }
@@ -216,11 +216,12 @@ if selectors.contains("grid") {
 
 // ---- comparison with a SciPy or earlier lindyn-bench file ----
 
-var compareJSON: JSONValue = .null
-if let document = compareDocument, let path = options.comparePath {
+var comparisons: [JSONValue] = []
+for (path, document) in compareDocuments {
     say("")
-    compareJSON = compare(results, with: document, path: path)
+    comparisons.append(compare(results, with: document, path: path))
 }
+let compareJSON: JSONValue = comparisons.isEmpty ? .null : comparisons.count == 1 ? comparisons[0] : .array(comparisons)
 
 // ---- JSON ----
 

@@ -134,7 +134,7 @@ import Testing
     }
 
     @Test func badOutputAndStepperAreUsageErrors() throws {
-        #expect(try LindynRun.run(["plot", "Validation/problems/network.json", "--out", "figure.png"]).status == 64)
+        #expect(try LindynRun.run(["plot", "Validation/problems/network.json", "--out", "figure.gif"]).status == 64)
         #expect(try LindynRun.run(["plot", "Validation/problems/network.json", "--out", "/tmp/x.svg", "--stepper", "euler"]).status == 64)
     }
 }

@@ -232,3 +232,35 @@ import Testing
         #expect(!r.stdout.contains("\n\n"))
     }
 }
+
+/// `lindyn plot --from DIR` redraws a saved run's figures; PNG and PDF come from rsvg-convert.
+@Suite(.serialized) struct FigureCommandTests {
+    @Test func plotFromASavedRunRedrawsItsFigures() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("lindyn-redraw-\(UUID().uuidString)")
+        let run = try LindynRun.run(["validate", "Validation/grids/seed-dropout.json", "--out", base.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let original = try String(contentsOf: base.appendingPathComponent("plots/seed-dropout.svg"), encoding: .utf8)
+        #expect(original.contains("Test time: p u"))
+        #expect(!original.contains("Monte-Carlo runs") || original.contains("GD, "))
+        let redrawn = base.appendingPathComponent("again")
+        var arguments = ["plot", "--from", base.path, "--out", redrawn.path]
+        let raster = FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert")
+        if raster { arguments += ["--figure-formats", "png,pdf"] }
+        let r = try LindynRun.run(arguments)
+        #expect(r.status == 0, "\(r.stderr)")
+        let again = try String(contentsOf: redrawn.appendingPathComponent("seed-dropout.svg"), encoding: .utf8)
+        // The same drawing (the metadata records the redrawing command, so it differs).
+        func body(_ svg: String) -> String { svg.replacingOccurrences(of: #"<metadata>.*</metadata>"#, with: "", options: .regularExpression) }
+        #expect(body(again) == body(original))
+        if raster {
+            let png = try Data(contentsOf: redrawn.appendingPathComponent("seed-dropout.png"))
+            #expect(png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+            let pdf = try Data(contentsOf: redrawn.appendingPathComponent("seed-dropout.pdf"))
+            #expect(pdf.prefix(4) == Data("%PDF".utf8))
+        }
+        let missing = try LindynRun.run(["plot", "--from", "/nonexistent-run"])
+        #expect(missing.status == 64)
+        let both = try LindynRun.run(["plot", "Validation/problems/saxe-mode.json", "--from", base.path])
+        #expect(both.status == 64)
+    }
+}
