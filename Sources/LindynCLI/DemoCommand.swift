@@ -46,6 +46,8 @@ public struct DemoCommand: ParsableCommand {
               \(out)/plots/seed-scalar.svg     simulated versus theoretical scalar learning dynamics
               \(out)/plots/seed-network.svg    mode strengths of a linear network
               \(out)/plots/seed-dropout.svg    mode strength with and without dropout
+              \(out)/plots/lazy-rich.svg       one task from lambda-balanced starts: rich (sigmoidal) to lazy (exponential)
+              \(out)/plots/wrong-sign-stall.svg  a zero-balanced start on the wrong side stalls at a saddle
               \(out)/errors.md, stiffness.md, work-precision.md (also .csv, .tex, .json)
 
             """

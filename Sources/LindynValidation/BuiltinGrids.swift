@@ -154,6 +154,36 @@ public enum BuiltinGrids {
   "plots": {"trajectories": [0, 2], "title": "The linear system with eigenvalues -1 and -L", "panel_titles": ["L = 10 (not stiff)", "L = 1e5 (stiff)"]}
 }
 """#),
+        ("lazy-rich", #"""
+{
+  "name": "lazy-rich",
+  "description": "Two-layer networks from non-aligned lambda-balanced starts (W2^T W2 - W1 W1^T = lambda I), lambda from -10 to 10, square and non-square widths, scales 1e-3 to 1: the exact matrix Riccati solution against the flow and descent. lambda = 0 and a small start learn sigmoidally, one mode after another (rich); large |lambda| learns exponentially, all modes at once (lazy).",
+  "model": {"kind": "network", "widths": [3, 3, 3], "singular_values": [3, 1.5, 0.5], "seed": 3, "tau": 1000,
+            "init": {"kind": "lambda_balanced", "lambda": 0, "scale": 0.001, "seed": 1}},
+  "time": {"end": 20000, "points": 201},
+  "grid": {"model.init.lambda": [-10, -1, 0, 0.1, 1, 10], "model.init.scale": [0.001, 0.1, 1], "model.widths": [[3, 3, 3], [4, 2, 3]]},
+  "steppers": ["rk8pd", "rkf45"],
+  "tolerances": [[1e-9, 1e-9], [1e-12, 1e-12]],
+  "compare": {"methods": ["integrator", "descent", "formula"], "require_formula": true},
+  "plots": {"trajectories": [6, 12, 18, 30], "figure": "lazy-rich", "title": "From rich to lazy: one task (3-3-3, singular values 3, 1.5, 0.5) from lambda-balanced starts of scale 1e-3", "columns": ["u1", "u2", "u3"],
+            "panel_titles": ["lambda = -1", "lambda = 0: sigmoidal, one mode after another (rich)", "lambda = 0.1", "lambda = 10: exponential, all modes at once (lazy)"]}
+}
+"""#),
+        ("wrong-sign", #"""
+{
+  "name": "wrong-sign",
+  "description": "A zero-balanced square start whose det(W2 W1) has the opposite sign to det(Sigma_yx) cannot change it: the smallest mode decays and the flow stalls at a saddle with loss sigma_min^2/2 (lindyn formula reports saddle_loss); any lambda != 0 from the same random factor escapes. Compared up to a moderate time: near the saddle, round-off imbalance eventually lets a numerical solution escape.",
+  "model": {"kind": "network", "widths": [3, 3, 3], "singular_values": [3, 1.5, 0.5], "seed": 3, "tau": 1000,
+            "init": {"kind": "lambda_balanced", "lambda": 0, "scale": 0.001, "seed": 2}},
+  "time": {"end": 20000, "points": 201},
+  "grid": {"model.init.lambda": [0, 0.1]},
+  "steppers": ["rk8pd"],
+  "tolerances": [[1e-10, 1e-10]],
+  "compare": {"methods": ["integrator", "descent", "formula"], "require_formula": true},
+  "plots": {"trajectories": [0, 1], "figure": "wrong-sign-stall", "title": "The wrong-sign stall: det(W2 W1) < 0 < det(Sigma_yx)", "columns": ["u1", "u2", "u3"],
+            "panel_titles": ["lambda = 0: u3 decays, stall at the saddle (loss 0.125 above the minimum)", "lambda = 0.1: the same start escapes"]}
+}
+"""#),
         ("robertson", #"""
 {
   "name": "robertson",
@@ -194,7 +224,7 @@ public enum BuiltinGrids {
     ]
 
     /// The grids whose points all have closed forms.
-    public static let closedFormNames = ["seed-scalar", "scalar-unbalanced", "saxe-modes", "deep-modes", "seed-network", "deep-network", "seed-dropout", "autoencoder", "stiff-network"]
+    public static let closedFormNames = ["seed-scalar", "scalar-unbalanced", "saxe-modes", "deep-modes", "seed-network", "deep-network", "seed-dropout", "autoencoder", "stiff-network", "lazy-rich", "wrong-sign"]
 
     /// The parsed grids.
     public static func grids() throws(ProblemFileError) -> [ValidationGrid] {

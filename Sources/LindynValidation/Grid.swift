@@ -120,6 +120,9 @@ public struct PlotSettings: Sendable, Equatable {
     /// Logarithmic axes for the trajectory panels (e.g. chemical kinetics over decades of t).
     public var logX = false
     public var logY = false
+    /// The columns drawn (default: every compared column), e.g. only the mode strengths of a
+    /// network that also observes its product entries.
+    public var columns: [String] = []
 
     public init(trajectories: [Int] = [0], figure: String? = nil, title: String? = nil, panelTitles: [String] = [], xLabel: String = "Epoch (t)", yLabel: String = "Mode strength") {
         self.trajectories = trajectories
@@ -298,7 +301,11 @@ public struct ValidationGrid: Sendable {
     static func plotSettings(_ f: Field) throws(ProblemFileError) -> PlotSettings {
         var p = PlotSettings()
         guard f.isPresent else { return p }
-        try f.onlyKeys(["trajectories", "figure", "title", "panel_titles", "x_label", "y_label", "x_scale", "y_scale"])
+        try f.onlyKeys(["trajectories", "figure", "title", "panel_titles", "x_label", "y_label", "x_scale", "y_scale", "columns"])
+        if f["columns"].isPresent {
+            p.columns = try f["columns"].strings("a list of column names")
+            guard !p.columns.isEmpty else { throw f["columns"].error("needs at least one column name") }
+        }
         if f["trajectories"].isPresent {
             p.trajectories = []
             for item in try f["trajectories"].items("a list of point indices") { p.trajectories.append(try item.int("a point index")) }

@@ -338,7 +338,8 @@ public enum PointRunner {
             }
             // Plot the observables (mode strengths) when the reference integration carries the whole state.
             let observables = problem.dynamics.observableNames.filter { compared.contains($0) }
-            let shown = formula == nil && !observables.isEmpty ? observables : compared
+            let all = formula == nil && !observables.isEmpty ? observables : compared
+            let shown = grid.plots.columns.isEmpty ? all : all.filter { grid.plots.columns.contains($0) }
             func only(_ c: TrajectoryCurves?) -> TrajectoryCurves? {
                 guard var c else { return nil }
                 let keep = c.columns.indices.filter { shown.contains(c.columns[$0]) }
