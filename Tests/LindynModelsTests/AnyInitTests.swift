@@ -152,6 +152,25 @@ import LindynTheory
         #expect(errors[1] < errors[0] / 20 && errors[2] < errors[1] / 20, "\(errors)")
     }
 
+    /// Huge times end: the chunked walk stops once P(t) is stationary (the learned fixed point),
+    /// so t = 1e19 gives the converged product at once (it used to walk ~1e19 chunks, a hang
+    /// found by the fuzz test), and matches the product at a time well past convergence.
+    @Test func hugeTimesReachTheFixedPointWithoutWalkingEveryChunk() throws {
+        let c = 0.1, lambda = 0.5
+        let a = (c * c + lambda).squareRoot()
+        let o = [0.6, -0.8, 0.8, 0.6]
+        let w1 = Matrix(rows: 2, columns: 2, values: o.map { c * $0 })
+        let w2 = Matrix(rows: 2, columns: 2, values: [a, 0, 0, a])
+        let sigma = Matrix(rows: 2, columns: 2, values: [2, 0.3, -0.1, 1])
+        let solution = try BalancedTwoLayerSolution(w1: w1, w2: w2, sigma: sigma, tau: 1)
+        let late = try solution.gram(at: [200])[0]
+        let huge = try solution.gram(at: [1e19])[0]
+        // At t = 200 the slowest mode (rate >= 2 s_min ~ 1.7) has settled to rounding.
+        #expect((solution.product(huge) - solution.product(late)).norm < 1e-12 * sigma.norm)
+        // The product has learned the task: W2 W1 -> Sigma (whitened input, full rank).
+        #expect((solution.product(huge) - sigma).norm < 1e-10 * sigma.norm)
+    }
+
     /// Explicit weights that are not lambda-balanced are refused with the measured imbalance.
     @Test func unbalancedExplicitStartIsRefused() throws {
         let p = try Self.problem(#"{"kind": "network", "widths": [2, 2, 2], "singular_values": [1], "init": {"kind": "explicit", "weights": [[[1, 0], [0, 1]], [[2, 0], [0, 1]]]}}"#, end: 1)

@@ -98,6 +98,9 @@ public struct BalancedTwoLayerSolution: Sendable {
         return (lambda, rest.norm / max(a.norm, b.norm, abs(lambda) * Double(d.rows).squareRoot(), 1e-300))
     }
 
+    /// The most chunks one evaluation walks before the flow has settled (then it throws).
+    public static let maximumChunks = 2_000_000
+
     /// The largest |f|: chunks are dT <= chunk / fMax.
     public var largestRate: Double { spectrum.values.map(abs).max() ?? 0 }
 
@@ -143,11 +146,13 @@ public struct BalancedTwoLayerSolution: Sendable {
     /// The factor Q(t) (Q Q^T = P(t)) at each of the non-decreasing times `times` (epochs,
     /// measured from the start), propagated chunk by chunk; `chunked: false` evaluates each
     /// time in one step straight from Q0 (for comparison: it loses accuracy at long times).
-    /// - Throws: `invalidParameter` for a negative, decreasing or non-finite time.
+    /// - Throws: `invalidParameter` for a negative, decreasing or non-finite time, or one that
+    ///   needs more than ``maximumChunks`` chunks before P(t) stops changing.
     public func factors(at times: [Double], chunked: Bool = true) throws(TheoryError) -> [Matrix] {
         var out: [Matrix] = []
         var q = q0
         var now = 0.0
+        var chunks = 0
         let maxStep = largestRate > 0 ? chunk / largestRate : .infinity
         for t in times {
             try _requireFinite(t, "t")
@@ -158,10 +163,26 @@ public struct BalancedTwoLayerSolution: Sendable {
                 out.append(target == 0 ? q0 : step(q0, target))
                 continue
             }
+            // Each chunk costs a few small products; at a stationary point P(t) stops changing and
+            // the remaining chunks would only repeat it, so the walk ends there. Otherwise the
+            // number of chunks is bounded (a time of 1e19 must not run for ever).
+            var previous = q * q.transposed
             while target - now > 0 {
                 let dT = min(maxStep, target - now)
                 q = step(q, dT)
                 now = dT == target - now ? target : now + dT
+                chunks += 1
+                let p = q * q.transposed
+                if (p - previous).norm <= 4 * Double.ulpOfOne * max(p.norm, Double.leastNormalMagnitude) {
+                    now = target  // stationary: P(t) = P for every later t
+                    break
+                }
+                previous = p
+                guard chunks <= Self.maximumChunks else {
+                    throw .invalidParameter(
+                        name: "t", value: t,
+                        requirement: "at most \(Self.maximumChunks) chunks of |f| dT <= \(chunk) before the flow settles (t |f|max / tau <= \(Double(Self.maximumChunks) * chunk))")
+                }
             }
             out.append(q)
         }
