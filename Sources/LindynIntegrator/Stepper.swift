@@ -66,7 +66,7 @@ public enum Stepper: String, CaseIterable, Sendable, Codable, Hashable {
     /// Whether the method is implicit (or semi-implicit) and therefore suited to stiff problems.
     public var isImplicit: Bool { needsJacobian }
 
-    /// Whether the stepper can run without a GSL driver, i.e. in ``ODESolver/solveFixedStep``.
+    /// Whether the stepper can run without a GSL driver, i.e. in the solver's fixed-step mode.
     /// The implicit Runge-Kutta and multistep methods need a driver (GSL returns `GSL_EFAULT`).
     public var supportsFixedStep: Bool {
         switch self {

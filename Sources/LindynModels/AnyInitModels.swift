@@ -90,7 +90,7 @@ public struct SingleNeuronModel: Dynamics {
 
     /// The exact solution: rescaled to equal rates (w' = w/sqrt(eta_w), a' = a/sqrt(eta_a),
     /// target beta*/c, clock c^2 t with c = sqrt(eta_w eta_a)) it is the one-hidden-unit case of
-    /// ``BalancedTwoLayerSolution``, whose carried factor is the weight vector itself.
+    /// `BalancedTwoLayerSolution` (LindynTheory), whose carried factor is the weight vector itself.
     public func solution() throws -> BalancedTwoLayerSolution {
         let c = (rateW * rateA).squareRoot()
         let d = w.count

@@ -4,7 +4,7 @@ import Foundation
 public struct NetworkInit: Sendable, Hashable {
     /// `decoupled` (one mode per hidden unit, balanced), `random` (Gaussian entries),
     /// `explicit` (the weights given), `zero_balanced` / `lambda_balanced` (two layers with
-    /// W2^T W2 - W1 W1^T = lambda I, see ``NetworkModel/lambdaBalancedWeights(widths:u:v:initialization:)``).
+    /// W2^T W2 - W1 W1^T = lambda I, see `lambdaBalancedWeights(widths:u:v:initialization:)`).
     public enum Kind: String, Sendable, Hashable {
         case decoupled, random, explicit
         case zeroBalanced = "zero_balanced"

@@ -69,7 +69,7 @@ extension NetworkModel {
 
     /// A network learning an explicit task (`correlation`: Sigma_yx with whitened input, or any
     /// Sigma_xx given here). The modes are Sigma_yx's singular directions, one per singular value
-    /// (min(n_0, n_D)); a decoupled init puts `scale` on each in every layer as in ``saxe``.
+    /// (min(n_0, n_D)); a decoupled init puts `scale` on each in every layer as in `NetworkModel.saxe`.
     /// - Throws: `LinearAlgebra.Failure` when the decomposition fails.
     public static func correlated(
         widths: [Int], task: NetworkTask, initialization: NetworkInit, weightDecay: Double, dropout: DropoutSettings?,

@@ -68,7 +68,7 @@ public struct RunResult: Sendable {
 public enum Simulation {
     /// Integrates the problem's flow with its solver settings. A numerical failure is returned as
     /// a result with a failure status and the rows reached; settings refused before the solve
-    /// throw ``SolverConfigurationError``.
+    /// throw a `SolverConfigurationError`.
     public static func integrate(_ problem: Problem) throws -> RunResult {
         let dynamics = problem.dynamics
         try problem.limits.checkJacobian(stepper: problem.solver.stepper, variables: dynamics.stateNames.count)
@@ -168,7 +168,7 @@ public enum Simulation {
 
     /// Output epochs of a descent: the requested times rounded to whole epochs after the start,
     /// without repeats. Spans beyond ``CostLimits/large`` are clamped (never trapped);
-    /// ``descend(_:)`` refuses them before calling this.
+    /// `descend(_:progress:)` refuses them before calling this.
     public static func descentEpochs(_ time: TimeSpec) -> [Int] {
         var epochs: [Int] = []
         let cap = Double(CostLimits.large.descentEpochs)
@@ -215,6 +215,7 @@ public enum Simulation {
     /// Full-batch gradient descent with learning rate 1/tau, t = start + epoch. Several runs
     /// (Monte-Carlo dropout) are averaged row by row. A non-finite weight, or one larger than the
     /// divergence threshold, stops with status `diverged` and the rows reached.
+    /// - Parameter problem: the problem to descend (its `descent` block sets runs, seed and threshold).
     /// - Parameter progress: called about every 1% of the work with the epochs done and the
     ///   total over all runs (for a progress line on a terminal).
     public static func descend(_ problem: Problem, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> RunResult {

@@ -13,7 +13,7 @@ import Foundation
 /// JSON has no NaN or infinity: a non-finite ``number(_:)`` is written as `null`. Callers that need
 /// to keep such values must encode them otherwise (``RowJournal`` does).
 ///
-/// Reading the output back: `JSONDecoder` and ``parse(_:)`` recover every double exactly. On Linux,
+/// Reading the output back: `JSONDecoder` and `JSONValue.parse` recover every double exactly. On Linux,
 /// `JSONSerialization` returns long numbers as `NSDecimalNumber`, whose `doubleValue` can be one
 /// ulp off; convert its `stringValue` with `Double(_:)` instead.
 public enum JSONValue: Sendable, Hashable {

@@ -28,9 +28,9 @@ public struct Provenance: Sendable, Hashable {
         }
     }
 
-    /// Lindyn's version (``BuildInfo/version``).
+    /// Lindyn's version (`BuildInfo.version` in LindynBuildInfo).
     public var version: String
-    /// The source commit of the build (``BuildInfo/commit``).
+    /// The source commit of the build (`BuildInfo.commit` in LindynBuildInfo).
     public var commit: String
     /// `debug` or `release`.
     public var configuration: String

@@ -70,7 +70,10 @@ public final class RowJournal: @unchecked Sendable {
     ///   journal has other columns; ``ReportError/invalidJournal(path:line:reason:)`` if the
     ///   existing file is not a row journal (its first line is not a journal header);
     ///   ``ReportError/fileOperation(path:operation:reason:)``.
-    /// - Parameter header: further members of a new journal's header line (Lindyn's validation
+    /// - Parameter url: the journal file.
+    /// - Parameter columns: the column names of every row.
+    /// - Parameter synchronizesEachRow: flush each appended row to disk (fsync) before returning.
+    /// - Parameter extraHeader: further members of a new journal's header line (Lindyn's validation
     ///   runs put their ``Provenance`` there as `"provenance"`); readers ignore them. A resumed
     ///   journal keeps the header it has.
     public init(url: URL, columns: [String], synchronizesEachRow: Bool = false, header extraHeader: JSONObject = [:]) throws(ReportError) {

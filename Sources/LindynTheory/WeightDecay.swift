@@ -10,6 +10,9 @@ public enum WeightDecay {
     /// `a^2 - b^2 = (a0^2 - b0^2) e^{-2 lambda t/tau}` exactly (weight decay balances the layers;
     /// without decay the imbalance is conserved).
     /// - Parameter initialImbalance: `a0^2 - b0^2` (any sign).
+    /// - Parameter t: the time in epochs.
+    /// - Parameter tau: the time constant (1 / learning rate).
+    /// - Parameter lambda: the weight-decay coefficient.
     /// - Throws: `invalidParameter` for `lambda < 0`, `tau <= 0`, `t < 0`, non-finite imbalance.
     public static func imbalance(
         initialImbalance: Double, lambda: Double, tau: Double, at t: Double

@@ -150,7 +150,7 @@ public struct ValidationGrid: Sendable {
     public var plots: PlotSettings
     /// A hash of the grid's text (FNV-1a, 64 bits): journal rows of another version are not resumed.
     public var fingerprint: String
-    /// Size limits in force at every point (``CostLimits/standard`` unless `--allow-large`).
+    /// Size limits in force at every point (`CostLimits.standard` unless `--allow-large`).
     public var limits: CostLimits = .standard
 
     /// Keys a grid file adds to a problem file.

@@ -65,8 +65,15 @@ final class OutputDirectory {
         guard fd >= 0 else { throw ReportError.fileOperation(path: lockPath, operation: "open the lock file", reason: FileIO.message(errno)) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
-            var holder = (try? readFileCapped(URL(fileURLWithPath: lockPath), limit: 4096)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            holder = holder.trimmingCharacters(in: .whitespacesAndNewlines)
+            // The holder writes its line just after taking the lock: a run that arrives in that
+            // moment reads an empty file, so it looks again for up to half a second.
+            var holder = ""
+            for attempt in 0..<20 {
+                if attempt > 0 { usleep(25_000) }
+                holder = ((try? readFileCapped(URL(fileURLWithPath: lockPath), limit: 4096)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                if !holder.isEmpty || code != EWOULDBLOCK { break }
+            }
             FileIO.closeDescriptor(fd)
             if code == EWOULDBLOCK {
                 throw OutputDirectoryError.busy(directory: url.path, holder: holder.isEmpty ? "holder unknown" : holder)

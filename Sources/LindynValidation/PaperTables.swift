@@ -5,7 +5,7 @@ import LindynReport
 /// and JSON, the `.tex` files hold a chosen set of columns, one table per grid (a `longtable`
 /// where a grid has many rows), with booktabs rules, siunitx-aligned numbers and a `\label`.
 ///
-/// Each file starts with a comment naming the preamble it needs (``Table/paperLatexPreamble``).
+/// Each file starts with a comment naming the preamble it needs (`Table.paperLatexPreamble`).
 public enum PaperTables {
     /// The tables that have a LaTeX form, by base name.
     public static let tableNames = ["errors", "stiffness", "work-precision", "summary"]

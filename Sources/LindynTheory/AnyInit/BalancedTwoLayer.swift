@@ -36,7 +36,11 @@ public struct BalancedTwoLayerSolution: Sendable {
     public let chunk: Double
 
     /// - Parameters:
-    ///   - w1: W1 (hidden x inputs); w2: W2 (outputs x hidden); sigma: Sigma_yx (outputs x inputs).
+    ///   - w1: W1 (hidden x inputs).
+    ///   - w2: W2 (outputs x hidden).
+    ///   - sigma: Sigma_yx (outputs x inputs), with whitened input.
+    ///   - tau: the time constant (1 / learning rate); times are in epochs.
+    ///   - chunk: the largest |f| dT of one chunk of the long-time evaluation.
     ///   - balanceTolerance: the largest accepted ||W2^T W2 - W1 W1^T - lambda I||_F relative to
     ///     the larger of ||W1 W1^T||_F, ||W2^T W2||_F and |lambda| sqrt(n1).
     /// - Throws: `invalidParameter` naming `balance` (with the measured imbalance) when the start

@@ -22,6 +22,7 @@ public struct MarchenkoPastur: Sendable, Hashable {
     /// Halvings of the first panel towards the lower edge (at most).
     let grading: Int
 
+    /// - Parameter ratio: `P/N` for the eigenvalue law, `A = N3/N1` for the singular values.
     /// - Parameter grading: halvings of the first panel towards the lower edge, at most (48
     ///   resolves integrands like `1/lam` near a lower edge at 0 for any time; bounded integrands
     ///   of `sqrt(lam)`, such as the mode strengths over a singular-value bulk, need few).
