@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # apt-get needs root: use sudo when not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
-.PHONY: all deps tex-deps build release test test-full demo bench bench-peers bench-startup clean
+.PHONY: all deps tex-deps build release test test-full demo bench bench-peers bench-startup clean cli-docs check-cli-docs
 
 all: build
 
@@ -87,3 +87,29 @@ bench-startup: deps
 
 clean:
 	rm -rf .build lindyn-out bench-out
+
+# The man page (ArgumentParser's generate-manual) and the bash, zsh and fish completions, from the
+# command's own definitions, into share/. Dated by CITATION.cff's date-released so that the files
+# change only with the command line. `make check-cli-docs` (run by .ci/run) regenerates them into
+# a scratch directory and fails when they differ from the checked-in ones.
+CLI_DOCS_DATE := $(shell sed -n 's/^date-released: *//p' CITATION.cff)
+
+define generate_cli_docs
+	$(SWIFT) build --product lindyn
+	$(SWIFT) build --product generate-manual
+	@bin=$$($(SWIFT) build --show-bin-path); out="$(1)"; \
+	mkdir -p "$$out/man/man1" "$$out/completions"; \
+	"$$bin/generate-manual" "$$bin/lindyn" --date "$(CLI_DOCS_DATE)" --authors "The Lindyn authors" -o "$$out/man/man1" && \
+	"$$bin/lindyn" --generate-completion-script bash > "$$out/completions/lindyn.bash" && \
+	"$$bin/lindyn" --generate-completion-script zsh > "$$out/completions/_lindyn" && \
+	"$$bin/lindyn" --generate-completion-script fish > "$$out/completions/lindyn.fish"
+endef
+
+cli-docs: deps
+	$(call generate_cli_docs,share)
+
+check-cli-docs: deps
+	@rm -rf .build/cli-docs-check
+	$(call generate_cli_docs,.build/cli-docs-check)
+	@diff -r share .build/cli-docs-check > .build/cli-docs.diff || { cat .build/cli-docs.diff; echo "error: share/ (man page, completions) is out of date with the command line; run make cli-docs and commit it" >&2; exit 1; }
+	@echo "man page and completions are up to date."

@@ -20,7 +20,7 @@ public struct CheckCommand: ParsableCommand {
             somewhere; 2 an integration failed; 65 a bad check file. See Notes/derivation-checker.md.
             """)
 
-    @Argument(help: "Check file (JSON), or - for standard input.")
+    @Argument(help: "Check file (JSON), or - for standard input.", completion: .file(extensions: ["json"]))
     public var file: String
 
     @Option(name: .long, help: "Output format: table, json or csv.")

@@ -9,7 +9,7 @@ public struct EquationsCommand: ParsableCommand {
         commandName: "equations",
         abstract: "Print the ODE right-hand sides and the symbolic Jacobian of a system or loss problem (the gradient flow -grad L / tau for a loss).")
 
-    @Argument(help: "Problem file (JSON) with a system or a loss, or - for standard input.")
+    @Argument(help: "Problem file (JSON) with a system or a loss, or - for standard input.", completion: .file(extensions: ["json"]))
     public var file: String
 
     @Flag(name: .long, help: "Print LaTeX instead of plain text.")

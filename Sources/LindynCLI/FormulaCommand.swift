@@ -8,7 +8,7 @@ public struct FormulaCommand: ParsableCommand {
         abstract: "Evaluate the closed-form solution of a built-in model at the output times, with derived quantities (fixed_point, half_time, time_to_learn, dropout_time_bound, gd_stability_limit).",
         discussion: "A model without a closed form for the given settings is refused with exit 65 and the reason, never answered with a wrong number.")
 
-    @Argument(help: "Problem file (JSON) with a model, or - for standard input.")
+    @Argument(help: "Problem file (JSON) with a model, or - for standard input.", completion: .file(extensions: ["json"]))
     public var file: String
 
     @OptionGroup public var common: TrajectoryOutputOptions

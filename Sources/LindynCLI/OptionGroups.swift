@@ -4,7 +4,7 @@ import LindynReport
 
 /// `--stepper`, `--epsabs`, `--epsrel`: the overrides of the settings of an integration.
 public struct SolverOverrideOptions: ParsableArguments {
-    @Option(name: .long, help: "GSL stepper, overriding the file: \(Stepper.allNames).")
+    @Option(name: .long, help: "GSL stepper, overriding the file: \(Stepper.allNames).", completion: .list(Stepper.allCases.map(\.rawValue)))
     public var stepper: String?
 
     @Option(name: .long, help: "Absolute tolerance (GSL epsabs), overriding the file.")

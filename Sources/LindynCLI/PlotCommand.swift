@@ -17,19 +17,19 @@ public struct PlotCommand: ParsableCommand {
             With --from DIR, the figures of a saved validation run are drawn again from its journal, without recomputing.
             """)
 
-    @Argument(help: "Problem file (JSON), or - for standard input.")
+    @Argument(help: "Problem file (JSON), or - for standard input.", completion: .file(extensions: ["json"]))
     public var file: String?
 
     @Option(name: .long, help: "The figure to write: .svg, or .png or .pdf (made with rsvg-convert). With --from, a directory (default DIR/plots).")
     public var out: String?
 
-    @Option(name: .long, help: "Redraw the figures of the validation run saved in this directory (its journal.jsonl).")
+    @Option(name: .long, help: "Redraw the figures of the validation run saved in this directory (its journal.jsonl).", completion: .directory)
     public var from: String?
 
     @Option(name: .customLong("figure-formats"), help: "With --from: formats written beside each SVG, comma-separated: png, pdf.")
     public var figureFormats: String?
 
-    @Option(name: .long, help: "GSL stepper for the integration, overriding the file.")
+    @Option(name: .long, help: "GSL stepper for the integration, overriding the file.", completion: .list(Stepper.allCases.map(\.rawValue)))
     public var stepper: String?
 
     @Flag(name: .customLong("log-x"), help: "Logarithmic time axis.")

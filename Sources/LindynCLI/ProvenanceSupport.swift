@@ -109,7 +109,7 @@ public struct RepeatCommand: ParsableCommand {
             stay for comparison. A different Lindyn version or commit is reported on standard error but does not stop the run.
             """)
 
-    @Argument(help: "provenance.json, a directory holding one, or a JSON output of lindyn with a \"provenance\" member.")
+    @Argument(help: "provenance.json, a directory holding one, or a JSON output of lindyn with a \"provenance\" member.", completion: .file())
     public var record: String
 
     @Option(name: .long, help: "Output directory or file replacing the recorded --out.")

@@ -9,7 +9,7 @@ public struct SolveCommand: ParsableCommand {
         commandName: "solve",
         abstract: "Integrate a problem's ODE (system, loss or model) with a GSL odeiv2 stepper.")
 
-    @Argument(help: "Problem file (JSON), or - for standard input.")
+    @Argument(help: "Problem file (JSON), or - for standard input.", completion: .file(extensions: ["json"]))
     public var file: String
 
     @OptionGroup public var common: CommonOptions
@@ -36,7 +36,7 @@ public struct DescendCommand: ParsableCommand {
         commandName: "descend",
         abstract: "Run discrete full-batch gradient descent (learning rate 1/tau) on a loss or model problem; t counts epochs.")
 
-    @Argument(help: "Problem file (JSON), or - for standard input.")
+    @Argument(help: "Problem file (JSON), or - for standard input.", completion: .file(extensions: ["json"]))
     public var file: String
 
     @OptionGroup public var common: TrajectoryOutputOptions

@@ -18,7 +18,7 @@ public struct StiffnessCommand: ParsableCommand {
             the explicit stepper needs at least --ratio times the implicit stepper's steps, or runs out of steps (--max-steps).
             """)
 
-    @Argument(help: "Problem file (JSON), or - for standard input.")
+    @Argument(help: "Problem file (JSON), or - for standard input.", completion: .file(extensions: ["json"]))
     public var file: String
 
     @Option(name: .long, help: "Output format: table, json or csv.")
@@ -27,10 +27,10 @@ public struct StiffnessCommand: ParsableCommand {
     @Option(name: .long, help: "Points along the trajectory (the start and evenly spaced times up to the end).")
     public var samples: Int = 11
 
-    @Option(name: .long, help: "Explicit stepper of the step-count comparison.")
+    @Option(name: .long, help: "Explicit stepper of the step-count comparison.", completion: .list(Stepper.allCases.filter { !$0.isImplicit }.map(\.rawValue)))
     public var explicit: String = "rk4"
 
-    @Option(name: .long, help: "Implicit stepper of the step-count comparison.")
+    @Option(name: .long, help: "Implicit stepper of the step-count comparison.", completion: .list(Stepper.allCases.filter(\.isImplicit).map(\.rawValue)))
     public var implicit: String = "rk4imp"
 
     @Option(name: .long, help: "Absolute and relative tolerance of the step-count runs.")

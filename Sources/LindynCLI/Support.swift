@@ -15,7 +15,7 @@ public struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: table, json or csv.")
     public var format: OutputFormat = .table
 
-    @Option(name: .long, help: "GSL stepper, overriding the file: \(Stepper.allNames).")
+    @Option(name: .long, help: "GSL stepper, overriding the file: \(Stepper.allNames).", completion: .list(Stepper.allCases.map(\.rawValue)))
     public var stepper: String?
 
     @Option(name: .long, help: "Absolute tolerance (GSL epsabs), overriding the file.")

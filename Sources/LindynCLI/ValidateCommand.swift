@@ -123,10 +123,10 @@ public struct ValidateRunCommand: ParsableCommand {
             file cannot be written; 130 or 143 after SIGINT or SIGTERM (what was kept is printed).
             """)
 
-    @Argument(help: "Grid files (JSON), or directories of them.")
+    @Argument(help: "Grid files (JSON), or directories of them.", completion: .file(extensions: ["json"]))
     public var files: [String]
 
-    @Option(name: .long, help: "Output directory for the tables, plots and journal.")
+    @Option(name: .long, help: "Output directory for the tables, plots and journal.", completion: .directory)
     public var out: String
 
     @Flag(name: .long, help: "Keep the points already in DIR/journal.jsonl and run only the rest.")
@@ -211,10 +211,10 @@ public struct ValidateMergeCommand: ParsableCommand {
             summary and every table as partial.
             """)
 
-    @Argument(help: "Output directories of `lindyn validate --shard k/n` runs (or their journal.jsonl files).")
+    @Argument(help: "Output directories of `lindyn validate --shard k/n` runs (or their journal.jsonl files).", completion: .directory)
     public var directories: [String]
 
-    @Option(name: .long, help: "Output directory for the merged tables, plots and journal.")
+    @Option(name: .long, help: "Output directory for the merged tables, plots and journal.", completion: .directory)
     public var out: String
 
     @Flag(name: .customLong("no-plots"), help: "Write the tables only.")

@@ -119,7 +119,8 @@ public enum BuiltinGrids {
   "grid": {"model.widths": [[4, 4, 4], [4, 4, 4, 4]], "model.singular_values": [[1, 1, 1, 1], [10, 1, 0.1, 0.01]], "model.weight_decay": [0, 2]},
   "steppers": ["rkf45", "rk8pd", "msbdf", "bsimp", "rk4imp"],
   "tolerances": [[1e-6, 1e-6], [1e-10, 1e-10]],
-  "compare": {"methods": ["integrator", "formula"], "require_formula": false, "allow_method_failure": true}
+  "compare": {"methods": ["integrator", "formula"], "require_formula": false, "allow_method_failure": true},
+  "plots": {"trajectories": [0, 6], "title": "Linear networks, not stiff and stiff: the stepper ratio grows with the spread of the singular values", "panel_titles": ["4-4-4, singular values 1, 1, 1, 1 (not stiff)", "4-4-4-4, singular values 10, 1, 0.1, 0.01 (stiff)"]}
 }
 """#),
         ("stiff-modes", #"""
@@ -131,7 +132,8 @@ public enum BuiltinGrids {
   "grid": {"model.s": [1, 10], "model.weight_decay": [0, 0.5, 5]},
   "steppers": ["rkf45", "rk8pd", "msbdf", "bsimp", "rk4imp"],
   "tolerances": [[1e-6, 1e-6], [1e-10, 1e-10]],
-  "compare": {"methods": ["integrator", "formula"], "require_formula": false}
+  "compare": {"methods": ["integrator", "formula"], "require_formula": false},
+  "plots": {"trajectories": [0, 2], "title": "A single mode, s = 1, tau = 1: not stiff without weight decay, stiff with weight decay 5", "panel_titles": ["weight decay 0 (not stiff)", "weight decay 5 (stiff)"]}
 }
 """#),
         ("stiff-linear", #"""
@@ -148,7 +150,8 @@ public enum BuiltinGrids {
   "grid": {"system.parameters.L": [10, 1000, 100000]},
   "steppers": ["rkf45", "rk8pd", "msbdf", "bsimp", "rk2imp", "rk4imp"],
   "tolerances": [[1e-6, 1e-6], [1e-10, 1e-10]],
-  "compare": {"methods": ["integrator"], "reference_solver": {"stepper": "bsimp", "epsabs": 1e-15, "epsrel": 1e-13}}
+  "compare": {"methods": ["integrator"], "reference_solver": {"stepper": "bsimp", "epsabs": 1e-15, "epsrel": 1e-13}},
+  "plots": {"trajectories": [0, 2], "title": "The linear system with eigenvalues -1 and -L", "panel_titles": ["L = 10 (not stiff)", "L = 1e5 (stiff)"]}
 }
 """#),
         ("lazy-rich", #"""

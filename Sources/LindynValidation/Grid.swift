@@ -367,8 +367,29 @@ public struct ValidationGrid: Sendable {
         g.axes = axes.map { GridAxis(paths: $0.paths, values: $0.values.count > 2 ? [$0.values.first!, $0.values.last!] : $0.values) }
         g.steppers = Array(steppers.prefix(2))
         g.tolerances = [tolerances.min { $0.absolute + $0.relative < $1.absolute + $1.relative }!]
-        g.plots.trajectories = [0]
-        g.plots.panelTitles = Array(plots.panelTitles.prefix(1))
+        // The plotted points that survive the reduction keep their panels (and titles); the
+        // figure title stays only when every panel does, so it never describes a missing panel.
+        var kept: [(index: Int, title: String?)] = []
+        for (k, index) in plots.trajectories.enumerated() where (0..<pointCount).contains(index) {
+            var reducedIndex = 0
+            var survives = true
+            for (axis, c) in zip(axes, coordinates(index)) {
+                let n = axis.values.count
+                let r: Int? = n > 2 ? (c == 0 ? 0 : c == n - 1 ? 1 : nil) : c
+                guard let r else { survives = false; break }
+                reducedIndex = reducedIndex * min(n, 2) + r
+            }
+            if survives { kept.append((reducedIndex, k < plots.panelTitles.count ? plots.panelTitles[k] : nil)) }
+        }
+        if kept.isEmpty {
+            g.plots.trajectories = [0]
+            g.plots.panelTitles = []
+            g.plots.title = nil
+        } else {
+            g.plots.trajectories = kept.map(\.index)
+            g.plots.panelTitles = kept.allSatisfy { $0.title != nil } ? kept.map { $0.title! } : []
+            if kept.count < plots.trajectories.count { g.plots.title = nil }
+        }
         g.fingerprint = fnv1a(fingerprint + "-reduced")
         return g
     }

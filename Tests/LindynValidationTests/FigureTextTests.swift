@@ -39,3 +39,23 @@ import Testing
         #expect(TrajectorySet.dropoutKeep(problem.dynamics) == scale)
     }
 }
+
+/// A quick run keeps the plotted points that survive the reduction, with their panel titles, and
+/// drops the figure title when a panel is lost, so the title never describes a missing panel.
+@Test func reducedGridKeepsSurvivingPanelsAndAMatchingTitle() throws {
+    let text = #"""
+        {"name": "r", "model": {"kind": "mode", "s": 2, "u0": 0.01, "tau": 100}, "time": {"end": 10},
+         "grid": {"model.s": [1, 2, 3], "model.u0": [0.01, 0.001]},
+         "plots": {"trajectories": [0, 3, 5], "title": "Three panels", "panel_titles": ["s = 1", "s = 2", "s = 3"]}}
+        """#
+    let grid = try ValidationGrid.parse(try InputJSON.parse(text), defaultName: "r")
+    // Points: s varies slowest; 0 = (s 1, u0 0.01), 3 = (s 2, u0 0.001), 5 = (s 3, u0 0.001).
+    let reduced = grid.reduced()
+    #expect(reduced.plots.trajectories == [0, 3])  // s = 2 is dropped; (s 3, u0 0.001) is point 3 of the 2 x 2 grid
+    #expect(reduced.plots.panelTitles == ["s = 1", "s = 3"])
+    #expect(reduced.plots.title == nil)
+    let all = try ValidationGrid.parse(try InputJSON.parse(text.replacingOccurrences(of: "[0, 3, 5]", with: "[0, 5]")
+        .replacingOccurrences(of: #"["s = 1", "s = 2", "s = 3"]"#, with: #"["s = 1", "s = 3"]"#)), defaultName: "r").reduced()
+    #expect(all.plots.trajectories == [0, 3])
+    #expect(all.plots.title == "Three panels")
+}
