@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # apt-get needs root: use sudo when not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
-.PHONY: all deps tex-deps build release test test-full demo bench bench-peers bench-startup clean cli-docs check-cli-docs
+.PHONY: all deps tex-deps build release test test-full examples demo bench bench-peers bench-startup clean cli-docs check-cli-docs
 
 all: build
 
@@ -60,6 +60,11 @@ test: deps tex-deps
 
 test-full: deps
 	LINDYN_VALIDATION=full $(SWIFT) test
+
+# The example packages under Examples/ (each depends on this package by path): built and run,
+# so an example that no longer compiles, or whose check disagrees, fails here.
+examples: deps
+	$(SWIFT) run --package-path Examples/FirstCheck
 
 demo: release
 	.build/release/lindyn demo
