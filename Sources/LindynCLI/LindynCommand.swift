@@ -10,12 +10,13 @@ public struct LindynCommand: ParsableCommand {
             Exit codes: 0 success; 1 a check or validation found a disagreement; 2 the numerical method failed \
             (partial rows are still printed); 64 bad command-line usage; 65 a bad input file (the message names the field; \
             also an input larger than 64 MiB); 74 an I/O error: a file or standard input/output could not be read or written, \
-            or the output directory is held by another run; 130 and 143 interrupted by SIGINT or SIGTERM.
+            or the output directory is held by another run; 69 (cluster) Slurm's tools are missing or refused a job; \
+            130 and 143 interrupted by SIGINT or SIGTERM.
             """,
         version: versionLine,
         subcommands: [
             SolveCommand.self, FormulaCommand.self, DescendCommand.self, CheckCommand.self, StiffnessCommand.self,
-            ValidateCommand.self, DemoCommand.self, EquationsCommand.self, PlotCommand.self, VersionCommand.self, RepeatCommand.self,
+            ValidateCommand.self, ClusterCommand.self, DemoCommand.self, EquationsCommand.self, PlotCommand.self, VersionCommand.self, RepeatCommand.self,
         ]
     )
 

@@ -150,7 +150,7 @@ public struct ValidateRunCommand: ParsableCommand {
     @Flag(name: .long, help: "A quick run: each axis keeps its first and last value, two steppers, the tightest tolerance.")
     public var quick = false
 
-    @Option(name: .long, help: "Points run at once (default: the number of cores).")
+    @Option(name: .long, help: "Points run at once (default: SLURM_CPUS_PER_TASK inside a Slurm job, else the number of cores).")
     public var workers: Int?
 
     @Flag(name: .customLong("allow-large"), help: ArgumentHelp(allowLargeHelp))
@@ -186,7 +186,7 @@ public struct ValidateRunCommand: ParsableCommand {
         }
         var options = ValidationOptions(
             outputDirectory: directory, resume: resume, shard: try parsedShard().map { (index: $0.0, count: $0.1) },
-            plots: !noPlots, workers: workers, handlesSignals: true, provenance: InputLog.shared.provenance())
+            plots: !noPlots, workers: workers ?? slurmCPUsPerTask(), handlesSignals: true, provenance: InputLog.shared.provenance())
         options.latexColumns = latexColumns
         options.figureFormats = try parseFigureFormats(figureFormats)
         let summary: ValidationSummary
@@ -198,6 +198,12 @@ public struct ValidateRunCommand: ParsableCommand {
         }
         try finishValidation(summary, directory: directory)
     }
+}
+
+/// The cores Slurm gave each task (`SLURM_CPUS_PER_TASK`), when running inside a Slurm job.
+func slurmCPUsPerTask() -> Int? {
+    guard let text = ProcessInfo.processInfo.environment["SLURM_CPUS_PER_TASK"], let n = Int(text), n >= 1 else { return nil }
+    return min(n, 4096)
 }
 
 public struct ValidateMergeCommand: ParsableCommand {

@@ -27,6 +27,7 @@ extension Dynamics {
     /// Whether the descent draws dropout masks (Monte-Carlo runs differ only then).
     public var hasDropout: Bool {
         (self as? ModeModel)?.dropout != nil || (self as? NetworkModel)?.dropout != nil
+            || (self as? TeacherNetworkModel)?.network.dropout != nil
     }
 }
 

@@ -79,6 +79,7 @@ public enum Formula {
         let dynamics = problem.dynamics
         if let anyInit = try anyInitForms(problem) { return anyInit }
         if let regression = dynamics as? RegressionModel { return try GeneralisationFormula.regression(regression, problem) }
+        if let network = dynamics as? TeacherNetworkModel { return try GeneralisationFormula.teacherNetwork(network, problem) }
         let modes = try solutions(dynamics)
         let start = problem.time.start
         var rows: [[Double]] = []

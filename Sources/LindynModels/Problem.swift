@@ -157,7 +157,7 @@ public enum ModelParser {
         case "scalar": return try scalar(f)
         case "chain": return try chain(f)
         case "mode": return try mode(f)
-        case "network": return try network(f)
+        case "network": return f["data"].isPresent ? try teacherNetwork(f) : try network(f)
         case "autoencoder": return try autoencoder(f)
         case "single_neuron": return try singleNeuron(f)
         case "end_to_end": return try endToEnd(f)

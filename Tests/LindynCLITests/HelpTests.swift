@@ -50,6 +50,7 @@ import Testing
     @Test(arguments: [
         [], ["solve"], ["formula"], ["descend"], ["check"], ["stiffness"], ["validate"], ["validate", "run"],
         ["validate", "merge"], ["demo"], ["equations"], ["plot"], ["version"], ["repeat"],
+        ["cluster"], ["cluster", "submit"], ["cluster", "status"], ["cluster", "resubmit"],
     ])
     func helpMatchesGolden(command: [String]) throws {
         let r = try LindynRun.run(command + ["--help"], environment: ["COLUMNS": "80"])

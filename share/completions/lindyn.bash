@@ -173,13 +173,13 @@ _lindyn() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    solve|formula|descend|check|stiffness|validate|demo|equations|plot|version|repeat|help)
+    solve|formula|descend|check|stiffness|validate|cluster|demo|equations|plot|version|repeat|help)
         # Offer subcommand argument completions
         "_lindyn_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'solve formula descend check stiffness validate demo equations plot version repeat help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'solve formula descend check stiffness validate cluster demo equations plot version repeat help' -- "${cur}"))
         ;;
     esac
 }
@@ -434,6 +434,83 @@ _lindyn_validate_merge() {
         return
         ;;
     esac
+}
+
+_lindyn_cluster() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __lindyn_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    submit|status|resubmit)
+        # Offer subcommand argument completions
+        "_lindyn_cluster_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'submit status resubmit' -- "${cur}"))
+        ;;
+    esac
+}
+
+_lindyn_cluster_submit() {
+    repeating_flags=()
+    non_repeating_flags=(--quick --no-plots --dry-run --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--out --tasks --partition --time --mem --cpus-per-task)
+    __lindyn_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--out')
+        return
+        ;;
+    '--tasks')
+        return
+        ;;
+    '--partition')
+        return
+        ;;
+    '--time')
+        return
+        ;;
+    '--mem')
+        return
+        ;;
+    '--cpus-per-task')
+        return
+        ;;
+    esac
+}
+
+_lindyn_cluster_status() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--format)
+    __lindyn_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--format')
+        __lindyn_add_completions -W 'table'$'\n''json'$'\n''csv'
+        return
+        ;;
+    esac
+}
+
+_lindyn_cluster_resubmit() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __lindyn_offer_flags_options 1
 }
 
 _lindyn_demo() {

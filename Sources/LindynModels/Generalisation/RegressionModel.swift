@@ -108,41 +108,51 @@ public struct RegressionModel: Dynamics {
             projectedTeacher: project(teacher), labelPower: labelPower, samples: samples, task: task)
     }
 
-    /// `tau w' = Sigma_yx - Sigma_xx w`; Jacobian `-Sigma_xx/tau`.
+    /// `tau w' = Sigma_yx - Sigma_xx w`; Jacobian `-Sigma_xx/tau`. Buffers are allocated once,
+    /// so the right-hand side and the observer allocate nothing.
     final class Flow: ODESystem {
         let dimension: Int
         let n: Int
         let invTau: Double
-        let xx: [Double]
-        let yx: [Double]
-        let teacher: [Double]
+        let xx: UnsafeMutablePointer<Double>
+        let yx: UnsafeMutablePointer<Double>
+        let teacher: UnsafeMutablePointer<Double>
+        let scratch: UnsafeMutablePointer<Double>
         let labelPower: Double
         let samples: Double
         let noise: Double
-        var scratch: [Double]
 
         init(_ m: RegressionModel) {
             n = m.inputs
             dimension = m.inputs
             invTau = 1 / m.tauValue
-            xx = m.sigmaXX
-            yx = m.sigmaYX
-            teacher = m.teacher
+            func copy(_ a: [Double]) -> UnsafeMutablePointer<Double> {
+                let p = UnsafeMutablePointer<Double>.allocate(capacity: max(a.count, 1))
+                p.initialize(repeating: 0, count: max(a.count, 1))
+                p.update(from: a, count: a.count)
+                return p
+            }
+            xx = copy(m.sigmaXX)
+            yx = copy(m.sigmaYX)
+            teacher = copy(m.teacher)
+            scratch = copy([Double](repeating: 0, count: m.inputs))
             labelPower = m.labelPower
             samples = Double(m.samples)
             noise = m.task.noiseVariance
-            scratch = [Double](repeating: 0, count: m.inputs)
         }
+
+        deinit { for p in [xx, yx, teacher, scratch] { p.deallocate() } }
 
         var providesJacobian: Bool { true }
 
-        /// scratch = Sigma_xx w.
+        /// scratch = Sigma_xx w (a plain loop: BLAS's matrix-vector paths may allocate per call).
+        @inline(__always)
         func product(_ w: UnsafePointer<Double>) {
-            xx.withUnsafeBufferPointer { a in
-                scratch.withUnsafeMutableBufferPointer { c in
-                    LinearAlgebra.gemm(transposeA: false, transposeB: false, m: n, n: 1, k: n, alpha: 1, a: a.baseAddress!, lda: n,
-                                       b: w, ldb: 1, beta: 0, c: c.baseAddress!, ldc: 1)
-                }
+            for i in 0..<n {
+                var total = 0.0
+                let row = xx + i * n
+                for j in 0..<n { total += row[j] * w[j] }
+                scratch[i] = total
             }
         }
 
@@ -190,6 +200,9 @@ extension ModelParser {
         let teacher = try nonNegative(f["teacher_variance"], default: 1)
         let noise = try nonNegative(f["noise_variance"], default: 0)
         let initial = try nonNegative(f["init_variance"], default: 0)
+        for (key, v) in [("teacher_variance", teacher), ("noise_variance", noise), ("init_variance", initial)] where v > 1e100 {
+            throw f[key].error("must be at most 1e100 (larger variances overflow the squared errors), got \(v)")
+        }
         guard teacher > 0 || noise > 0 else {
             throw f["teacher_variance"].error("teacher_variance and noise_variance are both 0: the labels are all zero; give a positive teacher_variance")
         }

@@ -19,10 +19,17 @@ public struct MarchenkoPastur: Sendable, Hashable {
     /// singular values of a noise matrix (``SpikedTeacherTheory``).
     public let ratio: Double
 
+    /// Halvings of the first panel towards the lower edge (at most).
+    let grading: Int
+
+    /// - Parameter grading: halvings of the first panel towards the lower edge, at most (48
+    ///   resolves integrands like `1/lam` near a lower edge at 0 for any time; bounded integrands
+    ///   of `sqrt(lam)`, such as the mode strengths over a singular-value bulk, need few).
     /// - Throws: `invalidParameter` unless `ratio` is finite and positive.
-    public init(ratio: Double) throws(TheoryError) {
+    public init(ratio: Double, grading: Int = 48) throws(TheoryError) {
         try _requirePositive(ratio, "ratio")
         self.ratio = ratio
+        self.grading = max(0, min(grading, 60))
     }
 
     /// Lower edge `(1 - sqrt r)^2` of the continuous part.
@@ -74,14 +81,14 @@ public struct MarchenkoPastur: Sendable, Hashable {
     }
 
     /// Eight equal panels, the first of them split geometrically towards `phi = 0` (halving down
-    /// to where `4 sqrt(r) sin^2(phi/2)` is below `10^-3 lam_-`, or to `pi 2^-48` when the lower
-    /// edge is 0 or nearly so).
+    /// to where `4 sqrt(r) sin^2(phi/2)` is below `10^-3 lam_-`, or `grading` times when the
+    /// lower edge is 0 or nearly so).
     var panelEdges: [Double] {
         let r = ratio.squareRoot()
         let lower = (1 - r) * (1 - r)
         var graded: [Double] = []
         var e = Double.pi / 8
-        for _ in 0..<48 {
+        for _ in 0..<grading {
             e *= 0.5
             if 4 * r * e * e / 4 < 1e-3 * lower { break }
             graded.append(e)

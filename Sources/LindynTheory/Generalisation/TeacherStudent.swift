@@ -106,6 +106,12 @@ public struct TeacherStudentExact: Sendable, Hashable {
         }
     }
 
+    /// Minimises a curve `f(T)` over `T` in `[1e-6, 1e7]` (log-grid scan, then golden section to
+    /// 1e-9 relative in `T`); `T = +infinity` when the curve only decreases.
+    public static func minimizeOverTime(_ f: (Double) -> Double) throws(TheoryError) -> OptimalStopping {
+        try _minimizeOverTime { T in f(T) }
+    }
+
     /// The global minimum of the test error over `T` (1-D minimisation of the exact curve).
     public func optimalStopping() throws(TheoryError) -> OptimalStopping {
         try _minimizeOverTime { T throws(TheoryError) in try self.errors(at: T).test }
@@ -144,7 +150,7 @@ public struct SpikedTeacherTheory: Sendable, Hashable {
             throw .invalidParameter(name: "A", value: A, requirement: "in (0, 1] (N3 <= N1: no more outputs than inputs)")
         }
         aspectRatio = A
-        bulk = try MarchenkoPastur(ratio: A)
+        bulk = try MarchenkoPastur(ratio: A, grading: 6)
     }
 
     /// `A^{1/4}`: teacher modes at or below it leave no outlier.
@@ -199,12 +205,17 @@ public struct SpikedTeacherTheory: Sendable, Hashable {
     func split(fraction: Double) -> Double { bulk.angle(belowFraction: 1 - fraction) }
 
     /// `integral f(shat) P(shat) dshat` over the bulk above the angle `split` when `top`, or
-    /// below it, divided by that part's mass.
-    func bulkAverage(split: Double, top: Bool, _ f: (Double) -> Double) -> Double {
+    /// below it, divided by `mass` (that part's mass, ``bulkMass(split:top:)``).
+    func bulkAverage(split: Double, top: Bool, mass: Double, _ f: (Double) -> Double) -> Double {
         let (a, b) = top ? (split, Double.pi) : (0, split)
-        let mass = bulk.integrate(from: a, to: b) { _ in 1 }
         guard mass > 0 else { return 0 }
         return bulk.integrate(from: a, to: b) { lam in f(lam.squareRoot()) } / mass
+    }
+
+    /// The mass of the bulk above (`top`) or below the angle `split`.
+    func bulkMass(split: Double, top: Bool) -> Double {
+        let (a, b) = top ? (split, Double.pi) : (0, split)
+        return bulk.integrate(from: a, to: b) { _ in 1 }
     }
 
     /// Mean of `shat^2` over the bulk (1 by the normalisation; computed, as a check).
@@ -234,6 +245,10 @@ public struct TeacherStudentTheory: Sendable, Hashable {
     public let spiked: SpikedTeacherTheory
     /// The angle splitting the bulk at the top fraction the free student modes fit.
     let splitAngle: Double
+    /// The masses of the bulk above and below it, and `<shat^2>` over the whole bulk.
+    let topMass: Double, restMass: Double, meanSquare: Double
+    /// `<shat^2>` over the part of the bulk the student does not fit (time-independent).
+    let restSquare: Double
 
     /// - Throws: `invalidParameter` for `A = outputs/inputs > 1`, a hidden width below the
     ///   teacher rank or above the outputs, a rank of 0 or above `outputs`, or a non-positive
@@ -254,7 +269,12 @@ public struct TeacherStudentTheory: Sendable, Hashable {
         self.hidden = hidden
         self.initialStrength = initialStrength
         self.law = law
-        splitAngle = spiked.split(fraction: Double(hidden - teacher.count) / Double(outputs - teacher.count))
+        let split = spiked.split(fraction: Double(hidden - teacher.count) / Double(outputs - teacher.count))
+        splitAngle = split
+        topMass = spiked.bulkMass(split: split, top: true)
+        restMass = spiked.bulkMass(split: split, top: false)
+        meanSquare = spiked.bulkMeanSquare
+        restSquare = hidden < outputs ? spiked.bulkAverage(split: split, top: false, mass: restMass) { $0 * $0 } : 0
     }
 
     public var aspectRatio: Double { spiked.aspectRatio }
@@ -263,7 +283,6 @@ public struct TeacherStudentTheory: Sendable, Hashable {
         let rank = Double(teacher.count)
         let free = Double(hidden) - rank
         let bulkModes = Double(outputs) - rank
-        let fraction = free / bulkModes
         var signalTest = 0.0, signalTrain = 0.0, signalPower = 0.0
         for sbar in teacher {
             let shat = spiked.outlier(sbar), o = spiked.overlap(sbar)
@@ -277,16 +296,15 @@ public struct TeacherStudentTheory: Sendable, Hashable {
         func g(_ shat: Double) -> Double {
             do { return try law.strength(shat, from: initialStrength, at: T) } catch { failure = error; return 0 }
         }
-        var topSquare = 0.0, topResidual = 0.0, restSquare = 0.0
+        var topSquare = 0.0, topResidual = 0.0
         if free > 0 {
-            topSquare = spiked.bulkAverage(split: splitAngle, top: true) { let u = g($0); return u * u }
-            topResidual = spiked.bulkAverage(split: splitAngle, top: true) { let d = $0 - g($0); return d * d }
+            topSquare = spiked.bulkAverage(split: splitAngle, top: true, mass: topMass) { let u = g($0); return u * u }
+            topResidual = spiked.bulkAverage(split: splitAngle, top: true, mass: topMass) { let d = $0 - g($0); return d * d }
         }
-        if fraction < 1 { restSquare = spiked.bulkAverage(split: splitAngle, top: false) { $0 * $0 } }
         if let failure { throw failure }
         let test = (free * topSquare + signalTest) / norm
         let train = ((Double(outputs) - Double(hidden)) * restSquare + free * topResidual + signalTrain)
-            / (signalPower + bulkModes * spiked.bulkMeanSquare)
+            / (signalPower + bulkModes * meanSquare)
         return ErrorPair(train: train, test: test)
     }
 
@@ -305,12 +323,12 @@ public struct TeacherStudentTheory: Sendable, Hashable {
     }
 }
 
-/// Minimises `f(T)` over `T` in `[1e-6, 1e7]`: a scan on a logarithmic grid (ten points a
+/// Minimises `f(T)` over `T` in `[1e-6, 1e7]`: a scan on a logarithmic grid (eight points a
 /// decade), then golden-section refinement between the neighbours of the best point to a
 /// relative 1e-9 in `T`.
 /// A minimum at the last grid point means the curve only decreases: `T = +infinity` with `f(inf)`.
 func _minimizeOverTime(_ f: (Double) throws(TheoryError) -> Double) throws(TheoryError) -> OptimalStopping {
-    let lo = log(1e-6), hi = log(1e7), n = 130
+    let lo = log(1e-6), hi = log(1e7), n = 104
     var best = 0, values: [Double] = []
     var grid: [Double] = []
     for k in 0...n {
