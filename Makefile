@@ -124,3 +124,13 @@ check-cli-docs: deps
 	$(call generate_cli_docs,.build/cli-docs-check)
 	@diff -r share .build/cli-docs-check > .build/cli-docs.diff || { cat .build/cli-docs.diff; echo "error: share/ (man page, completions) is out of date with the command line; run make cli-docs and commit it" >&2; exit 1; }
 	@echo "man page and completions are up to date."
+
+# DocC documentation of every library module (swift-docc-plugin) into .build/docs/;
+# docs-check fails on any DocC warning (run by .ci/run).
+docs: deps
+	Scripts/docs.sh
+
+docs-check: deps
+	Scripts/docs.sh --check
+
+.PHONY: docs docs-check

@@ -22,9 +22,13 @@ let package = Package(
         .library(name: "LindynReport", targets: ["LindynReport"]),
         .library(name: "LindynBuildInfo", targets: ["LindynBuildInfo"]),
         .library(name: "LindynValidation", targets: ["LindynValidation"]),
+        // Everything a library user needs in one import (the CLI's argument parser is not in it).
+        .library(name: "Lindyn", targets: ["Lindyn"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `swift package generate-documentation` (make docs); a command plugin, linked into nothing.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The version, and the source commit recorded before each build (Scripts/build-info.sh).
@@ -36,6 +40,10 @@ let package = Package(
             providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]
         ),
         .target(name: "LindynExpr", swiftSettings: strict),
+        .target(
+            name: "Lindyn",
+            dependencies: ["LindynExpr", "LindynTheory", "LindynReport", "LindynIntegrator", "LindynModels", "LindynValidation"],
+            swiftSettings: strict),
         .target(name: "LindynTheory", swiftSettings: strict),
         .target(name: "LindynReport", dependencies: ["LindynBuildInfo"], swiftSettings: strict),
         .target(name: "LindynIntegrator", dependencies: ["CGSL"], swiftSettings: strict),

@@ -96,8 +96,13 @@ public struct PlotCommand: ParsableCommand {
             throw ExitCode(64)
         }
         var problem = try loadProblem(file, allowLarge: allowLarge)
+        problem.limits = .forRun(allowLarge: allowLarge)
         if let stepper, let s = Stepper(rawValue: stepper) { problem.solver.stepper = s }
         let dynamics = problem.dynamics
+        if !noDescent, dynamics.tau != nil {
+            // Refuse a descent beyond the limits before the integration runs.
+            _ = try guarded(file) { try Simulation.checkedDescentEpochs(problem.time, runs: problem.descent.runs, limits: problem.limits) }
+        }
         var failures: [String] = []
         let flow = try guarded(file) { try Simulation.integrate(problem) }
         if !flow.succeeded { failures.append("integration \(flow.status): \(flow.message ?? "") (t reached \(flow.tReached))") }

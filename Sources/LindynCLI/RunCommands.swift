@@ -17,7 +17,8 @@ public struct SolveCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let problem = try loadProblem(file, common)
+        var problem = try loadProblem(file, common)
+        problem.limits = .forRun(allowLarge: common.allowLarge)
         var result = try guarded(file) { try Simulation.integrate(problem) }
         let invariants = InvariantChecks.measure(problem, result)
         if common.observables { result = result.keeping(problem.dynamics.observableNames.isEmpty ? problem.dynamics.stateNames : problem.dynamics.observableNames) }
@@ -47,6 +48,11 @@ public struct DescendCommand: ParsableCommand {
     @Flag(name: .customLong("monte-carlo"), help: "Resample dropout masks every epoch instead of descending the expected loss.")
     public var monteCarlo = false
 
+    @Flag(name: .long, help: "Report progress on standard error (shown by default when it is a terminal and the descent is long).")
+    public var progress = false
+
+    @OptionGroup public var size: SizeLimitOptions
+
     public init() {}
 
     public mutating func validate() throws {
@@ -55,10 +61,13 @@ public struct DescendCommand: ParsableCommand {
     }
 
     public func run() throws {
-        var problem = try loadProblem(file)
+        var problem = try loadProblem(file, allowLarge: size.allowLarge)
+        problem.limits = size.limits
         if let runs { problem.descent.runs = runs }
         if monteCarlo { problem.descent.monteCarlo = true }
-        var result = try guarded(file) { try Simulation.descend(problem) }
+        let reporter = DescentProgress(forced: progress)
+        var result = try guarded(file) { try Simulation.descend(problem, progress: reporter.report) }
+        reporter.finish()
         if common.observables {
             // The descent's observables are the flow's (u, u1..ur); a mode model's state u is one.
             let names = problem.dynamics.observableNames.isEmpty ? problem.dynamics.stateNames : problem.dynamics.observableNames
@@ -66,5 +75,31 @@ public struct DescendCommand: ParsableCommand {
         }
         let code = result.print(common.format)
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Progress of a long descent on standard error: a redrawn line on a terminal (for descents of
+/// at least 10^6 epochs over all runs), or one line per 10% when `--progress` is given.
+final class DescentProgress {
+    let terminal = isatty(STDERR_FILENO) == 1
+    let forced: Bool
+    private var shown = -1
+    private var drawn = false
+
+    init(forced: Bool) { self.forced = forced }
+
+    func report(_ done: Int, _ total: Int) {
+        guard total > 0, forced || (terminal && total >= 1_000_000) else { return }
+        let percent = Int(Double(done) / Double(total) * 100)
+        let step = terminal ? 1 : 10
+        guard percent / step != shown / step else { return }
+        shown = percent
+        let line = "descent: \(percent)% (\(done) of \(total) epochs)"
+        FileHandle.standardError.write(Data((terminal ? "\r" + line : line + "\n").utf8))
+        drawn = terminal
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

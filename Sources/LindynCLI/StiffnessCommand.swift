@@ -54,6 +54,10 @@ public struct StiffnessCommand: ParsableCommand {
         guard let e = Stepper(rawValue: explicit), !e.isImplicit else { throw ValidationError("--explicit expects an explicit stepper (rk2 rk4 rkf45 rkck rk8pd msadams), got '\(explicit)'") }
         guard let i = Stepper(rawValue: implicit), i.isImplicit else { throw ValidationError("--implicit expects an implicit stepper (rk1imp rk2imp rk4imp bsimp msbdf), got '\(implicit)'") }
         guard samples >= 2 else { throw ValidationError("--samples must be at least 2") }
+        let limits = CostLimits.forRun(allowLarge: allowLarge)
+        guard samples <= limits.stiffnessSamples else {
+            throw ValidationError("--samples must be at most \(limits.stiffnessSamples)\(allowLarge ? "" : " (pass --allow-large to raise the limit)"), got \(samples)")
+        }
         guard tolerance > 0, tolerance.isFinite, cutoff > 0, cutoff < 1, ratio > 1, maxSteps >= 1 else {
             throw ValidationError("--tolerance must be positive, --cutoff in (0, 1), --ratio above 1 and --max-steps at least 1")
         }
@@ -97,6 +101,16 @@ public struct StiffnessCommand: ParsableCommand {
         }
         if report.samples.isEmpty {
             printError("no Jacobian spectrum could be computed: \(report.notes.joined(separator: "; "))")
+            throw ExitCode(2)
+        }
+        // The contract's numerical failure: neither stepper reached the end (the spectra stop
+        // where they did), or a spectrum is not finite.
+        if report.explicit.status != "success" && report.implicit.status != "success" {
+            printError("both steppers failed (\(report.explicit.stepper.rawValue): \(report.explicit.status), \(report.implicit.stepper.rawValue): \(report.implicit.status)); the spectra end where the trajectory did")
+            throw ExitCode(2)
+        }
+        if let bad = report.samples.first(where: { !$0.maxAbs.isFinite }) {
+            printError("the Jacobian spectrum is not finite at t = \(bad.t)")
             throw ExitCode(2)
         }
     }

@@ -17,7 +17,7 @@ public struct ValidateCommand: ParsableCommand {
 
 /// Reads grid files (a directory stands for the `.json` files in it, sorted by name). Bad files
 /// exit 65 naming the field.
-func loadGrids(_ paths: [String]) throws -> [ValidationGrid] {
+func loadGrids(_ paths: [String], limits: CostLimits = .standard) throws -> [ValidationGrid] {
     var files: [String] = []
     for path in paths {
         var isDirectory: ObjCBool = false
@@ -37,7 +37,7 @@ func loadGrids(_ paths: [String]) throws -> [ValidationGrid] {
         let document = try readDocument(file)
         let name = file == "-" ? "stdin" : URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         do {
-            let grid = try ValidationGrid.parse(document, defaultName: name)
+            let grid = try ValidationGrid.parse(document, defaultName: name, limits: limits)
             if grids.contains(where: { $0.name == grid.name }) {
                 printError("\(file): a grid named '\(grid.name)' was given twice; grid names must be distinct")
                 throw ExitCode(65)
@@ -174,7 +174,7 @@ public struct ValidateRunCommand: ParsableCommand {
 
     public func run() throws {
         applySizeLimits(allowLarge: allowLarge)
-        var grids = try loadGrids(files)
+        var grids = try loadGrids(files, limits: .forRun(allowLarge: allowLarge))
         if quick { grids = grids.map { $0.reduced() } }
         let directory = try prepareOutputDirectory(out)
         let latexColumns: [String: [String]]

@@ -242,8 +242,13 @@ public struct Field: Sendable {
 
     /// Refuses keys other than `allowed`, naming the unknown one and the accepted ones, so a
     /// misspelt field is not silently ignored.
+    /// Refuses a field that is present but not an object (`"solver": 3`), and any key of the
+    /// object that is not in `allowed`; an absent field (or `null`) passes.
     public func onlyKeys(_ allowed: [String]) throws(ProblemFileError) {
-        guard let value, case let .object(pairs) = value else { return }
+        guard isPresent, let value else { return }
+        guard case let .object(pairs) = value else {
+            throw error("expected an object with the fields \(allowed.joined(separator: ", ")), got \(value.typeName)")
+        }
         for (key, _) in pairs where !allowed.contains(key) {
             throw ProblemFileError(
                 field: path.isEmpty ? key : path + "." + key,

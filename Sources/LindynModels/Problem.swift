@@ -7,6 +7,8 @@ public struct TimeSpec: Sendable, Hashable {
     public var end: Double
     /// Requested output times, non-decreasing, within [start, end], ending at `end`.
     public var outputTimes: [Double]
+    /// True when the times were listed (`time.at`) rather than spaced evenly (`time.points`).
+    public var listed: Bool = false
 
     public init(start: Double = 0, end: Double, outputTimes: [Double]) {
         self.start = start
@@ -37,6 +39,8 @@ public struct Problem: Sendable {
     public var formula: FormulaOptions
     /// The document it was read from (for grids and reports).
     public var document: InputJSON
+    /// Size limits in force (``CostLimits/standard`` unless `--allow-large`).
+    public var limits: CostLimits = .standard
 
     public init(
         dynamics: any Dynamics, time: TimeSpec, solver: SolverOptions = SolverOptions(), descent: DescentOptions = DescentOptions(),
@@ -95,7 +99,9 @@ public struct Problem: Sendable {
             }
             var times = at
             if times.last! < end { times.append(end) }
-            return TimeSpec(start: start, end: end, outputTimes: times)
+            var spec = TimeSpec(start: start, end: end, outputTimes: times)
+            spec.listed = true
+            return spec
         }
         let points = try f["points"].int(default: 101, "a whole number of output points")
         guard points >= 2, points <= 10_000_000 else { throw f["points"].error("must be between 2 and 10^7, got \(points)") }
@@ -179,6 +185,13 @@ public enum ModelParser {
         return try f["tau"].positive(default: 1)
     }
 
+    /// A number of samples N: a whole number from 1 to 10^15 (default 1).
+    static func sampleCount(_ f: Field) throws(ProblemFileError) -> Double {
+        let n = try f.int(default: 1, "a whole number of samples")
+        guard n >= 1 else { throw f.error("must be at least 1, got \(n)") }
+        return Double(n)
+    }
+
     static func nonNegative(_ f: Field, default d: Double = 0) throws(ProblemFileError) -> Double {
         let x = try f.double(default: d)
         guard x.isFinite, x >= 0 else { throw f.error("must be a non-negative number, got \(x)") }
@@ -236,7 +249,7 @@ public enum ModelParser {
         guard u0 > 0 else { throw f["u0"].error("a balanced mode starts at u0 > 0, got \(u0)") }
         let drop = try dropout(f["dropout"], allowUnits: true)
         let noise = try nonNegative(f["noise_variance"])
-        let samples = try f["samples"].positive(default: 1)
+        let samples = try sampleCount(f["samples"])
         if depth != 2 && (drop != nil || noise != 0) {
             throw f[drop != nil ? "dropout" : "noise_variance"].error("dropout and input noise are defined for depth-2 modes only (depth is \(depth))")
         }
@@ -316,7 +329,7 @@ public enum ModelParser {
         guard params <= 2_000_000 else { throw f["widths"].error("the network has \(params) weights; at most 2,000,000 are supported") }
         let initialization = try initialization(f["init"], depth: depth, widths: n)
         let weightDecay = try nonNegative(f["weight_decay"]), noise = try nonNegative(f["noise_variance"])
-        let samples = try f["samples"].positive(default: 1), tau = try tau(f)
+        let samples = try sampleCount(f["samples"]), tau = try tau(f)
         if let correlation {
             do {
                 return try NetworkModel.correlated(
@@ -371,7 +384,7 @@ public enum ModelParser {
         guard eigen.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw f["eigenvalues"].error("eigenvalues must be positive") }
         let hidden = try f["hidden"].int("the hidden width H")
         guard hidden >= 1, hidden <= eigen.count else { throw f["hidden"].error("must be between 1 and the input width \(eigen.count), got \(hidden)") }
-        let samples = try f["samples"].positive(default: 1)
+        let samples = try sampleCount(f["samples"])
         return NetworkModel.autoencoder(
             eigenvalues: eigen, hidden: hidden, samples: samples, noiseVariance: try nonNegative(f["noise_variance"]),
             weightDecay: try nonNegative(f["weight_decay"]), initialization: try initialization(f["init"], depth: 2),

@@ -69,6 +69,7 @@ public enum Simulation {
     /// throw ``SolverConfigurationError``.
     public static func integrate(_ problem: Problem) throws -> RunResult {
         let dynamics = problem.dynamics
+        try problem.limits.checkJacobian(stepper: problem.solver.stepper, variables: dynamics.stateNames.count)
         if problem.solver.stepper.needsJacobian {
             // Derived now, so that a Jacobian over the size limit is refused before the solve.
             try (dynamics as? ExpressionSystem)?.compiled.prepareJacobian()
@@ -99,8 +100,20 @@ public enum Simulation {
                 outputTimes: problem.time.outputTimes, options: problem.solver, variableNames: dynamics.stateNames)
             result = RunResult(columns: columns, rows: rows(solution), tReached: solution.tReached, statistics: solution.statistics)
         } catch let error as IntegrationError {
+            var reached = rows(error.partial)
+            var message = error.message
+            // A step size that collapses (or a state that overflows) within 1e-8 of an output
+            // time marks a finite-time blow-up there: the row at that time is the solution
+            // just short of the singularity, not a value to report.
+            if error.reason == .failure || error.reason == .noProgress || error.reason == .nonFinite,
+                let last = reached.last, last.count > 1, reached.count > 1,
+                error.tReached - last[0] <= 1e-8 * max(1, abs(error.tReached))
+            {
+                reached.removeLast()
+                message += "; the row at t = \(last[0]) is left out: the solution blows up there (the integration failed at t = \(error.tReached))"
+            }
             result = RunResult(
-                status: error.statusWord, message: error.message, columns: columns, rows: rows(error.partial),
+                status: error.statusWord, message: message, columns: columns, rows: reached,
                 tReached: error.tReached, statistics: error.partial.statistics)
         }
         return stoppingAtUndefinedLoss(stoppingAtNonFiniteObservables(result, firstObservable: 1 + dim), dynamics)
@@ -133,16 +146,46 @@ public enum Simulation {
     }
 
     /// Output epochs of a descent: the requested times rounded to whole epochs after the start,
-    /// without repeats.
+    /// without repeats. Spans beyond ``CostLimits/large`` are clamped (never trapped);
+    /// ``descend(_:)`` refuses them before calling this.
     public static func descentEpochs(_ time: TimeSpec) -> [Int] {
         var epochs: [Int] = []
+        let cap = Double(CostLimits.large.descentEpochs)
         for t in time.outputTimes {
-            let k = Int((t - time.start).rounded())
+            let offset = (t - time.start).rounded()
+            let k = offset.isFinite ? Int(min(max(offset, 0), cap)) : 0
             if epochs.last != k { epochs.append(k) }
         }
         return epochs
     }
 
+    /// The output epochs of a descent, checked: listed times (`time.at`) must be whole epochs
+    /// after `time.start` and are kept as listed (repeats included); evenly spaced ones
+    /// (`time.points`) are rounded to the nearest epoch, with a note saying so. The span and the
+    /// runs are checked against `limits` first.
+    /// - Throws: `ProblemFileError` naming `time.at`, `time.end` or `descent.runs`.
+    public static func checkedDescentEpochs(_ time: TimeSpec, runs: Int, limits: CostLimits) throws(ProblemFileError) -> (epochs: [Int], note: String?) {
+        let last = try limits.descentEpochCount(start: time.start, end: time.end)
+        try limits.checkDescent(epochs: last, runs: runs)
+        if time.listed {
+            var epochs: [Int] = []
+            for (k, t) in time.outputTimes.enumerated() {
+                let offset = t - time.start
+                guard offset == offset.rounded() else {
+                    let field = k < time.outputTimes.count - 1 || t != time.end ? "time.at" : "time.end"
+                    throw ProblemFileError(
+                        field: field,
+                        message: "descent runs whole epochs: \(field == "time.at" ? "entry \(k)" : "the end") is t = \(t), \(offset) epochs after time.start; list whole epochs (or integrate with lindyn solve for times in between)")
+                }
+                epochs.append(Int(offset))
+            }
+            return (epochs, nil)
+        }
+        let epochs = descentEpochs(time)
+        let exact = time.outputTimes.allSatisfy { ($0 - time.start) == ($0 - time.start).rounded() }
+        if exact && epochs.count == time.outputTimes.count { return (epochs, nil) }
+        return (epochs, "descent rows are at whole epochs: the \(time.outputTimes.count) evenly spaced times of time.points are rounded to the nearest epoch, giving \(epochs.count) distinct rows")
+    }
     /// Weights below this in magnitude cannot overflow to NaN in one step of a growing
     /// iteration (that takes values near 1e308), so a NaN that follows them comes from an
     /// undefined gradient, not from divergence.
@@ -151,14 +194,18 @@ public enum Simulation {
     /// Full-batch gradient descent with learning rate 1/tau, t = start + epoch. Several runs
     /// (Monte-Carlo dropout) are averaged row by row. A non-finite weight, or one larger than the
     /// divergence threshold, stops with status `diverged` and the rows reached.
-    public static func descend(_ problem: Problem) throws -> RunResult {
+    /// - Parameter progress: called about every 1% of the work with the epochs done and the
+    ///   total over all runs (for a progress line on a terminal).
+    public static func descend(_ problem: Problem, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> RunResult {
         var options = problem.descent
         // Without dropout masks every run is the same deterministic descent: run it once.
         if !(options.monteCarlo && problem.dynamics.hasDropout) {
             options.runs = 1
             options.monteCarlo = false
         }
-        let epochs = descentEpochs(problem.time)
+        // A problem without a descent (a plain system) says so before its times are checked.
+        if problem.dynamics.tau == nil { _ = try problem.dynamics.makeDescent(options) }
+        let (epochs, epochNote) = try checkedDescentEpochs(problem.time, runs: options.runs, limits: problem.limits)
         let lastEpoch = epochs.last ?? 0
         var sums: [[Double]] = []
         var counts: [Int] = []
@@ -167,6 +214,8 @@ public enum Simulation {
         var message: String? = nil
         var reachedEpoch = lastEpoch
         var rate = 0.0
+        let total = lastEpoch * options.runs
+        let stride = max(1, lastEpoch / 100)
         runs: for run in 0..<options.runs {
             var runOptions = options
             runOptions.seed = options.seed &+ UInt64(run) &* 0x9E37_79B9
@@ -210,6 +259,7 @@ public enum Simulation {
                     break runs
                 }
                 while next < epochs.count && epochs[next] == epoch { record(epoch) }
+                if let progress, epoch % stride == 0 { progress(run * lastEpoch + epoch, total) }
             }
         }
         var rows: [[Double]] = []
@@ -224,7 +274,8 @@ public enum Simulation {
         let result = RunResult(
             status: status, message: message, columns: columns, rows: rows,
             tReached: problem.time.start + Double(status == "success" ? lastEpoch : reachedEpoch),
-            descent: DescentStatistics(epochs: status == "success" ? lastEpoch : reachedEpoch, learningRate: rate, runs: options.runs, monteCarlo: options.monteCarlo))
+            descent: DescentStatistics(epochs: status == "success" ? lastEpoch : reachedEpoch, learningRate: rate, runs: options.runs, monteCarlo: options.monteCarlo),
+            notes: epochNote.map { [$0] } ?? [])
         return rows.isEmpty ? result : stoppingAtUndefinedLoss(stoppingAtNonFiniteObservables(result, firstObservable: 1), problem.dynamics)
     }
 }

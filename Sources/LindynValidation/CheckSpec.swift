@@ -113,6 +113,7 @@ public struct DerivationCheck: Sendable {
         try check._checkNames()
         try check._loadCandidate(root["candidate"])
         try check._loadTime(root["time"])
+        try check._checkAxesUsed(root["grid"])
         check.tolerance = try root["tolerance"].positive(default: 1e-6)
         if root["descent_tolerance"].isPresent {
             check.descentTolerance = try root["descent_tolerance"].positive(default: 1e-2)
@@ -207,6 +208,20 @@ public struct DerivationCheck: Sendable {
                 throw f.error("the grid has more than \(Self.maximumPoints) points; use fewer values per axis")
             }
             grid.append((name, values))
+        }
+    }
+
+    /// Every grid axis must appear in the dynamics, the candidate or the time settings: an axis
+    /// nothing reads (a misspelt parameter) would multiply the points without changing them.
+    func _checkAxesUsed(_ f: Field) throws(ProblemFileError) {
+        var used = Set<String>()
+        var expressions: [SymbolicExpression] = rightHandSides + initial + observables.map(\.expression) + candidate.map(\.expression)
+        expressions += [time.start, time.end] + (time.at ?? [])
+        if let loss { expressions.append(loss) }
+        if let tau { expressions.append(tau) }
+        for e in expressions { used.formUnion(e.freeVariables) }
+        for axis in grid where !used.contains(axis.name) {
+            throw f[axis.name].error("no expression of the check uses the parameter '\(axis.name)' (not the dynamics, the candidate nor the time settings); remove the axis or fix its name")
         }
     }
 

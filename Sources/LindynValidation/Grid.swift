@@ -150,6 +150,8 @@ public struct ValidationGrid: Sendable {
     public var plots: PlotSettings
     /// A hash of the grid's text (FNV-1a, 64 bits): journal rows of another version are not resumed.
     public var fingerprint: String
+    /// Size limits in force at every point (``CostLimits/standard`` unless `--allow-large`).
+    public var limits: CostLimits = .standard
 
     /// Keys a grid file adds to a problem file.
     public static let gridKeys = ["name", "grid", "steppers", "tolerances", "compare", "stiffness", "plots"]
@@ -158,8 +160,11 @@ public struct ValidationGrid: Sendable {
     public var pointCount: Int { axes.reduce(1) { $0 * $1.values.count } }
 
     /// Reads a grid document. `defaultName` (the file's base name) is used when the file has no
-    /// `name`. Every point's problem is loaded, so a bad value is refused before anything runs.
-    public static func parse(_ document: InputJSON, defaultName: String) throws(ProblemFileError) -> ValidationGrid {
+    /// `name`. Every point's problem is loaded, so a bad value is refused before anything runs,
+    /// and checked against `limits` (grid points, descent epochs and runs, variables for the
+    /// steppers that use the Jacobian). An empty comparison (no methods, or the integrator
+    /// compared with no steppers) is refused: it would pass without comparing anything.
+    public static func parse(_ document: InputJSON, defaultName: String, limits: CostLimits = .standard) throws(ProblemFileError) -> ValidationGrid {
         guard case let .object(pairs) = document else {
             throw ProblemFileError(field: "file", message: "a grid file is a JSON object: a problem file plus grid, steppers, tolerances and compare")
         }
@@ -199,15 +204,46 @@ public struct ValidationGrid: Sendable {
             tolerances = [Tolerance(absolute: 1e-10, relative: 1e-10)]
         }
         guard !tolerances.isEmpty else { throw root["tolerances"].error("needs at least one tolerance") }
-        let grid = ValidationGrid(
+        var points = 1
+        for axis in axes {
+            let (product, overflow) = points.multipliedReportingOverflow(by: axis.values.count)
+            guard !overflow, product <= limits.gridPoints else {
+                let hint = limits == .standard ? "; pass --allow-large to raise the limit" : ""
+                throw root["grid"].error("the grid's points (the product of the axis lengths) exceed the limit of \(limits.gridPoints)\(hint)")
+            }
+            points = product
+        }
+        var grid = ValidationGrid(
             name: name, description: root["description"].isPresent ? try root["description"].string() : nil,
             base: base, axes: axes, steppers: steppers, tolerances: tolerances,
             compare: try compareSettings(root["compare"]), stiffness: try stiffnessSettings(root["stiffness"]),
             plots: try plotSettings(root["plots"]), fingerprint: fnv1a(canonicalText(document)))
+        grid.limits = limits
+        guard !grid.compare.methods.isEmpty else {
+            throw root["compare"]["methods"].error("needs at least one of integrator, descent and formula (an empty comparison would pass without comparing anything)")
+        }
+        if grid.compare.compares(.integrator) && steppers.isEmpty {
+            throw root["steppers"].error("needs at least one stepper when the integrator is compared (an empty list would pass without comparing anything)")
+        }
         for (k, index) in grid.plots.trajectories.enumerated() where !(0..<grid.pointCount).contains(index) {
             throw root["plots"]["trajectories"].error("entry \(k) is point \(index), but the grid has points 0 to \(grid.pointCount - 1)")
         }
-        for index in 0..<grid.pointCount { _ = try grid.point(index) }
+        for index in 0..<grid.pointCount {
+            let problem = try grid.point(index).problem
+            let context = { (error: ProblemFileError) in ProblemFileError(field: error.field, message: "\(error.message) (grid point \(index))") }
+            do {
+                let variables = problem.dynamics.stateNames.count
+                if grid.compare.compares(.integrator) {
+                    for stepper in steppers { try limits.checkJacobian(stepper: stepper, variables: variables) }
+                }
+                try limits.checkJacobian(stepper: grid.compare.referenceSolver.stepper, variables: variables)
+                if grid.compare.compares(.descent), problem.dynamics.tau != nil {
+                    _ = try Simulation.checkedDescentEpochs(problem.time, runs: problem.descent.runs, limits: limits)
+                }
+            } catch {
+                throw context(error)
+            }
+        }
         return grid
     }
 
@@ -352,7 +388,8 @@ public struct ValidationGrid: Sendable {
             parameters.append((axis.name, value))
         }
         do {
-            let problem = try Problem.load(document)
+            var problem = try Problem.load(document)
+            problem.limits = limits
             return GridPoint(index: index, parameters: parameters, problem: problem)
         } catch {
             let at = parameters.map { "\($0.0) = \(canonicalText($0.1))" }.joined(separator: ", ")

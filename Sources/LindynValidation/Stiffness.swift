@@ -214,7 +214,8 @@ public enum StiffnessAnalysis {
                 notes: ["not analysed: the system has \(n) variables; the analysis computes every eigenvalue of the dense Jacobian and is limited to \(maximumDimension)"])
         }
         var times: [Double] = []
-        let wanted = max(2, samples - 1)
+        // Bounded even when a caller skips the command's check (each sample is a dense spectrum).
+        let wanted = min(max(2, samples - 1), CostLimits.large.stiffnessSamples)
         for k in 1...wanted { times.append(start + (end - start) * Double(k) / Double(wanted)) }
         times[times.count - 1] = end
         let (explicit, explicitRun) = count(problem, settings.explicitStepper, settings, times: times, maxSteps: settings.maxSteps)

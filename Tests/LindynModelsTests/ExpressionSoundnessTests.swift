@@ -41,7 +41,7 @@ import LindynIntegrator
     /// being defined; both the flow and the descent stop there with status non_finite.
     @Test func undefinedLossStopsTheRun() throws {
         let problem = try Problem.load(text: Self.loss("(w - 3)^2/2 + 0*log(2 - w)", weights: ["w"], initial: [0]))
-        for run in [Simulation.integrate, Simulation.descend] {
+        for run: (Problem) throws -> RunResult in [Simulation.integrate, { try Simulation.descend($0) }] {
             let result = try run(problem)
             #expect(result.status == "non_finite")
             #expect(result.message?.contains("the loss is NaN") == true, "\(result.message ?? "")")
@@ -179,7 +179,7 @@ import LindynIntegrator
                 .replacingOccurrences(of: "\"time\":", with: "\"solver\": {\"max_steps\": 500}, \"time\":")
             guard let problem = try? Problem.load(text: text) else { continue }
             let written = try Expression.parse(expression)
-            for run in isLoss ? [Simulation.integrate, Simulation.descend] : [Simulation.integrate] {
+            for run: (Problem) throws -> RunResult in isLoss ? [Simulation.integrate, { try Simulation.descend($0) }] : [Simulation.integrate] {
                 let result: RunResult
                 do { result = try run(problem) } catch is ProblemFileError { continue }
                 if !result.succeeded { stopped += 1; continue }

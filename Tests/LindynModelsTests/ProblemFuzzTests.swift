@@ -22,6 +22,12 @@ import LindynIntegrator
         .array([.number(1)]), .object([]),
     ]
 
+    /// Further replacements for ``refusedInputs``: spans past 2^63, fractions where whole
+    /// numbers belong.
+    static let sizeReplacements: [InputJSON] = replacements + [
+        .number(1e19), .number(9.3e18), .number(1.5), .array([.number(2.5), .number(2.5)]),
+    ]
+
     static func paths(_ value: InputJSON, _ prefix: [String] = []) -> [[String]] {
         switch value {
         case .object(let pairs): return [prefix] + pairs.flatMap { paths($0.1, prefix + [$0.0]) }
@@ -66,7 +72,10 @@ import LindynIntegrator
             }
             loaded += 1
             guard let p = Self.bounded(problem) else { continue }
-            for run in [Simulation.integrate, Simulation.descend, { try Formula.evaluate($0, requireLearned: false) }] {
+            let runs: [(Problem) throws -> RunResult] = [
+                Simulation.integrate, { try Simulation.descend($0) }, { try Formula.evaluate($0, requireLearned: false) },
+            ]
+            for run in runs {
                 do {
                     let result = try run(p)
                     // No NaN passed off as a success.
@@ -79,5 +88,76 @@ import LindynIntegrator
         }
         // The mutations exercise both paths.
         #expect(loaded > 50 && refused > 50, "loaded \(loaded), refused \(refused)")
+    }
+
+    /// Inputs that were once accepted (a wrong number with exit 0, or a trap) and are now refused
+    /// with the field named: when the file loads, by the method that cannot honour it. Each is
+    /// also mutated like the shipped files (one further change), which must never crash.
+    static let refusedInputs: [(text: String, field: String)] = [
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01}, "time": {"end": 2}, "solver": 3}"#, "solver"),
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01}, "time": {"end": 2}, "descent": []}"#, "descent"),
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01}, "time": {"end": 2}, "formula": true}"#, "formula"),
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01, "dropout": 1}, "time": {"end": 2}}"#, "model.dropout"),
+        (#"{"model": {"kind": "network", "widths": [2, 2], "singular_values": [1], "init": 0.1}, "time": {"end": 2}}"#, "model.init"),
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01, "samples": 1.5}, "time": {"end": 2}}"#, "model.samples"),
+        (#"{"model": {"kind": "network", "widths": [2, 2], "singular_values": [1], "samples": 1e-3}, "time": {"end": 2}}"#, "model.samples"),
+        (#"{"model": {"kind": "autoencoder", "eigenvalues": [1], "hidden": 1, "samples": 2.5}, "time": {"end": 2}}"#, "model.samples"),
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01, "depth": 3, "noise_variance": 0.1}, "time": {"end": 2}}"#, "model.noise_variance"),
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01, "tau": 100}, "time": {"end": 1e19}}"#, "time.end"),
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01, "tau": 100}, "time": {"start": -9.3e18, "end": 1}}"#, "time.end"),
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01, "tau": 100}, "time": {"end": 10, "at": [0.5]}}"#, "time.at"),
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01, "tau": 100}, "time": {"end": 10.5, "at": [1, 2]}}"#, "time.end"),
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01, "tau": 100, "dropout": {"keep": 0.5}}, "time": {"end": 10}, "descent": {"runs": 1000000, "monte_carlo": true}}"#, "descent.runs"),
+        (#"{"model": {"kind": "network", "widths": [50, 50], "singular_values": [1]}, "time": {"end": 1}, "solver": {"stepper": "msbdf"}}"#, "solver.stepper"),
+    ]
+
+    @Test func onceAcceptedInputsAreRefusedNamingTheField() throws {
+        var generator = SeededGenerator(seed: 9)
+        for (text, field) in Self.refusedInputs {
+            let named: String?
+            do {
+                let problem = try Problem.load(text: text)
+                // Loaded: the method that cannot honour the setting refuses it.
+                let method: (Problem) throws -> RunResult = field.hasPrefix("time") || field.hasPrefix("descent")
+                    ? { try Simulation.descend($0) } : { try Simulation.integrate($0) }
+                do {
+                    _ = try method(problem)
+                    named = nil
+                } catch let error as ProblemFileError {
+                    named = error.field
+                }
+            } catch let error as ProblemFileError {
+                named = error.field
+            } catch {
+                named = "\(error)"
+            }
+            #expect(named == field, "\(text): refused naming \(named ?? "nothing"), expected \(field)")
+            // One more mutation: no crash, and a refusal still names a field.
+            var document = try InputJSON.parse(text)
+            for _ in 0..<20 {
+                let all = Self.paths(document).filter { !$0.isEmpty }
+                let path = all[Int(generator.next() % UInt64(all.count))]
+                let value = Self.sizeReplacements[Int(generator.next() % UInt64(Self.sizeReplacements.count))]
+                let mutated = (try? document.setting(path, to: value)) ?? document
+                do {
+                    guard let p = Self.bounded(try Problem.load(mutated)) else { continue }
+                    for run: (Problem) throws -> RunResult in [Simulation.integrate, { try Simulation.descend($0) }] {
+                        do {
+                            let result = try run(p)
+                            if result.succeeded { #expect(result.rows.allSatisfy { $0.allSatisfy(\.isFinite) }) }
+                        } catch let error as ProblemFileError {
+                            #expect(!error.field.isEmpty)
+                        } catch let error as SolverConfigurationError {
+                            #expect(!error.field.isEmpty)
+                        }
+                    }
+                } catch let error as ProblemFileError {
+                    #expect(!error.field.isEmpty && !error.message.isEmpty)
+                } catch {
+                    Issue.record("\(mutated): unexpected \(error)")
+                }
+                document = mutated
+            }
+        }
     }
 }
