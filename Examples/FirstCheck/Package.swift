@@ -13,12 +13,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "FirstCheck",
-            dependencies: [
-                .product(name: "LindynExpr", package: "Lindyn"),
-                .product(name: "LindynIntegrator", package: "Lindyn"),
-                .product(name: "LindynModels", package: "Lindyn"),
-                .product(name: "LindynTheory", package: "Lindyn"),
-            ],
+            dependencies: [.product(name: "Lindyn", package: "Lindyn")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

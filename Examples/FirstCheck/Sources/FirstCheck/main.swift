@@ -12,10 +12,7 @@
 // 2 when a solve or descent fails numerically.
 
 import Foundation
-import LindynExpr
-import LindynIntegrator
-import LindynModels
-import LindynTheory
+import Lindyn
 
 let s = 2.0, lambda = 0.2, u0 = 1e-3, tau = 100.0
 let endEpoch = 700.0  // about 13 tau/(s - lambda): the mode is learned well before the end
