@@ -124,6 +124,15 @@ int lindyn_baseline_solve(lindyn_baseline_problem problem, const double *params,
                           double hstart, long max_steps, double t0, const double *y0,
                           const double *tout, int nout, double *yout,
                           lindyn_baseline_stats *stats) {
+    return lindyn_baseline_solve_controlled(problem, params, nparams, dim, stepper, epsabs, epsrel,
+                                            hstart, max_steps, t0, y0, tout, nout, yout, 0, 0, stats);
+}
+
+int lindyn_baseline_solve_controlled(lindyn_baseline_problem problem, const double *params, int nparams,
+                                     int dim, const char *stepper, double epsabs, double epsrel,
+                                     double hstart, long max_steps, double t0, const double *y0,
+                                     const double *tout, int nout, double *yout, int norm,
+                                     int controller, lindyn_baseline_stats *stats) {
     lindyn_bl_init();
     if (stats != NULL) memset(stats, 0, sizeof *stats);
 
@@ -167,6 +176,13 @@ int lindyn_baseline_solve(lindyn_baseline_problem problem, const double *params,
     gsl_odeiv2_driver *d =
         gsl_odeiv2_driver_alloc_standard_new(&sys, type, hstart, epsabs, epsrel, 1.0, 0.0);
     if (d == NULL) {
+        free(y);
+        free(ctx.work);
+        return finish(stats, GSL_ENOMEM, t0, 0);
+    }
+    if ((norm != 0 || controller != 0)
+        && lindyn_driver_use_control(d, epsabs, epsrel, 1.0, 0.0, norm != 0, controller != 0) != GSL_SUCCESS) {
+        gsl_odeiv2_driver_free(d);
         free(y);
         free(ctx.work);
         return finish(stats, GSL_ENOMEM, t0, 0);

@@ -11,6 +11,9 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_version.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
 
 /* Two BLAS libraries, each where it is fastest:
    - GSL's own reference CBLAS (libgslcblas, linked) serves GSL's internal calls: the tiny LU
@@ -144,5 +147,138 @@ static inline gsl_odeiv2_evolve *lindyn_driver_evolve(gsl_odeiv2_driver *d) { re
 static inline gsl_odeiv2_control *lindyn_driver_control(gsl_odeiv2_driver *d) { return d->c; }
 static inline gsl_odeiv2_step *lindyn_driver_step(gsl_odeiv2_driver *d) { return d->s; }
 static inline double *lindyn_driver_h(gsl_odeiv2_driver *d) { return &d->h; }
+
+/* A step-size control with a choice of error norm and controller, installed in place of the
+   driver's standard control (GSL accepts user control types). With norm = max and controller =
+   standard it makes the same decisions as gsl_odeiv2_control_standard.
+   norm: 0 max_i r_i, 1 sqrt(mean_i r_i^2), where r_i = |err_i| / (eps_abs + eps_rel (a_y |y_i| +
+   a_dydt |h y'_i|)). controller: 0 GSL's standard rule, 1 proportional-integral (Gustafsson's
+   coefficients 0.7/k and 0.4/k, k = order + 1, safety 0.9, factor in [0.2, 5]). */
+typedef struct {
+    double eps_abs, eps_rel, a_y, a_dydt;
+    int norm, controller;
+    double previous_error; /* PI: error of the last accepted step, at least 1e-4 */
+    int rejected;          /* PI: the last attempt was rejected */
+} lindyn_control_state;
+
+static inline void *lindyn_control_alloc(void) {
+    lindyn_control_state *s = (lindyn_control_state *)calloc(1, sizeof(lindyn_control_state));
+    if (s != NULL) s->previous_error = 1e-4;
+    return s;
+}
+
+static inline int lindyn_control_init(void *state, double eps_abs, double eps_rel, double a_y, double a_dydt) {
+    lindyn_control_state *s = (lindyn_control_state *)state;
+    if (eps_abs < 0 || eps_rel < 0 || a_y < 0 || a_dydt < 0) return GSL_EINVAL;
+    s->eps_abs = eps_abs;
+    s->eps_rel = eps_rel;
+    s->a_y = a_y;
+    s->a_dydt = a_dydt;
+    s->previous_error = 1e-4;
+    s->rejected = 0;
+    return GSL_SUCCESS;
+}
+
+static inline int lindyn_control_hadjust(void *state, size_t dim, unsigned int ord, const double y[],
+                                         const double yerr[], const double yp[], double *h) {
+    lindyn_control_state *s = (lindyn_control_state *)state;
+    const double h_old = *h;
+    double e = 0.0;
+    if (s->norm == 0) {
+        e = DBL_MIN;
+        for (size_t i = 0; i < dim; i++) {
+            const double d = s->eps_rel * (s->a_y * fabs(y[i]) + s->a_dydt * fabs(h_old * yp[i])) + s->eps_abs;
+            const double r = fabs(yerr[i]) / fabs(d);
+            if (r > e) e = r;
+        }
+    } else {
+        for (size_t i = 0; i < dim; i++) {
+            const double d = s->eps_rel * (s->a_y * fabs(y[i]) + s->a_dydt * fabs(h_old * yp[i])) + s->eps_abs;
+            const double r = fabs(yerr[i]) / fabs(d);
+            e += r * r;
+        }
+        e = sqrt(e / (double)(dim > 0 ? dim : 1));
+        if (!(e > DBL_MIN)) e = e != e ? e : DBL_MIN;
+    }
+    if (s->controller == 0) {
+        if (e > 1.1) {
+            double r = 0.9 / pow(e, 1.0 / ord);
+            if (r < 0.2) r = 0.2;
+            *h = r * h_old;
+            return GSL_ODEIV_HADJ_DEC;
+        } else if (e < 0.5) {
+            double r = 0.9 / pow(e, 1.0 / (ord + 1.0));
+            if (r > 5.0) r = 5.0;
+            if (r < 1.0) r = 1.0;
+            *h = r * h_old;
+            return GSL_ODEIV_HADJ_INC;
+        }
+        return GSL_ODEIV_HADJ_NIL;
+    }
+    const double k = ord + 1.0;
+    if (!(e <= 1.0)) { /* also NaN */
+        double r = e == e ? 0.9 / pow(e, 1.0 / k) : 0.2;
+        if (r < 0.2) r = 0.2;
+        *h = r * h_old;
+        s->rejected = 1;
+        return GSL_ODEIV_HADJ_DEC;
+    }
+    double r = 0.9 * pow(e, -0.7 / k) * pow(s->previous_error, 0.4 / k);
+    if (r > 5.0) r = 5.0;
+    if (r < 0.2) r = 0.2;
+    if (s->rejected && r > 1.0) r = 1.0; /* no growth right after a rejection */
+    s->rejected = 0;
+    s->previous_error = e > 1e-4 ? e : 1e-4;
+    *h = r * h_old;
+    return r > 1.0 ? GSL_ODEIV_HADJ_INC : GSL_ODEIV_HADJ_NIL;
+}
+
+static inline int lindyn_control_errlevel(void *state, const double y, const double dydt, const double h,
+                                          const size_t ind, double *errlev) {
+    (void)ind;
+    lindyn_control_state *s = (lindyn_control_state *)state;
+    *errlev = s->eps_rel * (s->a_y * fabs(y) + s->a_dydt * fabs(h * dydt)) + s->eps_abs;
+    return GSL_SUCCESS;
+}
+
+static inline int lindyn_control_set_driver(void *state, const gsl_odeiv2_driver *d) {
+    (void)state;
+    (void)d;
+    return GSL_SUCCESS;
+}
+
+static inline void lindyn_control_free(void *state) { free(state); }
+
+static inline const gsl_odeiv2_control_type *lindyn_control_type(void) {
+    static const gsl_odeiv2_control_type type = {
+        "lindyn", lindyn_control_alloc, lindyn_control_init, lindyn_control_hadjust,
+        lindyn_control_errlevel, lindyn_control_set_driver, lindyn_control_free};
+    return &type;
+}
+
+/* Replaces the driver's control with the one above (norm, controller as described there).
+   Returns GSL_SUCCESS, or GSL_ENOMEM leaving the driver's control as it was. */
+static inline int lindyn_driver_use_control(gsl_odeiv2_driver *d, double eps_abs, double eps_rel, double a_y,
+                                            double a_dydt, int norm, int controller) {
+    gsl_odeiv2_control *c = gsl_odeiv2_control_alloc(lindyn_control_type());
+    if (c == NULL) return GSL_ENOMEM;
+    if (gsl_odeiv2_control_init(c, eps_abs, eps_rel, a_y, a_dydt) != GSL_SUCCESS) {
+        gsl_odeiv2_control_free(c);
+        return GSL_EINVAL;
+    }
+    lindyn_control_state *s = (lindyn_control_state *)c->state;
+    s->norm = norm;
+    s->controller = controller;
+    gsl_odeiv2_control_set_driver(c, d);
+    gsl_odeiv2_control_free(d->c);
+    d->c = c;
+    return GSL_SUCCESS;
+}
+
+/* Whether the stepper's dydt_out is the exact f(t + h, y(t + h)), and whether it uses dydt_in. */
+static inline int lindyn_step_gives_exact_dydt_out(const gsl_odeiv2_step *s) { return s->type->gives_exact_dydt_out; }
+static inline int lindyn_step_can_use_dydt_in(const gsl_odeiv2_step *s) { return s->type->can_use_dydt_in; }
+static inline double *lindyn_evolve_dydt_in(gsl_odeiv2_evolve *e) { return e->dydt_in; }
+static inline double *lindyn_evolve_dydt_out(gsl_odeiv2_evolve *e) { return e->dydt_out; }
 
 #endif

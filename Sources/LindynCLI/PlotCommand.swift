@@ -104,11 +104,18 @@ public struct PlotCommand: ParsableCommand {
             _ = try guarded(file) { try Simulation.checkedDescentEpochs(problem.time, runs: problem.descent.runs, limits: problem.limits) }
         }
         var failures: [String] = []
-        let flow = try guarded(file) { try Simulation.integrate(problem) }
+        // Curves come from dense output: the integration and the closed form at the problem's
+        // output times plus 400 evenly spaced ones, so a sparse problem draws smoothly; the
+        // descent keeps its own epochs.
+        var curves = problem
+        curves.time.outputTimes = Array(Set(problem.time.outputTimes + ODESolver.evenlySpacedTimes(
+            start: problem.time.start, end: problem.time.end, points: 400))).sorted()
+        curves.solver.output = .dense
+        let flow = try guarded(file) { try Simulation.integrate(curves) }
         if !flow.succeeded { failures.append("integration \(flow.status): \(flow.message ?? "") (t reached \(flow.tReached))") }
         var formula: RunResult? = nil
         if dynamics is ScalarModel || dynamics is ChainModel || dynamics is ModeModel || dynamics is NetworkModel {
-            formula = try? Formula.evaluate(problem, requireLearned: false)
+            formula = try? Formula.evaluate(curves, requireLearned: false)
         }
         var descent: RunResult? = nil
         if !noDescent, dynamics.tau != nil {

@@ -176,6 +176,8 @@ extension RunResult {
             stats["rejected_steps"] = .integer(s.rejectedSteps)
             stats["rhs_evaluations"] = .integer(s.rhsEvaluations)
             stats["jacobian_evaluations"] = .integer(s.jacobianEvaluations)
+            if s.interpolationEvaluations > 0 { stats["interpolation_evaluations"] = .integer(s.interpolationEvaluations) }
+            if s.interpolationErrorRatio > 0 { stats["interpolation_error_ratio"] = .number(s.interpolationErrorRatio) }
         }
         if let d = descent {
             stats["epochs"] = .integer(d.epochs)
@@ -188,6 +190,15 @@ extension RunResult {
             trailing["derived"] = .object(JSONObject(derived.map { ($0.name, Cell.number($0.value).jsonValue) }))
         }
         if !notes.isEmpty { trailing["notes"] = .array(notes.map { .string($0) }) }
+        if !events.isEmpty {
+            trailing["events"] = .array(events.map { e in
+                .object([
+                    "name": .string(e.spec.name), "observable": .string(e.spec.observable), "level": .number(e.spec.level),
+                    "direction": .string(e.spec.direction.rawValue), "t": e.time.map { .number($0) } ?? .null,
+                    "located_by": .string(e.method),
+                ])
+            })
+        }
         if !invariants.isEmpty {
             trailing["invariants"] = .array(invariants.map { d in
                 .object([
@@ -207,8 +218,13 @@ extension RunResult {
         case .json:
             emit(json(invariants: invariants))
         case .csv:
-            // The table view's derived quantities and notes follow as a second block.
-            emit(table.csv() + csvSecondBlock(derived.map { ($0.name, .number($0.value), $0.note) } + notes.map { ("note", .missing, $0) }))
+            // The table view's derived quantities, events and notes follow as a second block
+            // (an event's value is its time, empty when it did not occur).
+            let eventRows: [(quantity: String, value: Cell, note: String)] = events.map { e in
+                ("event." + e.spec.name, e.time.map { Cell.number($0) } ?? .missing,
+                 "\(e.spec.observable) \(e.spec.direction.rawValue) through \(e.spec.level); \(e.time == nil ? "did not occur; " : "")located by \(e.method)")
+            }
+            emit(table.csv() + csvSecondBlock(derived.map { ($0.name, .number($0.value), $0.note) } + eventRows + notes.map { ("note", .missing, $0) }))
         case .table:
             var text = table.text()
             if let s = statistics {
@@ -219,6 +235,12 @@ extension RunResult {
             }
             if !derived.isEmpty {
                 text += "\n" + derived.map { "\($0.name) = \($0.value)\($0.note.isEmpty ? "" : "  (\($0.note))")" }.joined(separator: "\n") + "\n"
+            }
+            if !events.isEmpty {
+                text += "\n" + events.map { e in
+                    let what = "event \(e.spec.name) (\(e.spec.observable) \(e.spec.direction.rawValue) through \(e.spec.level))"
+                    return e.time.map { "\(what): t = \($0)  (\(e.method))" } ?? "\(what): did not occur (\(e.method))"
+                }.joined(separator: "\n") + "\n"
             }
             for note in notes { text += "note: \(note)\n" }
             for d in invariants {

@@ -209,7 +209,10 @@ public enum ODESolver {
     ///
     /// Steps are taken one `gsl_odeiv2_evolve_apply` at a time through a GSL driver's evolve,
     /// control and step objects, so every accepted step is counted and checked for non-finite
-    /// values; each output time is hit exactly (the last step before it is shortened).
+    /// values. With ``OutputMode/dense`` (the default) the steps run freely to the end and each
+    /// output state is interpolated (see ``Stepper/denseOutputNodes``); with ``OutputMode/land``
+    /// the last step before each output time is shortened to hit it exactly. `events` are
+    /// located on the same interpolant in either mode.
     ///
     /// - Throws: ``SolverConfigurationError`` for settings refused before GSL is called
     ///   (including an implicit stepper for a system without a Jacobian);
@@ -218,7 +221,7 @@ public enum ODESolver {
     /// variable is named by its index.
     public static func solve<S: ODESystem>(
         _ system: S, initialState: [Double], start: Double, outputTimes: [Double],
-        options: SolverOptions = SolverOptions(), variableNames: [String]? = nil
+        options: SolverOptions = SolverOptions(), variableNames: [String]? = nil, events: [ODEEvent] = []
     ) throws -> Solution {
         let dimension = system.dimension
         try validate(system, initialState: initialState, start: start, outputTimes: outputTimes, options: options)
@@ -236,6 +239,14 @@ public enum ODESolver {
                 field: "solver", message: "GSL refused the solver settings (driver allocation failed)")
         }
         defer { gsl_odeiv2_driver_free(driver) }
+        if options.errorNorm != .max || options.controller != .standard {
+            let status = lindyn_driver_use_control(
+                driver, options.absoluteTolerance, options.relativeTolerance, options.stateScale, options.derivativeScale,
+                options.errorNorm == .max ? 0 : 1, options.controller == .standard ? 0 : 1)
+            guard status == GSL_SUCCESS else {
+                throw SolverConfigurationError(field: "solver.controller", message: "GSL refused the step controller (status \(status))")
+            }
+        }
         let evolve = lindyn_driver_evolve(driver)!
         let control = lindyn_driver_control(driver)
         let step = lindyn_driver_step(driver)
@@ -253,13 +264,78 @@ public enum ODESolver {
         var t = start
         var accepted = 0
         let callbacks = gslSystem.callbacks
+        let land = options.output == .land
+        let outputCount = outputTimes.count
+        var next = 0
+        while next < outputCount && outputTimes[next] <= start {
+            solution.append(time: outputTimes[next], state: UnsafeBufferPointer(y))
+            next += 1
+        }
+        let tracker = _EventTracker(events)
+        let capacity = options.stepper.denseOutputNodes
+        let interior = !land && next < outputCount && outputTimes[next] < end
+        let controlInterpolation = interior && options.output == .dense
+        var stepCap = Double.infinity
+        var worstRatio = 0.0
+        let nodes: _DenseNodes? =
+            interior || !events.isEmpty ? _DenseNodes(dimension: dimension, capacity: options.stepper.denseOutputNodes) : nil
+        // Derivatives at the step ends: GSL's own dydt_out when the stepper computes it exactly,
+        // else one more call of the right-hand side (counted as an interpolation evaluation).
+        let exactDerivativeOut = lindyn_step_gives_exact_dydt_out(step) != 0
+        let derivativeIn = lindyn_step_can_use_dydt_in(step) != 0
+        let dydtIn = lindyn_evolve_dydt_in(evolve)!
+        let dydtOut = lindyn_evolve_dydt_out(evolve)!
+        var interpolationEvaluations = 0
+        if let nodes {
+            nodes.push(time: start, state: y.baseAddress!, derivative: nil)
+            tracker.observe(node: 0, state: y.baseAddress!)
+            if !derivativeIn {
+                _ = callbacks.rhs(start, y.baseAddress!, nodes.derivativeSlot(0))
+                interpolationEvaluations += 1
+            }
+        }
+
+        /// Produces the outputs and events the current window serves (all that remain when
+        /// `final`), up to the newest node.
+        func flush(
+            _ nodes: _DenseNodes, final: Bool, _ next: inout Int, _ solution: inout Solution, _ worstRatio: inout Double,
+            _ stepCap: inout Double
+        ) {
+            guard let served = nodes.servedUpTo(final: final) else { return }
+            let limit = nodes.time(served)
+            if !land {
+                if served >= 1 && next < outputCount && outputTimes[next] < end {
+                    // While interior outputs remain, estimate the interpolation error at the
+                    // middle of the newest served interval [t_{served-1}, t_served] and cap the
+                    // coming steps so the estimate scales to within the tolerance (the
+                    // estimate goes as h^(2m - 1)). Only intervals holding an output count
+                    // towards the reported worst ratio.
+                    let a = nodes.time(served - 1)
+                    let ratio = nodes.errorRatio(
+                        at: 0.5 * (a + limit), absolute: options.absoluteTolerance, relative: options.relativeTolerance)
+                    if outputTimes[next] < limit { worstRatio = max(worstRatio, ratio) }
+                    if controlInterpolation && ratio > 0 {
+                        let order = Double(2 * nodes.capacity - 1)
+                        stepCap = (limit - a) * min(5, max(0.2, 0.9 * pow(ratio, -1 / order)))
+                    }
+                }
+                while next < outputCount && outputTimes[next] <= limit {
+                    nodes.evaluate(outputTimes[next], into: nodes.scratch)
+                    solution.append(time: outputTimes[next], state: UnsafeBufferPointer(start: nodes.scratch, count: dimension))
+                    next += 1
+                }
+            }
+            if !tracker.isEmpty { tracker.resolve(upTo: served, nodes: nodes) }
+        }
 
         // `finish` captures no `var` (t, accepted and the solution are passed in), so the hot
         // loop's state stays in registers instead of heap boxes with exclusivity checks.
         func finish(
             _ reason: IntegrationError.Reason?, _ message: String, _ t: Double, _ accepted: Int,
-            _ solution: inout Solution
+            _ next: inout Int, _ interpolationEvaluations: Int, _ solution: inout Solution
         ) -> IntegrationError? {
+            if let nodes, nodes.count >= 2 { flush(nodes, final: true, &next, &solution, &worstRatio, &stepCap) }
+            solution.events = tracker.ordered
             solution.tReached = t
             solution.finalState = Array(y)
             solution.statistics.acceptedSteps = accepted
@@ -270,51 +346,90 @@ public enum ODESolver {
             solution.statistics.attemptedSteps = accepted + Int(evolve.pointee.failed_steps)
             solution.statistics.rhsEvaluations = callbacks.rhsCount
             solution.statistics.jacobianEvaluations = callbacks.jacobianCount
+            solution.statistics.interpolationEvaluations = interpolationEvaluations
+            solution.statistics.interpolationErrorRatio = worstRatio
             guard let reason else { return nil }
             let underlying = callbacks.thrown
             return IntegrationError(
                 reason: reason, message: message + " (at t = \(t))", partial: solution, underlying: underlying)
         }
 
-        for target in outputTimes {
-            while t < target {
-                if options.maxSteps > 0 && accepted >= options.maxSteps {
-                    throw finish(
-                        .maxSteps,
-                        options.stepper.isImplicit
-                            ? "the integration took the maximum of \(options.maxSteps) steps before reaching t = \(target); raise solver.max_steps, or check whether the solution blows up or oscillates fast before that time"
-                            : "the integration took the maximum of \(options.maxSteps) steps before reaching t = \(target); raise solver.max_steps, or use an implicit stepper (msbdf, rk4imp, bsimp) if the problem is stiff",
-                        t, accepted, &solution)!
+        while t < end {
+            let target = land ? outputTimes[next] : end
+            if options.maxSteps > 0 && accepted >= options.maxSteps {
+                throw finish(
+                    .maxSteps,
+                    options.stepper.isImplicit
+                        ? "the integration took the maximum of \(options.maxSteps) steps before reaching t = \(target); raise solver.max_steps, or check whether the solution blows up or oscillates fast before that time"
+                        : "the integration took the maximum of \(options.maxSteps) steps before reaching t = \(target); raise solver.max_steps, or use an implicit stepper (msbdf, rk4imp, bsimp) if the problem is stiff",
+                    t, accepted, &next, interpolationEvaluations, &solution)!
+            }
+            if let hmax = options.maxStep, abs(h.pointee) > hmax {
+                h.pointee = hmax
+            }
+            // The cap binds only near an output (within the window's reach of steps at the
+            // current size): the interpolant matters only where it is evaluated, and far from
+            // outputs (a stiff transient, a fast jump) the steps stay the error control's own.
+            // A cap within 10^4 ulps of t is beneath what the estimate can resolve.
+            if h.pointee > stepCap && next < outputCount
+                && outputTimes[next] <= t + Double(capacity) * h.pointee
+            {
+                h.pointee = max(stepCap, 1e4 * t.ulp)
+            }
+            let status = gsl_odeiv2_evolve_apply(evolve, control, step, gslSystem.pointer, &t, target, h, y.baseAddress!)
+            if status != GSL_SUCCESS {
+                if callbacks.thrown != nil {
+                    let what = callbacks.thrown.map { "\($0)" } ?? ""
+                    throw finish(.userFunction, "the right-hand side or Jacobian failed: \(what)", t, accepted, &next, interpolationEvaluations, &solution)!
                 }
-                if let hmax = options.maxStep, abs(h.pointee) > hmax {
-                    h.pointee = hmax
-                }
-                let status = gsl_odeiv2_evolve_apply(evolve, control, step, gslSystem.pointer, &t, target, h, y.baseAddress!)
-                if status != GSL_SUCCESS {
-                    if callbacks.thrown != nil {
-                        let what = callbacks.thrown.map { "\($0)" } ?? ""
-                        throw finish(.userFunction, "the right-hand side or Jacobian failed: \(what)", t, accepted, &solution)!
-                    }
-                    switch Int(status) {
-                    case Int(GSL_FAILURE):
-                        throw finish(.failure, "GSL could not continue: the step size fell to the limit of machine precision", t, accepted, &solution)!
-                    case Int(GSL_ENOPROG):
-                        throw finish(.noProgress, "the step size fell below the minimum allowed", t, accepted, &solution)!
-                    default:
-                        throw finish(.gslStatus(status), "GSL returned status \(status): \(String(cString: gsl_strerror(status)))", t, accepted, &solution)!
-                    }
-                }
-                accepted += 1
-                for i in 0..<dimension where !y[i].isFinite {
-                    throw finish(.nonFinite, "\(variableLabel(i, variableNames)) became \(y[i].isNaN ? "NaN" : "\(y[i])")", t, accepted, &solution)!
-                }
-                if options.minStep > 0 && t < target && abs(h.pointee) < options.minStep {
-                    throw finish(.noProgress, "the step size \(abs(h.pointee)) fell below solver.hmin = \(options.minStep)", t, accepted, &solution)!
+                switch Int(status) {
+                case Int(GSL_FAILURE):
+                    throw finish(.failure, "GSL could not continue: the step size fell to the limit of machine precision", t, accepted, &next, interpolationEvaluations, &solution)!
+                case Int(GSL_ENOPROG):
+                    throw finish(.noProgress, "the step size fell below the minimum allowed", t, accepted, &next, interpolationEvaluations, &solution)!
+                default:
+                    throw finish(.gslStatus(status), "GSL returned status \(status): \(String(cString: gsl_strerror(status)))", t, accepted, &next, interpolationEvaluations, &solution)!
                 }
             }
-            solution.append(time: target, state: UnsafeBufferPointer(y))
+            accepted += 1
+            for i in 0..<dimension where !y[i].isFinite {
+                throw finish(.nonFinite, "\(variableLabel(i, variableNames)) became \(y[i].isNaN ? "NaN" : "\(y[i])")", t, accepted, &next, interpolationEvaluations, &solution)!
+            }
+            if let nodes {
+                if accepted == 1 && derivativeIn {
+                    nodes.derivativeSlot(0).update(from: dydtIn, count: dimension)
+                }
+                let n = nodes.count
+                if exactDerivativeOut {
+                    nodes.push(time: t, state: y.baseAddress!, derivative: dydtOut)
+                } else {
+                    nodes.push(time: t, state: y.baseAddress!, derivative: nil)
+                    if callbacks.rhs(t, y.baseAddress!, nodes.derivativeSlot(n)) != _gslSuccess {
+                        let what = callbacks.thrown.map { "\($0)" } ?? ""
+                        throw finish(.userFunction, "the right-hand side failed: \(what)", t, accepted, &next, interpolationEvaluations, &solution)!
+                    }
+                    interpolationEvaluations += 1
+                }
+                tracker.observe(node: n, state: y.baseAddress!)
+                flush(nodes, final: false, &next, &solution, &worstRatio, &stepCap)
+            }
+            if land {
+                while next < outputCount && outputTimes[next] <= t {
+                    solution.append(time: outputTimes[next], state: UnsafeBufferPointer(y))
+                    next += 1
+                }
+            }
+            if options.minStep > 0 && t < target && abs(h.pointee) < options.minStep {
+                throw finish(.noProgress, "the step size \(abs(h.pointee)) fell below solver.hmin = \(options.minStep)", t, accepted, &next, interpolationEvaluations, &solution)!
+            }
         }
-        _ = finish(nil, "", t, accepted, &solution)
+        if nodes == nil || !interior {
+            while next < outputCount {
+                solution.append(time: outputTimes[next], state: UnsafeBufferPointer(y))
+                next += 1
+            }
+        }
+        _ = finish(nil, "", t, accepted, &next, interpolationEvaluations, &solution)
         return solution
     }
 

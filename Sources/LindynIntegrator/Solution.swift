@@ -20,12 +20,24 @@ public struct SolverOptions: Sendable, Hashable, Codable {
     public var maxStep: Double?
     /// Most accepted steps over the whole solve (0: no limit).
     public var maxSteps: Int
+    /// How states at the output times are produced: by interpolation between freely chosen
+    /// steps (``OutputMode/dense``, the default) or by shortening a step to land on each one
+    /// (``OutputMode/land``).
+    public var output: OutputMode
+    /// How the per-component error ratios of a step are combined (``ErrorNorm/max`` is GSL's).
+    public var errorNorm: ErrorNorm
+    /// How the next step size is chosen from the error (``StepController/standard`` is GSL's).
+    public var controller: StepController
 
     public init(
         stepper: Stepper = .rk8pd, absoluteTolerance: Double = 1e-10, relativeTolerance: Double = 1e-10,
         stateScale: Double = 1, derivativeScale: Double = 0, initialStep: Double? = nil,
-        minStep: Double = 0, maxStep: Double? = nil, maxSteps: Int = 10_000_000
+        minStep: Double = 0, maxStep: Double? = nil, maxSteps: Int = 10_000_000,
+        output: OutputMode = .dense, errorNorm: ErrorNorm = .max, controller: StepController = .standard
     ) {
+        self.output = output
+        self.errorNorm = errorNorm
+        self.controller = controller
         self.stepper = stepper
         self.absoluteTolerance = absoluteTolerance
         self.relativeTolerance = relativeTolerance
@@ -51,6 +63,13 @@ public struct SolverStatistics: Sendable, Hashable, Codable {
     public var rhsEvaluations: Int
     /// Calls of the Jacobian.
     public var jacobianEvaluations: Int
+    /// Of ``rhsEvaluations``, the calls made only to give the dense output the derivative at a
+    /// step's end (steppers whose GSL implementation does not return it exactly); 0 otherwise.
+    public var interpolationEvaluations: Int = 0
+    /// The largest estimated interpolation error of the dense output over the intervals that
+    /// hold an output time, in units of the tolerance (epsabs + epsrel |y|); 0 without
+    /// interpolated outputs.
+    public var interpolationErrorRatio: Double = 0
 
     public init(
         stepper: Stepper, acceptedSteps: Int = 0, attemptedSteps: Int = 0, rejectedSteps: Int = 0,
@@ -78,6 +97,9 @@ public struct Solution: Sendable {
     /// The state at ``tReached``.
     public internal(set) var finalState: [Double]
     public internal(set) var statistics: SolverStatistics
+    /// The events that occurred, in the order of ``ODEEvent``s given to the solve (an event
+    /// that never occurred is absent).
+    public internal(set) var events: [EventOccurrence] = []
 
     public init(
         dimension: Int, times: [Double] = [], states: [Double] = [], tReached: Double,

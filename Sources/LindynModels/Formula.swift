@@ -75,6 +75,27 @@ public enum Formula {
     ///   fixed point 0.
     /// - Throws: ``ProblemFileError`` naming the field when there is no closed form, or when a
     ///   derived quantity is asked of a mode that is never learned.
+    /// The first crossing of an event's level by a closed form, bracketed by the output rows
+    /// and then bisected on the closed form itself to a few ulps.
+    static func closedFormCrossing(_ spec: EventSpec, _ solution: ModeSolution, rows: [[Double]], column: Int, start: Double) -> Double? {
+        for k in 1..<max(rows.count, 1) {
+            var a = rows[k - 1][0]
+            var b = rows[k][0]
+            let ga = rows[k - 1][column] - spec.level
+            let gb = rows[k][column] - spec.level
+            guard spec.crosses(ga, gb) else { continue }
+            if gb == 0 { return b }
+            let rising = gb > ga
+            for _ in 0..<200 where b - a > 4 * Double.ulpOfOne * max(abs(a), abs(b)) {
+                let c = 0.5 * (a + b)
+                guard let v = try? solution.value(at: c - start), v.isFinite else { return nil }
+                if (v - spec.level >= 0) == rising { b = c } else { a = c }
+            }
+            return b
+        }
+        return nil
+    }
+
     public static func evaluate(_ problem: Problem, requireLearned: Bool = true) throws -> RunResult {
         let dynamics = problem.dynamics
         if let anyInit = try anyInitForms(problem) { return anyInit }
@@ -111,8 +132,15 @@ public enum Formula {
             derived += collector.quantities
             notes += collector.notes
         }
-        return RunResult(
+        var result = RunResult(
             columns: ["t"] + modes.map(\.name), rows: rows, tReached: problem.time.end, derived: derived, notes: notes)
+        result.events = problem.events.map { spec in
+            guard let k = modes.firstIndex(where: { $0.name == spec.observable }) else {
+                return EventResult(spec: spec, time: nil, method: "not available: the closed form gives only \(modes.map(\.name).joined(separator: ", "))")
+            }
+            return EventResult(spec: spec, time: closedFormCrossing(spec, modes[k].solution, rows: rows, column: k + 1, start: start), method: "closed form")
+        }
+        return result
     }
 
     // MARK: - Models

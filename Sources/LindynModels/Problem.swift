@@ -37,6 +37,9 @@ public struct Problem: Sendable {
     public var solver: SolverOptions
     public var descent: DescentOptions
     public var formula: FormulaOptions
+    /// Level crossings to locate (`events`): by `solve` on the integrator's dense output, by
+    /// `formula` on the closed form, by `descend` between output rows.
+    public var events: [EventSpec] = []
     /// The document it was read from (for grids and reports).
     public var document: InputJSON
     /// Size limits in force (``CostLimits/standard`` unless `--allow-large`).
@@ -60,7 +63,7 @@ public struct Problem: Sendable {
         guard case .object = document else {
             throw ProblemFileError(field: "file", message: "a problem file is a JSON object with one of system, loss or model, and time")
         }
-        try root.onlyKeys(["system", "loss", "model", "time", "solver", "descent", "formula", "description", "name", "grid", "steppers", "tolerances", "compare"])
+        try root.onlyKeys(["system", "loss", "model", "time", "solver", "descent", "formula", "description", "name", "grid", "steppers", "tolerances", "compare", "events"])
         let present = ["system", "loss", "model"].filter { root[$0].isPresent }
         guard present.count == 1 else {
             throw ProblemFileError(
@@ -73,9 +76,11 @@ public struct Problem: Sendable {
         case "loss": dynamics = try LossFlow.parse(root["loss"])
         default: dynamics = try ModelParser.parse(root["model"])
         }
-        return Problem(
+        var problem = Problem(
             dynamics: dynamics, time: try parseTime(root["time"]), solver: try parseSolver(root["solver"]),
             descent: try parseDescent(root["descent"]), formula: try parseFormula(root["formula"]), document: document)
+        problem.events = try EventSpec.parse(root["events"], dynamics: dynamics)
+        return problem
     }
 
     public static func load(text: String) throws(ProblemFileError) -> Problem {
@@ -111,7 +116,7 @@ public struct Problem: Sendable {
     static func parseSolver(_ f: Field) throws(ProblemFileError) -> SolverOptions {
         var options = SolverOptions()
         guard f.isPresent else { return options }
-        try f.onlyKeys(["stepper", "epsabs", "epsrel", "a_y", "a_dydt", "hstart", "hmin", "hmax", "max_steps"])
+        try f.onlyKeys(["stepper", "epsabs", "epsrel", "a_y", "a_dydt", "hstart", "hmin", "hmax", "max_steps", "output", "error_norm", "controller"])
         if f["stepper"].isPresent {
             let name = try f["stepper"].string("a stepper name")
             guard let stepper = Stepper(rawValue: name) else {
@@ -129,7 +134,22 @@ public struct Problem: Sendable {
         guard options.minStep >= 0 else { throw f["hmin"].error("must be >= 0") }
         options.maxSteps = try f["max_steps"].int(default: options.maxSteps)
         guard options.maxSteps >= 0 else { throw f["max_steps"].error("must be >= 0 (0: no limit)") }
+        options.output = try choice(f["output"], default: options.output)
+        options.errorNorm = try choice(f["error_norm"], default: options.errorNorm)
+        options.controller = try choice(f["controller"], default: options.controller)
         return options
+    }
+
+    /// A string field naming one case of `T`, or `fallback` when absent.
+    static func choice<T: RawRepresentable & CaseIterable>(_ f: Field, default fallback: T) throws(ProblemFileError) -> T
+    where T.RawValue == String {
+        guard f.isPresent else { return fallback }
+        let names = T.allCases.map(\.rawValue)
+        let name = try f.string("one of \(names.joined(separator: ", "))")
+        guard let value = T(rawValue: name) else {
+            throw f.error("unknown value '\(name)'; expected one of \(names.joined(separator: ", "))")
+        }
+        return value
     }
 
     static func parseDescent(_ f: Field) throws(ProblemFileError) -> DescentOptions {

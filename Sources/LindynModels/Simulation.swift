@@ -35,6 +35,8 @@ public struct RunResult: Sendable {
     public var derived: [DerivedQuantity]
     /// Free-form notes (e.g. which closed form was used).
     public var notes: [String]
+    /// The problem's events, in the order given, each with its first time or nil.
+    public var events: [EventResult] = []
 
     public init(
         status: String = "success", message: String? = nil, columns: [String], rows: [[Double]], tReached: Double,
@@ -94,11 +96,18 @@ public enum Simulation {
         }
         precondition(dim == flow.system.dimension)
         var result: RunResult
+        let events = odeEvents(problem.events, dynamics: dynamics, flow: flow)
+        func eventResults(_ solution: Solution) -> [EventResult] {
+            problem.events.map { spec in
+                EventResult(spec: spec, time: solution.events.first { $0.name == spec.name }?.time, method: "dense output")
+            }
+        }
         do {
             let solution = try ODESolver.solve(
                 flow.system, initialState: dynamics.initialState, start: problem.time.start,
-                outputTimes: problem.time.outputTimes, options: problem.solver, variableNames: dynamics.stateNames)
+                outputTimes: problem.time.outputTimes, options: problem.solver, variableNames: dynamics.stateNames, events: events)
             result = RunResult(columns: columns, rows: rows(solution), tReached: solution.tReached, statistics: solution.statistics)
+            result.events = eventResults(solution)
         } catch let error as IntegrationError {
             var reached = rows(error.partial)
             var message = error.message
@@ -115,8 +124,20 @@ public enum Simulation {
             result = RunResult(
                 status: error.statusWord, message: message, columns: columns, rows: reached,
                 tReached: error.tReached, statistics: error.partial.statistics)
+            result.events = eventResults(error.partial)
         }
-        return stoppingAtUndefinedLoss(stoppingAtNonFiniteObservables(result, firstObservable: 1 + dim), dynamics)
+        let checked = stoppingAtUndefinedLoss(stoppingAtNonFiniteObservables(result, firstObservable: 1 + dim), dynamics)
+        if checked.status != result.status {
+            // Events after the first non-finite observable or undefined loss are not trusted.
+            var r = checked
+            r.events = result.events.map { e in
+                var e = e
+                if let t = e.time, t > checked.tReached { e.time = nil }
+                return e
+            }
+            return r
+        }
+        return checked
     }
 
     /// For a loss, a row at which the loss itself is NaN or infinite ends the table there with
@@ -276,6 +297,8 @@ public enum Simulation {
             tReached: problem.time.start + Double(status == "success" ? lastEpoch : reachedEpoch),
             descent: DescentStatistics(epochs: status == "success" ? lastEpoch : reachedEpoch, learningRate: rate, runs: options.runs, monteCarlo: options.monteCarlo),
             notes: epochNote.map { [$0] } ?? [])
-        return rows.isEmpty ? result : stoppingAtUndefinedLoss(stoppingAtNonFiniteObservables(result, firstObservable: 1), problem.dynamics)
+        var checked = rows.isEmpty ? result : stoppingAtUndefinedLoss(stoppingAtNonFiniteObservables(result, firstObservable: 1), problem.dynamics)
+        checked.events = eventsBetweenRows(problem.events, result: checked)
+        return checked
     }
 }

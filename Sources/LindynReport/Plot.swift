@@ -86,6 +86,9 @@ public struct Series: Sendable, Hashable {
     public var marker: MarkerShape
     /// Marker radius in pixels.
     public var markerSize: Double
+    /// Optional text drawn beside each marker (e.g. the tolerance of a work-precision point);
+    /// empty for none, else one entry per point ("" skips a point).
+    public var pointLabels: [String] = []
 
     public init(label: String?, x: [Double], y: [Double], kind: Kind, color: Color? = nil,
                 lineStyle: LineStyle = .solid, lineWidth: Double = 2, marker: MarkerShape = .circle,
@@ -382,6 +385,13 @@ extension Plot {
                     let pixel = toPixel(point)
                     occupied.append(pixel)
                     _marker(into: &svg, shape: series.marker, x: pixel.0, y: pixel.1, radius: series.markerSize, color: color)
+                }
+                for (k, point) in points.enumerated() where k < series.pointLabels.count && !series.pointLabels[k].isEmpty {
+                    guard let point, point.0 >= 0, point.0 <= 1, point.1 >= 0, point.1 <= 1 else { continue }
+                    let pixel = toPixel(point)
+                    svg.text(
+                        _Label(series.pointLabels[k]), x: pixel.0 + series.markerSize + 2, y: pixel.1 - series.markerSize - 2,
+                        anchor: "start", fontSize: 9, color: color, className: "point-label")
                 }
             }
             svg.raw("</g>")

@@ -180,7 +180,7 @@ public enum ValidationPlots {
     }
 
     /// Worst scaled error against mean right-hand-side evaluations, one line per stepper over the
-    /// tolerance ladder.
+    /// tolerance ladder, each point labelled with its epsabs.
     static func workPrecisionPlot(_ work: Table, grid: String) -> Plot? {
         guard let g = work.columnIndex(named: "grid"), let s = work.columnIndex(named: "stepper"),
             let err = work.columnIndex(named: "worst_scaled_error"), let f = work.columnIndex(named: "mean_rhs_evaluations")
@@ -191,12 +191,16 @@ public enum ValidationPlots {
         for r in rows { if case .text(let name) = r[s], !steppers.contains(name) { steppers.append(name) } }
         var plot = Plot(title: "\(grid): work against precision", xLabel: "mean right-hand-side evaluations", yLabel: "worst max|x - r| / max|r|", xScale: .log, yScale: .log)
         for (k, name) in steppers.enumerated() {
-            let pts = rows.filter { $0[s] == .text(name) }.compactMap { r -> (Double, Double)? in
+            let tol = work.columnIndex(named: "epsabs")
+            let pts = rows.filter { $0[s] == .text(name) }.compactMap { r -> (Double, Double, String)? in
                 guard let x = r[f].doubleValue, let y = r[err].doubleValue else { return nil }
-                return (x, max(y, 1e-17))
+                let label = tol.flatMap { r[$0].doubleValue }.map { String(format: "%.0e", $0) } ?? ""
+                return (x, max(y, 1e-17), label)
             }.sorted { $0.0 < $1.0 }
             guard !pts.isEmpty else { continue }
-            plot.series.append(Series(label: name, x: pts.map(\.0), y: pts.map(\.1), kind: .lineWithMarkers, color: Color.palette(k), marker: MarkerShape.allCases[k % MarkerShape.allCases.count]))
+            var series = Series(label: name, x: pts.map(\.0), y: pts.map(\.1), kind: .lineWithMarkers, color: Color.palette(k), marker: MarkerShape.allCases[k % MarkerShape.allCases.count])
+            series.pointLabels = pts.map(\.2)
+            plot.series.append(series)
         }
         return plot.series.isEmpty ? nil : plot
     }

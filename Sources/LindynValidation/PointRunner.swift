@@ -154,7 +154,25 @@ public enum PointRunner {
             guard let c = first, let level = TrajectoryComparison.halfLevel(reference: ref, column: c, first: true), let v = r.column(c) else { return nil }
             return TrajectoryComparison.crossingTime(times: r.times, values: v, target: level)
         }
-        let referenceHalf = reference.flatMap { halfTime($0, against: $0) }
+        // Half times of integrations and of the closed form come from events (root finding on
+        // the dense output, or on the closed form), not from the output spacing; a reference
+        // integration without a closed form gives its crossing between output rows.
+        let halfLevel = first.flatMap { c in reference.flatMap { TrajectoryComparison.halfLevel(reference: $0, column: c, first: true) } }
+        let halfEvents: [EventSpec] = {
+            guard let c = first, let level = halfLevel,
+                problem.dynamics.stateNames.contains(c) || problem.dynamics.observableNames.contains(c)
+            else { return [] }
+            return [EventSpec(name: "half_time", observable: c, level: level)]
+        }()
+        func eventHalf(_ r: RunResult) -> Double? { r.events.first { $0.spec.name == "half_time" }?.time }
+        let referenceHalf: Double? = {
+            if formula != nil, !halfEvents.isEmpty {
+                var q = problem
+                q.events = halfEvents
+                if let f = try? Formula.evaluate(q, requireLearned: false), let t = eventHalf(f) { return t }
+            }
+            return reference.flatMap { halfTime($0, against: $0) }
+        }()
         let derivedHalf = formula.flatMap { f in first.flatMap { TrajectoryComparison.derived("half_time", for: $0, in: f, first: true) } }
 
         // Formula row: the closed form against the tight integration.
@@ -187,6 +205,7 @@ public enum PointRunner {
 
         var stepperSteps: [(Stepper, Tolerance, Int, Double)] = []
         var plottedIntegrator: TrajectoryCurves? = nil
+        var plottedIntegratorProblem: Problem? = nil
         let tightestTolerance = grid.tolerances.min { $0.absolute + $0.relative < $1.absolute + $1.relative }!
         if settings.compares(.integrator) {
             for stepper in grid.steppers {
@@ -200,6 +219,7 @@ public enum PointRunner {
                     p.solver.stepper = stepper
                     p.solver.absoluteTolerance = tolerance.absolute
                     p.solver.relativeTolerance = tolerance.relative
+                    p.events = halfEvents
                     let start = now()
                     let run: RunResult
                     do {
@@ -256,12 +276,13 @@ public enum PointRunner {
                         ErrorTable.set(&cells, "status", .text("error"))
                         ErrorTable.set(&cells, "message", .text("output times or columns differ from the reference"))
                     }
-                    let h = halfTime(run, against: ref)
+                    let h = halfEvents.isEmpty ? halfTime(run, against: ref) : eventHalf(run)
                     ErrorTable.set(&cells, "half_time", cell(h))
                     ErrorTable.set(&cells, "half_time_reference", cell(referenceHalf))
                     ErrorTable.set(&cells, "half_time_formula", cell(derivedHalf))
                     if stepper == grid.steppers[0] && tolerance == tightestTolerance {
                         plottedIntegrator = TrajectoryCurves(label: "ODE \(stepper.rawValue)", result: run, columns: names)
+                        plottedIntegratorProblem = p
                     }
                     result.errorRows.append(cells)
                 }
@@ -347,8 +368,33 @@ public enum PointRunner {
                 c.values = keep.map { c.values[$0] }
                 return c
             }
+            // Curves from dense output: the closed form, the reference integration and the
+            // plotted integration are redrawn at the output times plus 400 evenly spaced ones,
+            // so a sparsely sampled problem draws as a smooth curve (the tables keep the
+            // problem's own output times).
+            var curveTimes = problem.time
+            curveTimes.outputTimes = Array(Set(problem.time.outputTimes + ODESolver.evenlySpacedTimes(
+                start: problem.time.start, end: problem.time.end, points: 400))).sorted()
+            var theory = reference
+            if formula != nil {
+                var q = problem
+                q.time = curveTimes
+                if let f = try? Formula.evaluate(q, requireLearned: false), f.succeeded { theory = f }
+            } else if tight != nil {
+                var q = problem
+                q.time = curveTimes
+                if let r = integrateReference(q).0 { theory = r }
+            }
+            if var q = plottedIntegratorProblem, let label = plottedIntegrator?.label, let names = plottedIntegrator?.columns {
+                q.time = curveTimes
+                q.events = []
+                q.solver.output = .dense
+                if let r = try? Simulation.integrate(q), r.succeeded {
+                    plottedIntegrator = TrajectoryCurves(label: label, result: r, columns: names)
+                }
+            }
             result.trajectories = TrajectorySet(
-                theory: reference.map { TrajectoryCurves(label: theoryLabel, result: $0, columns: shown) },
+                theory: theory.map { TrajectoryCurves(label: theoryLabel, result: $0, columns: shown) },
                 integrator: only(plottedIntegrator), descent: only(plottedDescent), testScale: TrajectorySet.dropoutKeep(problem.dynamics))
         }
         return result

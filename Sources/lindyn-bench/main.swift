@@ -9,7 +9,7 @@ let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
 if let threads = options.blasThreads { LinearAlgebra.blasThreads = threads }
 
 let cases = allCases(descentEpochs: options.descentEpochs)
-let extraSections = ["dgemm", "grid"]
+let extraSections = ["dgemm", "grid", "controllers", "dense"]
 if options.list {
     for c in cases { say(c.id) }
     for s in extraSections { say(s) }
@@ -214,6 +214,19 @@ if selectors.contains("grid") {
     gridJSON = measureGrid(repetitions: options.gridRepetitions)
 }
 
+// ---- work-precision: error norm and controller on the networks, dense output on the mode ----
+
+var controllersJSON: JSONValue = .null
+if selectors.contains("controllers") {
+    say("")
+    controllersJSON = measureControllers(widths: options.quick ? [16] : [16, 64], tolerances: [1e-6, 1e-8, 1e-10])
+}
+var denseJSON: JSONValue = .null
+if selectors.contains("dense") {
+    say("")
+    denseJSON = measureDenseOutput(repetitions: options.repetitions)
+}
+
 // ---- comparison with a SciPy or earlier lindyn-bench file ----
 
 var comparisons: [JSONValue] = []
@@ -263,7 +276,7 @@ if let path = options.jsonPath {
             "descent_epochs": .integer(options.descentEpochs), "quick": .bool(options.quick),
             "first_step": .number(firstStep),
         ]),
-        "cases": .array(results.map(caseJSON)), "dgemm": dgemmJSON, "grid": gridJSON, "compare": compareJSON,
+        "cases": .array(results.map(caseJSON)), "dgemm": dgemmJSON, "grid": gridJSON, "controllers": controllersJSON, "dense_output": denseJSON, "compare": compareJSON,
     ])
     let url = URL(fileURLWithPath: path)
     do {

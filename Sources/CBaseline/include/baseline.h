@@ -94,6 +94,17 @@ int lindyn_baseline_solve(lindyn_baseline_problem problem, const double *params,
                           const double *tout, int nout, double *yout,
                           lindyn_baseline_stats *stats);
 
+/* lindyn_baseline_solve with a choice of step control: norm 0 (max over components, GSL's) or 1
+ * (root mean square), controller 0 (GSL's standard rule) or 1 (proportional-integral), as the
+ * Swift integrator's solver.error_norm and solver.controller (the control type of
+ * Sources/CGSL/shim.h, shared by both sides). norm = controller = 0 keeps GSL's own standard
+ * control, exactly as lindyn_baseline_solve. Output times are landed on. */
+int lindyn_baseline_solve_controlled(lindyn_baseline_problem problem, const double *params, int nparams,
+                                     int dim, const char *stepper, double epsabs, double epsrel,
+                                     double hstart, long max_steps, double t0, const double *y0,
+                                     const double *tout, int nout, double *yout, int norm,
+                                     int controller, lindyn_baseline_stats *stats);
+
 /* Full-batch gradient descent on the two-layer network (whitened input), learning rate
  * alpha = 1/tau, for the given number of epochs. Each epoch computes E = Sigma31 - W2 W1 once
  * from the old weights, then W1 += alpha W2^T E and W2 += alpha E W1^T (old W1, old W2).
