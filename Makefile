@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # apt-get needs root: use sudo when not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
-.PHONY: all deps tex-deps build release test test-full test-cluster demo bench bench-peers bench-startup clean cli-docs check-cli-docs
+.PHONY: all deps tex-deps build release test test-full test-cluster examples demo bench bench-peers bench-startup clean cli-docs check-cli-docs
 
 all: build
 
@@ -66,6 +66,11 @@ test-full: deps
 # the daemons (skipped, not failed, where Slurm cannot be installed or started).
 test-cluster: deps
 	SWIFT="$(SWIFT)" Tests/Cluster/run.sh
+
+# The example packages under Examples/ (each depends on this package by path): built and run,
+# so an example that no longer compiles, or whose check disagrees, fails here.
+examples: deps
+	$(SWIFT) run --package-path Examples/FirstCheck
 
 demo: release
 	.build/release/lindyn demo
