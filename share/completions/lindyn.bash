@@ -244,7 +244,7 @@ _lindyn_formula() {
 
 _lindyn_descend() {
     repeating_flags=()
-    non_repeating_flags=(--observables --monte-carlo --version -h --help)
+    non_repeating_flags=(--observables --monte-carlo --progress --allow-large --version -h --help)
     repeating_options=()
     non_repeating_options=(--format --runs)
     __lindyn_offer_flags_options 1
