@@ -6,24 +6,14 @@ extension LinearAlgebra {
     /// lower triangle is read) by `gsl_eigen_symmv`, eigenvalues in descending order. Column k of
     /// `vectors` (row-major n x n) belongs to `values[k]`.
     public static func symmetricEigenvectors(_ matrix: [Double], n: Int) throws -> (values: [Double], vectors: [Double]) {
-        try withGSLMatrix(matrix, n: n, caller: "symmetricEigenvectors") { a in
-            guard let eval = gsl_vector_alloc(n), let evec = gsl_matrix_alloc(n, n), let work = gsl_eigen_symmv_alloc(n) else {
-                throw Failure(message: "symmetricEigenvectors: allocation failed")
-            }
-            defer {
-                gsl_vector_free(eval)
-                gsl_matrix_free(evec)
-                gsl_eigen_symmv_free(work)
-            }
-            let status = gsl_eigen_symmv(a, eval, evec, work)
-            guard status == GSL_SUCCESS else { throw Failure(message: "gsl_eigen_symmv failed with status \(status)") }
-            _ = gsl_eigen_symmv_sort(eval, evec, GSL_EIGEN_SORT_VAL_DESC)
-            var vectors = [Double](repeating: 0, count: n * n)
-            for i in 0..<n {
-                for j in 0..<n { vectors[i * n + j] = gsl_matrix_get(evec, i, j) }
-            }
-            return ((0..<n).map { gsl_vector_get(eval, $0) }, vectors)
+        // The same decomposition as symmetricEigenSystem, with the vectors as columns of one
+        // row-major matrix.
+        let system = try symmetricEigenSystem(matrix, n: n)
+        var vectors = [Double](repeating: 0, count: n * n)
+        for (k, vector) in system.vectors.enumerated() {
+            for i in 0..<n { vectors[i * n + k] = vector[i] }
         }
+        return (system.values, vectors)
     }
 
     /// The singular value decomposition Sigma = U S V^T of a row-major m x n matrix, with U
