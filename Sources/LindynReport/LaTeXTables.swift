@@ -175,7 +175,7 @@ extension Table {
             if x == 0 { return "0" }
             let magnitude = Int(floor(log10(abs(x))))
             let decimals = max(0, digits - 1 - magnitude)
-            return String(format: "%.\(decimals)f", x)
+            return CFormat.format(x, precision: decimals, conversion: "f")
         }
         let useFixed = finite.allSatisfy { x in
             x == 0 || (abs(x) >= 1e-3 && abs(x) < 1e5 && fixed(x).count <= 7 + (x < 0 ? 1 : 0))
@@ -200,7 +200,7 @@ extension Table {
         var texts: [String] = []
         for c in column {
             guard let x = c.doubleValue, x.isFinite else { texts.append(_siunitxNonFinite(c)); continue }
-            let text = String(format: "%.\(digits - 1)e", x)
+            let text = CFormat.format(x, precision: digits - 1, conversion: "e")
             let parts = text.split(separator: "e")
             let exponent = Int(parts[1]) ?? 0
             negativeExponent = negativeExponent || exponent < 0

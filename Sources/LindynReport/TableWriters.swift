@@ -83,15 +83,10 @@ extension Table {
         return _formatG(value, digits: max(1, digits))
     }
 
-    /// C's `%.*g` through vsnprintf into a stack buffer: the same text as
-    /// `String(format:)`, without Foundation's per-call CFString work (which dominated the
-    /// writing of large tables).
+    /// C's `%.*g` (``CFormat``): the same text as `String(format:)`, without Foundation's per-call
+    /// CFString work or a variadic call (which dominated the writing of large tables).
     static func _formatG(_ value: Double, digits: Int) -> String {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
-            let written = withVaList([Int32(digits), value]) { vsnprintf(buffer.baseAddress, 64, "%.*g", $0) }
-            guard written > 0, written < 64 else { return String(format: "%.\(digits)g", value) }
-            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(written)), as: UTF8.self)
-        }
+        CFormat.format(value, precision: digits, conversion: "g")
     }
 
     static func _plainText(_ cell: Cell, digits: Int) -> String {
@@ -104,8 +99,15 @@ extension Table {
         }
     }
 
+    /// The width of `text` in characters; for ASCII (numbers, most names) its byte count, which
+    /// needs no walk over grapheme clusters.
+    static func _width(_ text: String) -> Int {
+        let utf8 = text.utf8
+        return utf8.allSatisfy({ $0 < 0x80 }) && !utf8.contains(0x0D) ? utf8.count : text.count
+    }
+
     static func _pad(_ text: String, to width: Int, right: Bool) -> String {
-        let padding = String(repeating: " ", count: max(0, width - text.count))
+        let padding = String(repeating: " ", count: max(0, width - _width(text)))
         return right ? padding + text : text + padding
     }
 
@@ -134,21 +136,44 @@ extension Table {
         let body = rows.map { row in row.map { escape(Table._plainText($0, digits: significantDigits)) } }
         let numeric = columns.indices.map(_isNumericColumn)
         let widths = columns.indices.map { c in
-            max(3, ([header[c]] + body.map { $0[c] }).map(\.count).max() ?? 0)
+            max(3, ([header[c]] + body.map { $0[c] }).map(Table._width).max() ?? 0)
         }
-        func line(_ cells: [String]) -> String {
-            "| " + cells.indices.map { Table._pad(cells[$0], to: widths[$0], right: numeric[$0]) }
-                .joined(separator: " | ") + " |\n"
+        // Each line is appended in place (padding from a run of spaces): a table of thousands of
+        // rows would otherwise build a padded copy of every cell and a joined copy of every line.
+        let spaces = String(repeating: " ", count: 64)
+        func appendSpaces(_ n: Int, to out: inout String) {
+            var left = n
+            while left > 0 {
+                let k = min(left, 64)
+                out += spaces.prefix(k)
+                left -= k
+            }
+        }
+        func line(_ cells: [String], into out: inout String) {
+            out += "| "
+            for c in cells.indices {
+                if c > 0 { out += " | " }
+                let padding = max(0, widths[c] - Table._width(cells[c]))
+                if numeric[c] {
+                    appendSpaces(padding, to: &out)
+                    out += cells[c]
+                } else {
+                    out += cells[c]
+                    appendSpaces(padding, to: &out)
+                }
+            }
+            out += " |\n"
         }
         var out = ""
+        out.reserveCapacity(body.count * (widths.reduce(0, +) + 3 * widths.count + 2) + 1024)
         if let title { out += "**\(escape(title))**\n\n" }
-        out += line(header)
+        line(header, into: &out)
         out += "|" + columns.indices.map { c in
             numeric[c]
                 ? String(repeating: "-", count: widths[c] + 1) + ":"
                 : ":" + String(repeating: "-", count: widths[c] + 1)
         }.joined(separator: "|") + "|\n"
-        for row in body { out += line(row) }
+        for row in body { line(row, into: &out) }
         if let caption { out += "\n\(escape(caption))\n" }
         return out
     }
@@ -285,7 +310,7 @@ extension Table {
             row.map { Table._plainText($0, digits: significantDigits).replacingOccurrences(of: "\n", with: " ") }
         }
         let numeric = columns.indices.map(_isNumericColumn)
-        let widths = columns.indices.map { c in ([header[c]] + body.map { $0[c] }).map(\.count).max() ?? 0 }
+        let widths = columns.indices.map { c in ([header[c]] + body.map { $0[c] }).map(Table._width).max() ?? 0 }
         func line(_ cells: [String]) -> String {
             var text = cells.indices.map { Table._pad(cells[$0], to: widths[$0], right: numeric[$0]) }
                 .joined(separator: "  ")

@@ -92,6 +92,10 @@ public struct StiffnessSettings: Sendable, Equatable {
     public var cutoff: Double
     /// Stiff when explicit steps >= ratio * implicit steps (or the explicit run reaches its step cap).
     public var ratio: Double
+    /// Whether the analysis runs at all (`"stiffness": false` in a grid file turns it off: its
+    /// two extra integrations and spectra are most of a small point's cost). Off, every point's
+    /// stiffness row has the verdict `not analysed`.
+    public var enabled = true
 
     public init(
         explicitStepper: Stepper = .rk4, implicitStepper: Stepper = .rk4imp, tolerance: Tolerance = Tolerance(absolute: 1e-6, relative: 1e-6),
@@ -318,6 +322,10 @@ public struct ValidationGrid: Sendable {
     static func stiffnessSettings(_ f: Field) throws(ProblemFileError) -> StiffnessSettings {
         var s = StiffnessSettings()
         guard f.isPresent else { return s }
+        if case .bool(let on)? = f.value {
+            s.enabled = on
+            return s
+        }
         try f.onlyKeys(["explicit", "implicit", "epsabs", "epsrel", "max_steps", "cutoff", "ratio"])
         for (key, implicit) in [("explicit", false), ("implicit", true)] where f[key].isPresent {
             let name = try f[key].string()

@@ -346,10 +346,14 @@ public enum PointRunner {
         }
 
         // Stiffness: spectra along the trajectory and explicit versus implicit steps.
-        let report = StiffnessAnalysis.analyse(problem, settings: grid.stiffness, samples: 3)
-        let loosest = grid.tolerances.max { $0.absolute + $0.relative < $1.absolute + $1.relative }!
-        let perStepper = stepperSteps.filter { $0.1 == loosest }.map { ($0.0, $0.3) }
-        result.stiffnessRow = StiffnessTable.row(grid: grid.name, point: index, parameters: parameters, report: report, stepperSteps: perStepper)
+        if grid.stiffness.enabled {
+            let report = StiffnessAnalysis.analyse(problem, settings: grid.stiffness, samples: 3)
+            let loosest = grid.tolerances.max { $0.absolute + $0.relative < $1.absolute + $1.relative }!
+            let perStepper = stepperSteps.filter { $0.1 == loosest }.map { ($0.0, $0.3) }
+            result.stiffnessRow = StiffnessTable.row(grid: grid.name, point: index, parameters: parameters, report: report, stepperSteps: perStepper)
+        } else {
+            result.stiffnessRow = StiffnessTable.notAnalysedRow(grid: grid.name, point: index, parameters: parameters)
+        }
 
         if grid.plots.trajectories.contains(index) {
             let theoryLabel = formula != nil ? "theory" : "reference"

@@ -109,6 +109,14 @@ public enum StiffnessTable {
 
     static func number(_ x: Double?) -> Cell { x.map { .number($0) } ?? .missing }
 
+    /// The row of a point of a grid that turned the analysis off (`"stiffness": false`).
+    static func notAnalysedRow(grid: String, point: Int, parameters: String) -> [Cell] {
+        var cells = row(grid: grid, point: point, parameters: parameters, report: nil, stepperSteps: [])
+        cells[index("verdict")] = .text("not analysed")
+        cells[index("rule")] = .text("the grid turns the stiffness analysis off (\"stiffness\": false)")
+        return cells
+    }
+
     static func row(grid: String, point: Int, parameters: String, report: StiffnessReport?, stepperSteps: [(Stepper, Double)]) -> [Cell] {
         var cells = [Cell](repeating: .missing, count: columns.count)
         func set(_ name: String, _ v: Cell) { cells[index(name)] = v }

@@ -27,9 +27,10 @@ struct BenchOptions {
         per-round ratios), checks that both took identical steps and evaluations, and writes JSON.
 
           --cases LIST       comma-separated problems (scalar, mode, chain, scalar-expr, robertson,
-                             vanderpol, network16, network64, network256, descent256, dgemm, grid)
+                             vanderpol, network16, network64, network256, descent256, dgemm, grid,
+                             controllers, dense, validate)
                              or problem/stepper pairs (scalar/rk8pd); `all` for every case.
-                             Default: every case (`--quick`: all but network256 and grid).
+                             Default: every case (`--quick`: all but network256, grid and validate).
           --repetitions N    timed rounds per case (default 5; 3 with --quick)
           --json FILE        where to write the results (default bench-out/lindyn-bench.json)
           --no-json          write no JSON
@@ -40,7 +41,7 @@ struct BenchOptions {
           --epochs N         descent256 epochs per run (default 1000; tau = epochs / 10); the
                              report extrapolates per-epoch costs to 10^5 epochs
           --blas-threads N   OpenBLAS threads for the matrix products (default: OpenBLAS's own)
-          --quick            3 rounds, short samples, 100 descent epochs, no network256 or grid
+          --quick            3 rounds, short samples, 100 descent epochs, no network256, grid or validate
           --list             print the case names and exit
           --profile CASE SIDE SECONDS
                              run only one side (lindyn or c) of one case in a loop for SECONDS,

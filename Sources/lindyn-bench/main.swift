@@ -9,7 +9,7 @@ let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
 if let threads = options.blasThreads { LinearAlgebra.blasThreads = threads }
 
 let cases = allCases(descentEpochs: options.descentEpochs)
-let extraSections = ["dgemm", "grid", "controllers", "dense"]
+let extraSections = ["dgemm", "grid", "controllers", "dense", "validate"]
 if options.list {
     for c in cases { say(c.id) }
     for s in extraSections { say(s) }
@@ -54,7 +54,7 @@ if let chosen = options.cases {
     selectors = names.filter { name in cases.contains { $0.problem == name } || extraSections.contains(name) }
 } else {
     selectors = cases.map(\.id) + extraSections
-    if options.quick { selectors.removeAll { $0.hasPrefix("network256") || $0 == "grid" } }
+    if options.quick { selectors.removeAll { $0.hasPrefix("network256") || $0 == "grid" || $0 == "validate" } }
 }
 let known = Set(cases.map(\.id) + cases.map(\.problem) + extraSections)
 if let unknown = selectors.first(where: { !known.contains($0) }) {
@@ -227,6 +227,14 @@ if selectors.contains("dense") {
     denseJSON = measureDenseOutput(repetitions: options.repetitions)
 }
 
+// ---- a validation point against the solves it needs ----
+
+var validateJSON: JSONValue = .null
+if selectors.contains("validate") {
+    say("")
+    validateJSON = measureValidate(repetitions: options.repetitions, plots: true)
+}
+
 // ---- comparison with a SciPy or earlier lindyn-bench file ----
 
 var comparisons: [JSONValue] = []
@@ -276,7 +284,7 @@ if let path = options.jsonPath {
             "descent_epochs": .integer(options.descentEpochs), "quick": .bool(options.quick),
             "first_step": .number(firstStep),
         ]),
-        "cases": .array(results.map(caseJSON)), "dgemm": dgemmJSON, "grid": gridJSON, "controllers": controllersJSON, "dense_output": denseJSON, "compare": compareJSON,
+        "cases": .array(results.map(caseJSON)), "dgemm": dgemmJSON, "grid": gridJSON, "controllers": controllersJSON, "dense_output": denseJSON, "validate": validateJSON, "compare": compareJSON,
     ])
     let url = URL(fileURLWithPath: path)
     do {

@@ -1,3 +1,5 @@
 import LindynCLI
 StandardStreams.prepare()
-LindynCommand.main()
+if !FastPath.handle(CommandLine.arguments) {
+    LindynCommand.main()
+}

@@ -1,4 +1,5 @@
 import Foundation
+import LindynCLI
 import Testing
 
 /// Versions and provenance: `lindyn --version`, `lindyn version --json`, the record in every JSON
@@ -45,6 +46,16 @@ import Testing
         let short = try LindynRun.run(["--version"])
         #expect(short.status == 0)
         #expect(short.stdout.hasPrefix("\(version) (commit "), "\(short.stdout)")
+        // `--version` alone is answered before the argument parser is built (FastPath): the text
+        // must be what the parser itself prints for it (reached here through its own entry point).
+        var parserText = ""
+        do {
+            _ = try LindynCommand.parseAsRoot(["--version"])
+        } catch {
+            parserText = LindynCommand.fullMessage(for: error)
+        }
+        #expect(!parserText.isEmpty && short.stdout == parserText + "\n", "fast path '\(short.stdout)' against the parser's '\(parserText)'")
+        #expect(short.stderr.isEmpty)
     }
 
     /// The version is written once in the sources; CITATION.cff and CHANGELOG.md restate it.
