@@ -127,13 +127,15 @@ check-cli-docs: deps
 
 # DocC documentation of every library module (swift-docc-plugin) into .build/docs/;
 # docs-check fails on any DocC warning and on a public symbol without a doc comment in the modules
-# listed in DOC_COVERAGE_REQUIRED (run by .ci/run). `make doc-coverage` reports every module.
+# listed in DOC_COVERAGE_REQUIRED, or when the tutorial's code (Scripts/tutorial-code.sh) no longer
+# matches Examples/FirstCheck (run by .ci/run). `make doc-coverage` reports every module.
 DOC_COVERAGE_REQUIRED := LindynTheory LindynExpr
 
 docs: deps
 	Scripts/docs.sh
 
 docs-check: deps
+	Scripts/tutorial-code.sh --check
 	Scripts/docs.sh --check
 	Scripts/doc-coverage.sh $(addprefix --require ,$(DOC_COVERAGE_REQUIRED))
 
