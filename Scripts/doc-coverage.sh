@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ ${#modules[@]} -gt 0 ] || modules=(Lindyn LindynExpr LindynTheory LindynReport LindynIntegrator LindynModels LindynValidation)
+[ ${#modules[@]} -gt 0 ] || modules=(Lindyn LindynExpr LindynTheory LindynReport LindynIntegrator LindynModels LindynValidation LindynCheck)
 
 mkdir -p .build
 log=.build/doc-coverage.log
