@@ -46,8 +46,13 @@ public struct ClosureSystem: ODESystem {
     private let f: RightHandSide
     private let jac: Jacobian?
 
-    public init(dimension: Int, rightHandSide: @escaping RightHandSide, jacobian: Jacobian? = nil) {
-        precondition(dimension > 0, "an ODE system needs at least one variable")
+    /// A system of `dimension` variables whose right-hand side (and, optionally, Jacobian) are
+    /// the given closures.
+    /// - Throws: ``ArgumentError`` naming `dimension` when it is not positive.
+    public init(dimension: Int, rightHandSide: @escaping RightHandSide, jacobian: Jacobian? = nil) throws(ArgumentError) {
+        guard dimension > 0 else {
+            throw ArgumentError(argument: "dimension", message: "an ODE system needs at least one variable, got \(dimension)")
+        }
         self.dimension = dimension
         self.f = rightHandSide
         self.jac = jacobian

@@ -13,8 +13,19 @@ public struct SingleNeuronModel: Dynamics {
     public let rateW: Double
     public let rateA: Double
 
-    public init(target: [Double], w: [Double], a: Double, rateW: Double, rateA: Double) {
-        precondition(target.count == w.count)
+    /// A neuron with `w.count` inputs fitting `target` (beta*), with learning rates eta_w, eta_a.
+    /// - Throws: ``ArgumentError`` naming `w` (empty, or not as long as `target`), `target`, `a`
+    ///   or a learning rate (finite and > 0).
+    public init(target: [Double], w: [Double], a: Double, rateW: Double, rateA: Double) throws(ArgumentError) {
+        guard !w.isEmpty, w.count <= 256 else { throw ArgumentError(argument: "w", message: "expected 1 to 256 input weights, got \(w.count)") }
+        guard target.count == w.count else {
+            throw ArgumentError(argument: "target", message: "expected \(w.count) values (one per input weight), got \(target.count)")
+        }
+        try BuilderCheck.finiteValues(target, "target")
+        try BuilderCheck.finiteValues(w, "w")
+        try BuilderCheck.finite(a, "a")
+        try BuilderCheck.positive(rateW, "rateW")
+        try BuilderCheck.positive(rateA, "rateA")
         self.target = target
         self.w = w
         self.a = a
@@ -120,7 +131,18 @@ public struct EndToEndModel: Dynamics {
     public let weightDecay: Double
     public let tauValue: Double
 
-    public init(depth: Int, task: NetworkTask, initial: [Double], weightDecay: Double, tau: Double) {
+    /// The product flow of a depth-`depth` network on `task`, starting at the product `initial`
+    /// (n_D x n_0, row-major).
+    /// - Throws: ``ArgumentError`` naming `depth` (1 to 100), `initial` (n_D n_0 finite values),
+    ///   `weightDecay` (>= 0) or `tau` (> 0).
+    public init(depth: Int, task: NetworkTask, initial: [Double], weightDecay: Double = 0, tau: Double = 1) throws(ArgumentError) {
+        guard depth >= 1, depth <= 100 else { throw ArgumentError(argument: "depth", message: "must be between 1 and 100, got \(depth)") }
+        guard initial.count == task.inputs * task.outputs else {
+            throw ArgumentError(argument: "initial", message: "expected \(task.inputs * task.outputs) values (n_D x n_0 = \(task.outputs) x \(task.inputs)), got \(initial.count)")
+        }
+        try BuilderCheck.finiteValues(initial, "initial")
+        try BuilderCheck.nonNegative(weightDecay, "weightDecay")
+        try BuilderCheck.positive(tau, "tau")
         self.depth = depth
         self.task = task
         self.initial = initial
@@ -300,7 +322,11 @@ extension ModelParser {
             rateW = 1 / (try tau(f))
             rateA = rateW
         }
-        return SingleNeuronModel(target: beta, w: w, a: a, rateW: rateW, rateA: rateA)
+        do {
+            return try SingleNeuronModel(target: beta, w: w, a: a, rateW: rateW, rateA: rateA)
+        } catch {
+            throw f[["target": "beta", "rateW": "learning_rate_w", "rateA": "learning_rate_a"][error.argument] ?? error.argument].error(error.message)
+        }
     }
 
     static func endToEnd(_ f: Field) throws(ProblemFileError) -> EndToEndModel {
@@ -326,9 +352,14 @@ extension ModelParser {
             xx = m
         }
         let initial = try matrix(f["initial"], rows: no, columns: ni, what: "W(0) (the product W_N ... W_1)")
-        return EndToEndModel(
-            depth: depth, task: NetworkTask(inputs: ni, outputs: no, sigmaYX: sigma, sigmaXX: xx), initial: initial,
-            weightDecay: try nonNegative(f["weight_decay"]), tau: try tau(f))
+        let decay = try nonNegative(f["weight_decay"]), tau = try tau(f)
+        do {
+            return try EndToEndModel(
+                depth: depth, task: NetworkTask(inputs: ni, outputs: no, sigmaYX: sigma, sigmaXX: xx), initial: initial,
+                weightDecay: decay, tau: tau)
+        } catch {
+            throw f[["sigmaYX": "correlation", "sigmaXX": "input_correlation", "task": "correlation", "weightDecay": "weight_decay"][error.argument] ?? error.argument].error(error.message)
+        }
     }
 }
 

@@ -255,7 +255,7 @@ public enum ExpressionFields {
     }
 
     /// A non-empty list of distinct names, none of them `t`.
-    public static func names(_ f: Field, what: String) throws(ProblemFileError) -> [String] {
+    package static func names(_ f: Field, what: String) throws(ProblemFileError) -> [String] {
         let names = try f.strings("a list of \(what) names")
         guard !names.isEmpty else { throw f.error("needs at least one \(what)") }
         let limit = ExpressionLimits.current.variables
@@ -272,7 +272,7 @@ public enum ExpressionFields {
     }
 
     /// An object of numeric parameter values, in file order; names must not clash with `reserved` or `t`.
-    public static func parameters(_ f: Field, reserved: [String]) throws(ProblemFileError) -> [(String, Double)] {
+    package static func parameters(_ f: Field, reserved: [String]) throws(ProblemFileError) -> [(String, Double)] {
         guard f.isPresent else { return [] }
         var out: [(String, Double)] = []
         for (name, value) in try f.pairs("an object of parameter values") {
@@ -286,7 +286,7 @@ public enum ExpressionFields {
     }
 
     /// A number, or a string parsed as an expression (parse errors give the position).
-    public static func expression(_ f: Field) throws(ProblemFileError) -> SymbolicExpression {
+    package static func expression(_ f: Field) throws(ProblemFileError) -> SymbolicExpression {
         if case .number(let x)? = f.value { return .number(x) }
         let text = try f.string("an expression (a string) or a number")
         let limits = ExpressionLimits.current
@@ -308,7 +308,7 @@ public enum ExpressionFields {
 
     /// `e` itself when it uses only the given names; otherwise an error naming the unknown one.
     @discardableResult
-    public static func checked(_ f: Field, _ e: SymbolicExpression, allowed: Set<String>) throws(ProblemFileError) -> SymbolicExpression {
+    package static func checked(_ f: Field, _ e: SymbolicExpression, allowed: Set<String>) throws(ProblemFileError) -> SymbolicExpression {
         // Filtering the expression's few names (not `subtracting`, which walks all of `allowed`)
         // keeps this linear for systems with many variables.
         if let unknown = e.freeVariables.filter({ !allowed.contains($0) }).sorted().first {
@@ -380,7 +380,7 @@ public struct ExpressionSystem: Dynamics {
             observables: observables, field: "system.equations", observableField: "system.observables")
     }
 
-    public static func parse(_ f: Field) throws(ProblemFileError) -> ExpressionSystem {
+    package static func parse(_ f: Field) throws(ProblemFileError) -> ExpressionSystem {
         try f.onlyKeys(["variables", "equations", "initial", "parameters", "observables"])
         let variables = try ExpressionFields.names(f["variables"], what: "variable")
         let parameters = try ExpressionFields.parameters(f["parameters"], reserved: variables)
@@ -469,7 +469,7 @@ public struct LossFlow: Dynamics {
             variables: weights, equations: flow, observables: observables, field: "loss.expression", observableField: "loss.observables")
     }
 
-    public static func parse(_ f: Field) throws(ProblemFileError) -> LossFlow {
+    package static func parse(_ f: Field) throws(ProblemFileError) -> LossFlow {
         try f.onlyKeys(["weights", "expression", "parameters", "initial", "tau", "learning_rate", "observables"])
         let weights = try ExpressionFields.names(f["weights"], what: "weight")
         let parameters = try ExpressionFields.parameters(f["parameters"], reserved: weights)

@@ -51,24 +51,79 @@ public struct NetworkModel: Dynamics {
     /// How the weights started (the any-start closed form needs a balanced start).
     public internal(set) var initKind: NetworkInit.Kind = .decoupled
 
+    /// A network learning the task (Sigma_yx, Sigma_xx) (see ``init(kind:widths:task:modes:initialWeights:weightDecay:dropout:noiseVariance:samples:tau:)``).
+    /// - Throws: ``ArgumentError`` naming the argument at fault.
     public init(
         kind: String = "network", widths: [Int], sigmaYX: [Double], sigmaXX: [Double]?, modes: [NetworkMode],
-        initialWeights: [Double], weightDecay: Double, dropout: DropoutSettings?, noiseVariance: Double = 0,
-        samples: Double = 1, tau: Double
-    ) {
-        self.init(
-            kind: kind, widths: widths, task: NetworkTask(inputs: widths[0], outputs: widths[widths.count - 1], sigmaYX: sigmaYX, sigmaXX: sigmaXX),
+        initialWeights: [Double], weightDecay: Double = 0, dropout: DropoutSettings? = nil, noiseVariance: Double = 0,
+        samples: Double = 1, tau: Double = 1
+    ) throws(ArgumentError) {
+        try BuilderCheck.widths(widths)
+        let task: NetworkTask
+        do {
+            task = try NetworkTask(inputs: widths[0], outputs: widths[widths.count - 1], sigmaYX: sigmaYX, sigmaXX: sigmaXX)
+        } catch {
+            throw ArgumentError(argument: error.argument, message: error.message + " for widths \(widths)")
+        }
+        try self.init(
+            kind: kind, widths: widths, task: task,
             modes: modes, initialWeights: initialWeights, weightDecay: weightDecay, dropout: dropout,
             noiseVariance: noiseVariance, samples: samples, tau: tau)
     }
 
-    /// A network learning `task` (whose Sigma_xx already includes any input noise).
+    /// A network learning `task` (whose Sigma_xx already includes any input noise), with the
+    /// modes it reports and the weights it starts from. ``saxe(widths:singularValues:inputEigenvalues:initialization:weightDecay:dropout:noiseVariance:samples:aligned:seed:tau:)``
+    /// and ``correlated(widths:task:initialization:weightDecay:dropout:noiseVariance:samples:tau:)``
+    /// build both from a task description.
+    /// - Parameters:
+    ///   - kind: the model kind reported in output (`network`, `autoencoder`).
+    ///   - widths: n_0 ... n_D: at least two, each 1 to 4096, at most 2,000,000 weights.
+    ///   - task: Sigma_yx (n_D x n_0) and Sigma_xx (n_0 x n_0).
+    ///   - modes: the modes whose strengths u_a = output^T W input are observed; each `output`
+    ///     has n_D entries and each `input` n_0.
+    ///   - initialWeights: every weight, layer by layer, each row-major.
+    ///   - weightDecay: lambda >= 0.
+    ///   - dropout: dropout on the hidden units (two-layer networks only).
+    ///   - noiseVariance: input-noise variance sigma^2 >= 0 (already in `task.sigmaXX`; recorded).
+    ///   - samples: the sample count N, a whole number >= 1.
+    ///   - tau: the time constant, > 0.
+    /// - Throws: ``ArgumentError`` naming the argument at fault.
     public init(
         kind: String = "network", widths: [Int], task: NetworkTask, modes: [NetworkMode],
-        initialWeights: [Double], weightDecay: Double, dropout: DropoutSettings?, noiseVariance: Double = 0,
-        samples: Double = 1, tau: Double
+        initialWeights: [Double], weightDecay: Double = 0, dropout: DropoutSettings? = nil, noiseVariance: Double = 0,
+        samples: Double = 1, tau: Double = 1
+    ) throws(ArgumentError) {
+        try BuilderCheck.widths(widths)
+        guard task.inputs == widths[0], task.outputs == widths[widths.count - 1] else {
+            throw ArgumentError(
+                argument: "task",
+                message: "the task is \(task.outputs) x \(task.inputs) but the widths need n_D x n_0 = \(widths[widths.count - 1]) x \(widths[0])")
+        }
+        let count = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
+        guard initialWeights.count == count else {
+            throw ArgumentError(argument: "initialWeights", message: "expected \(count) weights for widths \(widths), got \(initialWeights.count)")
+        }
+        try BuilderCheck.finiteValues(initialWeights, "initialWeights")
+        for (a, mode) in modes.enumerated() where mode.output.count != task.outputs || mode.input.count != task.inputs {
+            throw ArgumentError(
+                argument: "modes",
+                message: "mode \(a) has \(mode.output.count) output and \(mode.input.count) input entries; expected \(task.outputs) and \(task.inputs)")
+        }
+        try BuilderCheck.nonNegative(weightDecay, "weightDecay")
+        try BuilderCheck.dropout(dropout, depth: widths.count - 1, allowUnits: false)
+        try BuilderCheck.nonNegative(noiseVariance, "noiseVariance")
+        try BuilderCheck.samples(samples)
+        try BuilderCheck.positive(tau, "tau")
+        self.init(
+            checkedKind: kind, widths: widths, task: task, modes: modes, initialWeights: initialWeights, weightDecay: weightDecay,
+            dropout: dropout, noiseVariance: noiseVariance, samples: samples, tau: tau)
+    }
+
+    /// The stored values, already checked (or copied from a checked model).
+    init(
+        checkedKind kind: String, widths: [Int], task: NetworkTask, modes: [NetworkMode], initialWeights: [Double],
+        weightDecay: Double, dropout: DropoutSettings?, noiseVariance: Double, samples: Double, tau: Double
     ) {
-        precondition(task.inputs == widths[0] && task.outputs == widths[widths.count - 1], "the task's shape must match the widths")
         self.kind = kind
         self.widths = widths
         self.task = task
@@ -439,8 +494,9 @@ final class NetworkDropoutDescent: DescentProcess {
         self.flow = flow
         self.dropout = dropout
         let plainModel = NetworkModel(
-            kind: model.kind, widths: model.widths, sigmaYX: model.sigmaYX, sigmaXX: model.sigmaXX, modes: model.modes,
-            initialWeights: model.initialWeights, weightDecay: 0, dropout: nil, tau: model.tauValue)
+            checkedKind: model.kind, widths: model.widths, task: model.task, modes: model.modes,
+            initialWeights: model.initialWeights, weightDecay: 0, dropout: nil, noiseVariance: model.noiseVariance,
+            samples: model.samples, tau: model.tauValue)
         plain = NetworkModel.Flow(plainModel)
         generator = SeededGenerator(seed: seed)
         w = model.initialWeights

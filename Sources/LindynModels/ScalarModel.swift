@@ -75,8 +75,17 @@ public struct ChainModel: Dynamics {
     public var weightDecay: Double
     public var tauValue: Double
 
-    public init(s: Double, initialWeights: [Double], weightDecay: Double = 0, tau: Double = 1) {
-        precondition(!initialWeights.isEmpty)
+    /// A chain of `initialWeights.count` layers starting at those values.
+    /// - Throws: ``ArgumentError`` naming `initialWeights` (1 to 1000 finite values), `s`,
+    ///   `weightDecay` (>= 0) or `tau` (> 0).
+    public init(s: Double, initialWeights: [Double], weightDecay: Double = 0, tau: Double = 1) throws(ArgumentError) {
+        guard !initialWeights.isEmpty, initialWeights.count <= 1000 else {
+            throw ArgumentError(argument: "initialWeights", message: "expected 1 to 1000 layer values (one per layer), got \(initialWeights.count)")
+        }
+        try BuilderCheck.finiteValues(initialWeights, "initialWeights")
+        try BuilderCheck.finite(s, "s")
+        try BuilderCheck.nonNegative(weightDecay, "weightDecay")
+        try BuilderCheck.positive(tau, "tau")
         self.s = s
         self.initialWeights = initialWeights
         self.weightDecay = weightDecay

@@ -11,7 +11,7 @@ import LindynIntegrator
     @Test func analyticJacobiansMatchFiniteDifferences() throws {
         var g = SeededGenerator(seed: 7)
         // Two-layer network, non-whitened input, decay: the analytic Jacobian.
-        let net = NetworkModel.saxe(
+        let net = try NetworkModel.saxe(
             widths: [3, 4, 2], singularValues: [2, 0.5], inputEigenvalues: [1.5, 1, 0.7],
             initialization: NetworkInit(kind: .random, scale: 0.4, seed: 3), weightDecay: 0.1, dropout: nil,
             noiseVariance: 0.05, samples: 2, aligned: false, seed: 5, tau: 2)
@@ -22,7 +22,7 @@ import LindynIntegrator
         let scale = exact.map { abs($0) }.max()!
         #expect(zip(fd, exact).allSatisfy { abs($0 - $1) <= 1e-7 * scale }, "network Jacobian differs from finite differences")
         // Chain, scalar and mode flows.
-        let chain = ChainModel(s: 2, initialWeights: [0.7, 1.1, 0.4, 0.9], weightDecay: 0.05, tau: 1.5)
+        let chain = try ChainModel(s: 2, initialWeights: [0.7, 1.1, 0.4, 0.9], weightDecay: 0.05, tau: 1.5)
         let scalar = ScalarModel(x: 1.3, y: 0.8, w1: 0.4, w2: -0.6, weightDecay: 0.2, tau: 3)
         let modes = [ModeModel(s: 3, u0: 0.4, depth: 2, weightDecay: 0.1), ModeModel(s: 3, u0: 0.4, depth: 5, weightDecay: 0.1)]
         let systems: [(any ODESystem, [Double])] = [
@@ -38,7 +38,7 @@ import LindynIntegrator
     @Test(arguments: [2, 3, 4, 6])
     func balancedChainIsTheDeepModeLaw(depth: Int) throws {
         let u0 = 0.01
-        let chain = ChainModel(s: 2, initialWeights: Array(repeating: pow(u0, 1 / Double(depth)), count: depth), tau: 1)
+        let chain = try ChainModel(s: 2, initialWeights: Array(repeating: pow(u0, 1 / Double(depth)), count: depth), tau: 1)
         let mode = ModeModel(s: 2, u0: u0, depth: depth, tau: 1)
         let end = 8.0
         let a = try tight(chain, end: end).column("u")!
@@ -69,7 +69,7 @@ import LindynIntegrator
         // matrix flow must follow the reduced mode flow with the same settings.
         let singular = [3.0, 1.5, 0.8]
         let u0 = 1e-3
-        let net = NetworkModel.saxe(
+        let net = try NetworkModel.saxe(
             widths: [4, 3, 3], singularValues: singular, inputEigenvalues: c.eigen,
             initialization: NetworkInit(kind: .decoupled, scale: u0.squareRoot()), weightDecay: c.decay,
             dropout: c.dropout, noiseVariance: c.noise, samples: 2, aligned: false, seed: 11, tau: 1)
@@ -91,7 +91,7 @@ import LindynIntegrator
         // reduced mode with s = inputVariance = lambda_i, decay N gamma and noise gives the same.
         let eigen = [4.0, 2.0, 1.0, 0.5]
         let n = 3.0, sigma2 = 0.1, gamma = 0.05
-        let ae = NetworkModel.autoencoder(
+        let ae = try NetworkModel.autoencoder(
             eigenvalues: eigen, hidden: 3, samples: n, noiseVariance: sigma2, weightDecay: gamma,
             initialization: NetworkInit(kind: .decoupled, scale: 0.03), aligned: false, seed: 4, tau: 1)
         let full = try tight(ae, end: 8)

@@ -268,7 +268,7 @@ extension TeacherNetworkModel {
             for i in 0..<n0 { xx[i * n0 + i] += noise }
             sigmaXX = xx
         }
-        let network = NetworkModel(
+        let network = try NetworkModel(
             kind: "network", widths: widths, sigmaYX: data.sigmaYX, sigmaXX: sigmaXX, modes: modes, initialWeights: weights,
             weightDecay: weightDecay, dropout: dropout, noiseVariance: noiseVariance, samples: Double(data.samples), tau: tau)
         return TeacherNetworkModel(network: network, data: data, empirical: svd)
