@@ -37,11 +37,14 @@ public struct MissingJacobianError: Error, CustomStringConvertible {
 
 /// An ``ODESystem`` made of closures, for quick problems and tests.
 public struct ClosureSystem: ODESystem {
+    /// f(t, y, dydt): writes the right-hand side at (t, y) into `dydt`.
     public typealias RightHandSide = (Double, UnsafePointer<Double>, UnsafeMutablePointer<Double>) throws -> Void
+    /// J(t, y, dfdy, dfdt): writes df/dy (row-major) into `dfdy` and df/dt into `dfdt`.
     public typealias Jacobian = (
         Double, UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>
     ) throws -> Void
 
+    /// Number of state variables.
     public let dimension: Int
     private let f: RightHandSide
     private let jac: Jacobian?

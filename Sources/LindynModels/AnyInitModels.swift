@@ -7,10 +7,15 @@ import LindynTheory
 /// dw/dt = -eta_w dL/dw, da/dt = -eta_a dL/da (t in epochs). It conserves
 /// eta_w a^2 - eta_a |w|^2. State w1..wd, a; observables beta_i = a w_i.
 public struct SingleNeuronModel: Dynamics {
+    /// The target beta* (d values).
     public let target: [Double]
+    /// The first layer's start w (d values).
     public let w: [Double]
+    /// The second layer's start a.
     public let a: Double
+    /// The first layer's learning rate eta_w.
     public let rateW: Double
+    /// The second layer's learning rate eta_a.
     public let rateA: Double
 
     /// A neuron with `w.count` inputs fitting `target` (beta*), with learning rates eta_w, eta_a.
@@ -125,10 +130,15 @@ public struct SingleNeuronModel: Dynamics {
 /// order 1e-4). State W_i_j (as the network model's product observables, so the two compare
 /// by column). No Jacobian: explicit steppers only. Descent: one-epoch Euler steps of this flow.
 public struct EndToEndModel: Dynamics {
+    /// The depth N of the network whose product is followed.
     public let depth: Int
+    /// The task (Sigma_yx, Sigma_xx).
     public let task: NetworkTask
+    /// The product W(0) = W_N ... W_1 at the start, n_D x n_0 row-major.
     public let initial: [Double]
+    /// Weight decay lambda on each layer.
     public let weightDecay: Double
+    /// tau = 1 / learning rate.
     public let tauValue: Double
 
     /// The product flow of a depth-`depth` network on `task`, starting at the product `initial`

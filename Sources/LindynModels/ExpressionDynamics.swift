@@ -184,10 +184,13 @@ public final class SymbolicJacobian: @unchecked Sendable {
 /// parameters substituted, the symbolic Jacobian (derived on first use), observables, and their
 /// compiled programs.
 public struct CompiledDynamics: Sendable {
+    /// The state variables, in state order.
     public let variables: [String]
     /// dy_i/dt with parameter values substituted and simplified.
     public let rightHandSides: [SymbolicExpression]
+    /// The observables' names, in output order.
     public let observableNames: [String]
+    /// The observables, with parameter values substituted.
     public let observables: [SymbolicExpression]
     let rhsProgram: CompiledProgram
     let symbolicJacobian: SymbolicJacobian
@@ -346,10 +349,12 @@ public enum ExpressionFields {
 
 /// An ODE system written as expressions: dy_i/dt = equations[i](t, y, parameters).
 public struct ExpressionSystem: Dynamics {
+    /// The equations with the parameters substituted, and their compiled programs.
     public let compiled: CompiledDynamics
     public let initialState: [Double]
     /// The equations as written, with the parameters still symbolic.
     public let symbolicEquations: [SymbolicExpression]
+    /// Parameter names and values, as given.
     public let parameters: [(String, Double)]
 
     public var kind: String { "system" }
@@ -419,12 +424,16 @@ public struct ExpressionSystem: Dynamics {
 
 /// Gradient flow of a loss written as an expression: tau dw/dt = -dL/dw, Jacobian -Hessian/tau.
 public struct LossFlow: Dynamics {
+    /// The weights (the flow's state), in state order.
     public let weights: [String]
     /// The loss with parameters still symbolic.
     public let loss: SymbolicExpression
+    /// Parameter names and values, as given.
     public let parameters: [(String, Double)]
     public let initialState: [Double]
+    /// tau = 1 / learning rate.
     public let tauValue: Double
+    /// The gradient -dL/dw / tau with the parameters substituted, and its compiled programs.
     public let compiled: CompiledDynamics
     /// The loss itself (parameters substituted) as a function of the weights. The flow only
     /// evaluates the gradient, which can be finite where the loss is not defined (log of a
@@ -436,6 +445,9 @@ public struct LossFlow: Dynamics {
     public var observableNames: [String] { compiled.observableNames }
     public var tau: Double? { tauValue }
 
+    /// Builds the loss flow programmatically: the gradient and Hessian are derived symbolically.
+    /// - Throws: ``ProblemFileError`` naming the `loss` field at fault (as a problem file
+    ///   would), e.g. `loss.initial` for a wrong number of initial values.
     public init(
         weights: [String], loss: SymbolicExpression, parameters: [(String, Double)] = [], initial: [Double], tau: Double,
         observables: [(String, SymbolicExpression)] = []

@@ -142,9 +142,13 @@ extension InputJSON {
 /// An input file refused: the field at fault (dotted path, e.g. `model.dropout.keep`) and what
 /// is expected instead. Maps to exit code 65.
 public struct ProblemFileError: Error, CustomStringConvertible, Equatable {
+    /// The field at fault, as a dotted path into the file (`model.widths`, `time.end`), or
+    /// `file` for the file as a whole.
     public var field: String
+    /// What is wrong and what is expected, in one sentence.
     public var message: String
 
+    /// An error naming `field`.
     public init(field: String, message: String) {
         self.field = field
         self.message = message

@@ -7,14 +7,23 @@ public struct NetworkInit: Sendable, Hashable {
     /// `explicit` (the weights given), `zero_balanced` / `lambda_balanced` (two layers with
     /// W2^T W2 - W1 W1^T = lambda I, see `lambdaBalancedWeights(widths:u:v:initialization:)`).
     public enum Kind: String, Sendable, Hashable {
-        case decoupled, random, explicit
+        /// One mode per hidden unit, each balanced at u0 = scale^D (Saxe, McClelland and Ganguli 2014).
+        case decoupled
+        /// Independent Gaussian entries of deviation `scale`.
+        case random
+        /// The weights in ``NetworkInit/weights``.
+        case explicit
+        /// Two layers with W2^T W2 = W1 W1^T (Braun, Dominé, Fitzgerald and Saxe, NeurIPS 2022).
         case zeroBalanced = "zero_balanced"
+        /// Two layers with W2^T W2 - W1 W1^T = lambda I (Dominé et al., ICLR 2025).
         case lambdaBalanced = "lambda_balanced"
     }
+    /// Which construction.
     public var kind: Kind
     /// Decoupled: the per-layer value of each mode (initial mode strength scale^D). Random: the
     /// standard deviation of the Gaussian entries. Balanced: the deviation of the random factor.
     public var scale: Double
+    /// Seed of the random entries or factor.
     public var seed: UInt64
     /// The balance lambda of a lambda-balanced init (0 for zero-balanced).
     public var lambda: Double
@@ -23,6 +32,7 @@ public struct NetworkInit: Sendable, Hashable {
     /// Explicit init: every weight, in state order.
     public var weights: [Double]?
 
+    /// An init of `kind` (decoupled by default) with the given scale and settings.
     public init(kind: Kind = .decoupled, scale: Double, seed: UInt64 = 1, lambda: Double = 0, aligned: Bool = false, weights: [Double]? = nil) {
         self.kind = kind
         self.scale = scale

@@ -6,13 +6,20 @@ import LindynIntegrator
 /// decoupled and balanced (nil for a random init); `learnable` is false when a hidden layer is
 /// too narrow to carry the mode.
 public struct NetworkMode: Sendable, Hashable {
+    /// The mode's singular value s of Sigma_yx.
     public var s: Double
+    /// The input variance v^T Sigma_xx v along the mode (1 when whitened).
     public var inputVariance: Double
+    /// The output direction u (n_D entries).
     public var output: [Double]
+    /// The input direction v (n_0 entries).
     public var input: [Double]
+    /// The initial strength u0 (nil when the start is not decoupled).
     public var initialStrength: Double?
+    /// False when a hidden layer is too narrow to carry the mode.
     public var learnable: Bool
 
+    /// A mode with the given directions and strengths.
     public init(
         s: Double, inputVariance: Double = 1, output: [Double], input: [Double], initialStrength: Double?,
         learnable: Bool = true
@@ -32,7 +39,9 @@ public struct NetworkMode: Sendable, Hashable {
 /// Depth 2 may add dropout on the hidden units (expected loss; Monte-Carlo in the descent).
 /// The state is every weight, layer by layer, each row-major (W_l[i, j] for output i, input j).
 public struct NetworkModel: Dynamics {
+    /// `network` or `autoencoder`: the model kind reported in output.
     public let kind: String
+    /// The widths n_0 (input), hidden widths, n_D (output).
     public let widths: [Int]
     /// The task: Sigma_yx and Sigma_xx (input noise included).
     public let task: NetworkTask
@@ -40,13 +49,19 @@ public struct NetworkModel: Dynamics {
     public var sigmaYX: [Double] { task.sigmaYX }
     /// Sigma_xx, n_0 x n_0 row-major; nil for the identity (whitened input, no noise).
     public var sigmaXX: [Double]? { task.sigmaXX }
+    /// The modes whose strengths are observed (`u1`, `u2`, ...).
     public let modes: [NetworkMode]
+    /// The starting weights, layer by layer, each row-major.
     public let initialWeights: [Double]
+    /// Weight decay lambda on every layer.
     public let weightDecay: Double
+    /// Dropout on the hidden units (two-layer networks); nil for none.
     public let dropout: DropoutSettings?
     /// Input-noise variance sigma^2 and sample count N (they enter Sigma_xx as N sigma^2 I).
     public let noiseVariance: Double
+    /// The sample count N.
     public let samples: Double
+    /// tau = 1 / learning rate.
     public let tauValue: Double
     /// How the weights started (the any-start closed form needs a balanced start).
     public internal(set) var initKind: NetworkInit.Kind = .decoupled
@@ -136,7 +151,9 @@ public struct NetworkModel: Dynamics {
         self.tauValue = tau
     }
 
+    /// The depth D (the number of weight layers).
     public var depth: Int { widths.count - 1 }
+    /// The number of weights, sum_l n_l n_(l-1).
     public var parameterCount: Int { (0..<depth).reduce(0) { $0 + widths[$1] * widths[$1 + 1] } }
 
     public var stateNames: [String] {

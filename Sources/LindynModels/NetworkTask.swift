@@ -5,8 +5,9 @@ import LindynIntegrator
 /// L = 1/2 tr(W Sigma_xx W^T) - tr(Sigma_yx^T W) + const (summed correlations): the flow, its
 /// Jacobian, the descent and the closed forms all read it.
 public struct NetworkTask: Sendable, Hashable {
-    /// Input width n_0 and output width n_D.
+    /// The input width n_0.
     public let inputs: Int
+    /// The output width n_D.
     public let outputs: Int
     /// Sigma_yx, n_D x n_0 row-major.
     public let sigmaYX: [Double]

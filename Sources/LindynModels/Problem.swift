@@ -3,19 +3,24 @@ import LindynIntegrator
 
 /// Output times of a problem (`time` in a problem file).
 public struct TimeSpec: Sendable, Hashable {
+    /// The start time (default 0).
     public var start: Double
+    /// The end time, > start.
     public var end: Double
     /// Requested output times, non-decreasing, within [start, end], ending at `end`.
     public var outputTimes: [Double]
     /// True when the times were listed (`time.at`) rather than spaced evenly (`time.points`).
     public var listed: Bool = false
 
+    /// Output at the given times (non-decreasing, within [start, end], ending at `end`).
     public init(start: Double = 0, end: Double, outputTimes: [Double]) {
         self.start = start
         self.end = end
         self.outputTimes = outputTimes
     }
 
+    /// `points` evenly spaced output times from `start` to `end`, both included (a problem file's
+    /// `time.points`, 101 when not given).
     public init(start: Double = 0, end: Double, points: Int) {
         self.init(start: start, end: end, outputTimes: ODESolver.evenlySpacedTimes(start: start, end: end, points: points))
     }
@@ -27,15 +32,21 @@ public struct FormulaOptions: Sendable, Hashable {
     /// epsilon, learning from epsilon to s - epsilon.
     public var epsilon: Double
 
+    /// The problem file's default: epsilon = 1e-3.
     public init(epsilon: Double = 1e-3) { self.epsilon = epsilon }
 }
 
 /// A problem file, read and checked: dynamics, output times and solver settings.
 public struct Problem: Sendable {
+    /// What is integrated, descended and solved in closed form.
     public var dynamics: any Dynamics
+    /// The output times.
     public var time: TimeSpec
+    /// The integrator's settings.
     public var solver: SolverOptions
+    /// The gradient-descent settings.
     public var descent: DescentOptions
+    /// The closed form's settings.
     public var formula: FormulaOptions
     /// Level crossings to locate (`events`): by `solve` on the integrator's dense output, by
     /// `formula` on the closed form, by `descend` between output rows.
@@ -45,6 +56,7 @@ public struct Problem: Sendable {
     /// Size limits in force (``CostLimits/standard`` unless `--allow-large`).
     public var limits: CostLimits = .standard
 
+    /// A problem built in Swift, with the problem file's defaults for the settings not given.
     public init(
         dynamics: any Dynamics, time: TimeSpec, solver: SolverOptions = SolverOptions(), descent: DescentOptions = DescentOptions(),
         formula: FormulaOptions = FormulaOptions()
@@ -91,6 +103,7 @@ public struct Problem: Sendable {
         return problem
     }
 
+    /// Reads a problem file's text (JSON). Every refusal names the field and what is expected.
     public static func load(text: String) throws(ProblemFileError) -> Problem {
         try load(InputJSON.parse(text))
     }
@@ -183,6 +196,7 @@ public struct Problem: Sendable {
 
 /// Reads `model` objects into the built-in models.
 public enum ModelParser {
+    /// The `model.kind` values a problem file accepts.
     public static let kinds = ["scalar", "chain", "mode", "network", "autoencoder", "regression", "single_neuron", "end_to_end"]
 
     package static func parse(_ f: Field) throws(ProblemFileError) -> any Dynamics {
@@ -286,9 +300,15 @@ public enum ModelParser {
         if depth != 2 && (drop != nil || noise != 0) {
             throw f[drop != nil ? "dropout" : "noise_variance"].error("dropout and input noise are defined for depth-2 modes only (depth is \(depth))")
         }
-        return ModeModel(
-            s: try finite(f["s"]), u0: u0, depth: depth, weightDecay: try nonNegative(f["weight_decay"]), dropout: drop,
-            noiseVariance: noise, samples: samples, inputVariance: try f["input_variance"].positive(default: 1), tau: try tau(f))
+        let s = try finite(f["s"]), decay = try nonNegative(f["weight_decay"])
+        let inputVariance = try f["input_variance"].positive(default: 1), tau = try tau(f)
+        do {
+            return try ModeModel(
+                s: s, u0: u0, depth: depth, weightDecay: decay, dropout: drop, noiseVariance: noise, samples: samples,
+                inputVariance: inputVariance, tau: tau)
+        } catch {
+            throw ProblemFileError(model: error)
+        }
     }
 
     static func initialization(_ f: Field, depth: Int, widths: [Int]? = nil) throws(ProblemFileError) -> NetworkInit {

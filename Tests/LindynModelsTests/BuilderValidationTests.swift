@@ -1,5 +1,6 @@
 import Foundation
 import LindynIntegrator
+import LindynTheory
 import Testing
 
 @testable import LindynModels
@@ -127,5 +128,29 @@ import Testing
         #expect(ProblemFileError(model: ArgumentError(argument: "singularValues", message: "m")).field == "model.singular_values")
         #expect(ProblemFileError(model: ArgumentError(argument: "initialization.scale", message: "m")).field == "model.init.scale")
         #expect(ProblemFileError(model: ArgumentError(argument: "widths", message: "m")).field == "model.widths")
+    }
+}
+
+@Suite struct DataBuilderValidationTests {
+    /// Sizes that would allocate without bound (or trap on a negative range) are refused by name.
+    @Test func regressionAndTeacherDataRefuseBadSizes() throws {
+        let task = try RegressionTask(teacherVariance: 1, noiseVariance: 0.1)
+        #expect(BuilderValidationTests.argument { () throws(ArgumentError) in try RegressionModel(inputs: 0, samples: 10, task: task) } == "inputs")
+        #expect(BuilderValidationTests.argument { () throws(ArgumentError) in try RegressionModel(inputs: 10, samples: -1, task: task) } == "samples")
+        #expect(BuilderValidationTests.argument { () throws(ArgumentError) in try RegressionModel(inputs: 2000, samples: 10_000, task: task) } == "samples")
+        #expect(BuilderValidationTests.argument { () throws(ArgumentError) in try RegressionModel(inputs: 4, samples: 8, task: task, tau: 0) } == "tau")
+        func data(inputs: Int = 4, outputs: Int = 3, samples: Int = 4, kind: TeacherData.Inputs = .orthonormal, teacher: [Double] = [2, 1], noise: Double = 0.1) -> String? {
+            BuilderValidationTests.argument { () throws(ArgumentError) in
+                try TeacherData(inputs: inputs, outputs: outputs, samples: samples, inputKind: kind, teacher: teacher, labelNoise: noise)
+            }
+        }
+        #expect(data() == nil)
+        #expect(data(inputs: 0) == "inputs")
+        #expect(data(outputs: -2) == "outputs")
+        #expect(data(samples: 5) == "samples")
+        #expect(data(samples: 0, kind: .gaussian) == "samples")
+        #expect(data(teacher: [3, 2, 1, 1]) == "teacher")
+        #expect(data(teacher: [1, -1]) == "teacher")
+        #expect(data(noise: -1) == "labelNoise")
     }
 }
