@@ -9,10 +9,10 @@ public struct GridAxis: Sendable, Equatable {
     /// The dotted paths the axis sets (one, or several tied together).
     public var paths: [String]
     /// The values the paths take, one per point along the axis.
-    public var values: [InputJSON]
+    package var values: [InputJSON]
 
     /// An axis setting every path in `paths` to each of `values`.
-    public init(paths: [String], values: [InputJSON]) {
+    package init(paths: [String], values: [InputJSON]) {
         self.paths = paths
         self.values = values
     }
@@ -172,7 +172,7 @@ public struct ValidationGrid: Sendable {
     /// What the grid checks, in one sentence (the `description` key), for the tables' README.
     public var description: String?
     /// The problem document without the grid's own keys.
-    public var base: InputJSON
+    package var base: InputJSON
     /// The axes, in file order; the points are their Cartesian product.
     public var axes: [GridAxis]
     /// The GSL steppers compared at each point.
@@ -201,7 +201,7 @@ public struct ValidationGrid: Sendable {
     /// and checked against `limits` (grid points, descent epochs and runs, variables for the
     /// steppers that use the Jacobian). An empty comparison (no methods, or the integrator
     /// compared with no steppers) is refused: it would pass without comparing anything.
-    public static func parse(_ document: InputJSON, defaultName: String, limits: CostLimits = .standard) throws(ProblemFileError) -> ValidationGrid {
+    package static func parse(_ document: InputJSON, defaultName: String, limits: CostLimits = .standard) throws(ProblemFileError) -> ValidationGrid {
         guard case let .object(pairs) = document else {
             throw ProblemFileError(field: "file", message: "a grid file is a JSON object: a problem file plus grid, steppers, tolerances and compare")
         }
@@ -474,7 +474,7 @@ public struct GridPoint: Sendable {
     /// The point's position in the grid's point order (the last axis varies fastest).
     public var index: Int
     /// Axis name and value, in axis order.
-    public var parameters: [(String, InputJSON)]
+    package var parameters: [(String, InputJSON)]
     /// The problem file with the point's values substituted.
     public var problem: Problem
 
@@ -485,7 +485,7 @@ public struct GridPoint: Sendable {
 }
 
 /// Compact JSON text of an input value (numbers in shortest round-trip form).
-public func canonicalText(_ value: InputJSON) -> String {
+package func canonicalText(_ value: InputJSON) -> String {
     switch value {
     case .null: return "null"
     case .bool(let b): return b ? "true" : "false"
