@@ -10,8 +10,8 @@ import LindynTheory
 /// signal-to-noise ratio. The large-N theory is drawn as lines and the exact finite-size values
 /// of seeded data sets as points, so each figure checks the theory against the data it describes.
 ///
-/// The numbers are computed once (``compute(_:)``), saved as JSON beside the run
-/// (``dataFileName``) and drawn from that file, so `lindyn plot --from DIR` redraws them without
+/// The numbers are computed once (`compute(_:)`), saved as JSON beside the run
+/// (`dataFileName`) and drawn from that file, so `lindyn plot --from DIR` redraws them without
 /// recomputing.
 public enum GeneralisationFigures {
     /// The file in a run's output directory holding the figures' numbers.
@@ -31,10 +31,12 @@ public enum GeneralisationFigures {
         public var snrs: [Double]
         /// Points of the large-N lines over `alpha` (log-spaced in 0.25 ... 4, plus alpha = 1).
         public var theoryPoints: Int
-        /// `alpha` of the stopping-time sweep, and its SNRs (finite-size points).
+        /// `alpha` of the stopping-time sweep (one line each).
         public var stoppingAlphas: [Double]
+        /// SNRs of the stopping-time sweep's finite-size points.
         public var stoppingSNRs: [Double]
 
+        /// Sweeps of these sizes; `demo` and `large` are the demo's.
         public init(inputs: Int, seeds: Int, alphas: [Double], snrs: [Double], theoryPoints: Int, stoppingAlphas: [Double], stoppingSNRs: [Double]) {
             self.inputs = inputs
             self.seeds = seeds
@@ -59,13 +61,13 @@ public enum GeneralisationFigures {
     /// A value over seeded data sets: every realised value (`nil` where it is infinite), their
     /// mean, standard deviation, smallest and largest (over the finite ones; `nil` when none is).
     public struct SeedValues: Sendable, Hashable, Codable {
-        public var values: [Double?]
+        var values: [Double?]
         /// The time (T = t/tau) of each value, where it is an optimum.
-        public var times: [Double?]?
-        public var mean: Double?
-        public var sd: Double?
-        public var min: Double?
-        public var max: Double?
+        var times: [Double?]?
+        var mean: Double?
+        var sd: Double?
+        var min: Double?
+        var max: Double?
 
         init(_ values: [Double], times: [Double]? = nil) {
             self.values = values.map { $0.isFinite ? $0 : nil }
@@ -88,71 +90,71 @@ public enum GeneralisationFigures {
 
     /// Train and test error against epochs of one problem, three ways.
     public struct ErrorCurves: Sendable, Hashable, Codable {
-        public var name: String
-        public var title: String
-        public var yLabel: String
-        public var trainLabel: String
-        public var testLabel: String
+        var name: String
+        var title: String
+        var yLabel: String
+        var trainLabel: String
+        var testLabel: String
         /// The problem file the curves come from (JSON text).
-        public var problem: String
+        var problem: String
         /// Closed form (exact for this data set), at dense times.
-        public var formulaTimes: [Double]
-        public var formulaTrain: [Double]
-        public var formulaTest: [Double]
+        var formulaTimes: [Double]
+        var formulaTrain: [Double]
+        var formulaTest: [Double]
         /// The integrated flow at the same times.
-        public var flowTimes: [Double]
-        public var flowTrain: [Double]
-        public var flowTest: [Double]
-        public var flowLabel: String
+        var flowTimes: [Double]
+        var flowTrain: [Double]
+        var flowTest: [Double]
+        var flowLabel: String
         /// Gradient descent at whole epochs.
-        public var descentTimes: [Double]
-        public var descentTrain: [Double]
-        public var descentTest: [Double]
-        public var descentLabel: String
+        var descentTimes: [Double]
+        var descentTrain: [Double]
+        var descentTest: [Double]
+        var descentLabel: String
         /// The exact optimal stopping time (epochs) and the test error there; nil when the test
         /// error only decreases.
-        public var stoppingEpoch: Double?
-        public var stoppingTestError: Double?
+        var stoppingEpoch: Double?
+        var stoppingTestError: Double?
     }
 
     /// Test error at convergence and at optimal stopping against alpha (regression).
     public struct DoubleDescent: Sendable, Hashable, Codable {
-        public var inputs: Int
-        public var seeds: Int
-        public var snrs: [Double]
-        public var theoryAlphas: [Double]
+        var inputs: Int
+        var seeds: Int
+        var snrs: [Double]
+        var theoryAlphas: [Double]
         /// Large-N `E_g(infinity)` per SNR and alpha; nil where infinite (alpha = 1).
-        public var theoryConvergence: [[Double?]]
+        var theoryConvergence: [[Double?]]
         /// Large-N minimum over T of `E_g(T)` per SNR and alpha.
-        public var theoryStopped: [[Double]]
-        public var alphas: [Double]
+        var theoryStopped: [[Double]]
+        var alphas: [Double]
         /// Exact finite-size values of the seeded data sets, per SNR and alpha.
-        public var convergence: [[SeedValues]]
-        public var stopped: [[SeedValues]]
+        var convergence: [[SeedValues]]
+        var stopped: [[SeedValues]]
         /// The top of the value axis; values above it are drawn clipped, with their number.
-        public var yTop: Double
+        var yTop: Double
     }
 
     /// Optimal stopping time against SNR (regression).
     public struct StoppingTimes: Sendable, Hashable, Codable {
-        public var inputs: Int
-        public var seeds: Int
-        public var alphas: [Double]
-        public var theorySNRs: [Double]
+        var inputs: Int
+        var seeds: Int
+        var alphas: [Double]
+        var theorySNRs: [Double]
         /// Large-N `T*` per alpha and SNR (nil when the curve only decreases).
-        public var theoryTimes: [[Double?]]
-        public var snrs: [Double]
+        var theoryTimes: [[Double?]]
+        var snrs: [Double]
         /// Exact `T*` of each seeded data set, per alpha and SNR.
-        public var times: [[SeedValues]]
+        var times: [[SeedValues]]
     }
 
     /// All the numbers of the three figures.
     public struct Data: Sendable, Hashable, Codable {
-        public var format = 1
-        public var options: Options
-        public var curves: [ErrorCurves]
-        public var doubleDescent: DoubleDescent
-        public var stopping: StoppingTimes
+        var format = 1
+        var options: Options
+        var curves: [ErrorCurves]
+        var doubleDescent: DoubleDescent
+        var stopping: StoppingTimes
     }
 
     /// The regression task with `teacher variance / noise variance = snr` and
@@ -163,7 +165,7 @@ public enum GeneralisationFigures {
 
     /// The seeded data set of a sweep point: `P = alpha N` (rounded, at least 1).
     public static func dataSet(inputs: Int, alpha: Double, snr: Double, seed: Int) throws -> RegressionModel {
-        RegressionModel(inputs: inputs, samples: max(1, Int((alpha * Double(inputs)).rounded())), task: try task(snr: snr), seed: UInt64(seed), tau: 1)
+        try RegressionModel(inputs: inputs, samples: max(1, Int((alpha * Double(inputs)).rounded())), task: try task(snr: snr), seed: UInt64(seed), tau: 1)
     }
 
     /// Computes every figure's numbers.
@@ -403,6 +405,7 @@ public enum GeneralisationFigures {
         return try encoder.encode(data)
     }
 
+    /// The numbers read back from `encode(_:)`'s JSON.
     public static func decode(_ bytes: Foundation.Data) throws -> Data {
         try JSONDecoder().decode(Data.self, from: bytes)
     }
@@ -445,6 +448,7 @@ public enum GeneralisationFigures {
 
 /// A generalisation figure that could not be made (a failed run, or an unreadable data file).
 public struct GeneralisationFigureError: Error, CustomStringConvertible {
+    /// What went wrong, in one sentence.
     public let description: String
     init(_ description: String) { self.description = description }
 }
