@@ -72,7 +72,9 @@ public struct CheckPointResult: Sendable {
     public var integratorError: Double?
     /// Model checks: the candidate against the model's exact formula for this data set, where it has one.
     public var formulaError: Double?
+    /// The time of the largest formula error.
     public var formulaErrorTime: Double?
+    /// The observable with the largest formula error.
     public var formulaComponent: String?
     /// Check 5 (loss checks).
     public var descent: DescentComparison?
