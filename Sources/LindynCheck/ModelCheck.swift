@@ -12,7 +12,7 @@ import LindynModels
 /// `mode_term` is evaluated for every mode and `mode_sum` in its `expression` stands for the sum.
 public struct ModelCheckSpec: Sendable {
     /// The `model` object as written, strings that are expressions in the parameters included.
-    public var model: InputJSON
+    package var model: InputJSON
     /// `regression` or `network` (the latter with a `data` block).
     public var kind: String
     /// Per candidate, in candidate order: the term summed over the modes, or nil.
