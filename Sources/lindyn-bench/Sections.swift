@@ -138,6 +138,25 @@ func finalRelativeError(_ problem: String, _ state: [Double]) -> Double? {
     }
 }
 
+/// Lindyn's largest relative error over every output of a run, against the closed form (the
+/// peers' `max_rel_error_vs_closed_form`); nil where the case has none.
+func maxRelativeErrorOverOutputs(_ problem: String, times: [Double], rows: [Double]) -> Double? {
+    func logistic(_ a: Double, _ b: Double, _ u0: Double, _ t: Double) -> Double { a / (b + (a / u0 - b) * exp(-2 * a * t)) }
+    guard !times.isEmpty else { return nil }
+    if problem.hasPrefix("mode") {
+        guard rows.count == times.count else { return nil }
+        return zip(times, rows).map { t, u in let e = logistic(3, 1, 1e-3, t); return abs(u - e) / e }.max()
+    }
+    if problem == "scalar" {
+        guard rows.count == 2 * times.count else { return nil }
+        return times.indices.map { k in
+            let e = logistic(1, 1, 1e-4, times[k])
+            return abs(rows[2 * k] * rows[2 * k + 1] - e) / e
+        }.max()
+    }
+    return nil
+}
+
 func compare(_ results: [CaseResult], with document: JSONValue, path: String) -> JSONValue {
     let entries = document["cases"]?.arrayValue ?? []
     if document["tool"]?.stringValue == "lindyn-bench" {
@@ -150,7 +169,8 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
     let load = versions?["load_average"]?.arrayValue?.compactMap(\.doubleValue).map { String(format: "%.2f", $0) }.joined(separator: " ")
     say("Against \(peer) (\(path); \(version)\(load.map { ", load then \($0)" } ?? ""); load now \(loadAverage())):")
     say("  speed-up = \(peer) median / Lindyn median (the \(peer) file's medians were taken in another process);")
-    say("  f evals and the relative error at the last output time are shown for both sides")
+    say("  f evals, the relative error at the last output time and (where a closed form gives it) the largest")
+    say("  relative error over every output are shown for both sides")
     var rows: [JSONValue] = []
     var bestPeer: [String: (Double, String)] = [:]
     for entry in entries {
@@ -175,10 +195,12 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
         let peerError = entry["final_rel_error"]?.doubleValue
         let lindynError = finalRelativeError(name, match.swift.finalState)
         let peerEvaluations = entry["nfev"]?.doubleValue.map { Int($0) }
+        let peerMax = entry["max_rel_error_vs_closed_form"]?.doubleValue
+        let lindynMax = maxRelativeErrorOverOutputs(name, times: match.benchCase.outputTimes, rows: match.swift.rows)
         func error(_ value: Double?) -> String { value.map { String(format: "%.1e", $0) } ?? "-" }
         if ok, bestPeer[name].map({ peerSeconds < $0.0 }) ?? true { bestPeer[name] = (peerSeconds, method) }
         say(
-            "  \(pad(name, 12)) \(pad(method, 8)) \(pad(formatSeconds(peerSeconds), 11, right: true)) f \(pad(peerEvaluations.map { "\($0)" } ?? "-", 7, right: true)) err \(pad(error(peerError), 8))  Lindyn \(pad(match.benchCase.stepper, 7)) \(pad(formatSeconds(lindynSeconds), 11, right: true)) f \(pad("\(match.swift.rhsEvaluations)", 7, right: true)) err \(pad(error(lindynError), 8))\(unit)  speed-up \(String(format: "%8.2f", speedup))x\(ok ? "" : "  (\(peer) run FAILED)")")
+            "  \(pad(name, 12)) \(pad(method, 8)) \(pad(formatSeconds(peerSeconds), 11, right: true)) f \(pad(peerEvaluations.map { "\($0)" } ?? "-", 7, right: true)) err \(pad(error(peerError), 8)) max \(pad(error(peerMax), 8))  Lindyn \(pad(match.benchCase.stepper, 7)) \(pad(formatSeconds(lindynSeconds), 11, right: true)) f \(pad("\(match.swift.rhsEvaluations)", 7, right: true)) err \(pad(error(lindynError), 8)) max \(pad(error(lindynMax), 8))\(unit)  speed-up \(String(format: "%8.2f", speedup))x\(ok ? "" : "  (\(peer) run FAILED)")")
         rows.append(
             .object([
                 "name": .string(name), "peer": .string(tool), "peer_method": .string(method), "peer_seconds": .number(peerSeconds),
@@ -187,6 +209,8 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
                 "lindyn_stepper": .string(match.benchCase.stepper), "lindyn_seconds": .number(lindynSeconds),
                 "lindyn_rhs_evaluations": .number(Double(match.swift.rhsEvaluations)),
                 "lindyn_final_rel_error": lindynError.map(JSONValue.number) ?? .null,
+                "peer_max_rel_error": peerMax.map(JSONValue.number) ?? .null,
+                "lindyn_max_rel_error": lindynMax.map(JSONValue.number) ?? .null,
                 "speedup": .number(speedup), "peer_success": .bool(ok), "per_epoch": .bool(!unit.isEmpty),
             ]))
     }
