@@ -131,7 +131,8 @@ public struct Solution: Sendable {
 
 /// A solve that failed numerically, with what it reached.
 public struct IntegrationError: Error, CustomStringConvertible {
-    /// Why the integration stopped. `statusWord` gives the word used in output files.
+    /// Why the integration stopped, with GSL's status code where it gave one; ``status`` is the
+    /// reason as the output files record it.
     public enum Reason: Sendable, Equatable {
         /// GSL_FAILURE: the step size could not be reduced further (e.g. a singularity).
         case failure
@@ -155,19 +156,6 @@ public struct IntegrationError: Error, CustomStringConvertible {
     public let underlying: (any Error)?
 
     public var tReached: Double { partial.tReached }
-
-    /// The status word of the output contract: `failure`, `max_steps`, `no_progress`,
-    /// `gsl_error`, `non_finite`, `function_error`.
-    public var statusWord: String {
-        switch reason {
-        case .failure: "failure"
-        case .maxSteps: "max_steps"
-        case .noProgress: "no_progress"
-        case .gslStatus: "gsl_error"
-        case .nonFinite: "non_finite"
-        case .userFunction: "function_error"
-        }
-    }
 
     public var description: String { message }
 }

@@ -63,7 +63,8 @@ import LindynIntegrator
             Issue.record("expected the step limit to stop an explicit stepper on a stiff problem")
         } catch let error as IntegrationError {
             #expect(error.reason == .maxSteps)
-            #expect(error.statusWord == "max_steps")
+            #expect(error.status == .maxSteps)
+            #expect(error.status.rawValue == "max_steps")
             #expect(error.partial.statistics.acceptedSteps == 20)
             #expect(error.tReached > 0 && error.tReached < 10)
             // Rows only up to what was reached, never padded.

@@ -125,7 +125,7 @@ import LindynIntegrator
         let model = ModeModel(s: 3, u0: 0.5, tau: 1)
         let problem = Problem(dynamics: model, time: TimeSpec(end: 200, points: 201), descent: DescentOptions(divergenceThreshold: 1e6))
         let result = try Simulation.descend(problem)
-        #expect(result.status == "diverged")
+        #expect(result.status == .diverged)
         #expect(result.tReached < 200)
         #expect(result.rows.allSatisfy { $0.allSatisfy(\.isFinite) })
         #expect(result.rows.last![0] <= result.tReached)
