@@ -202,19 +202,25 @@ static int dense_loop(gsl_odeiv2_driver *d, gsl_odeiv2_system *sys, double epsab
                 }
             }
             retries_this_step = 0;
+            if (!restep) {
+                int last = next;
+                while (last < nout && tout[last] < t) last++;
+                lindyn_rk8pd_interpolate_many(d->s, d->e->dydt_out, start, h, tout + next, (size_t)(last - next), dim,
+                                              yout + (size_t)next * dim);
+                rows += last - next;
+                next = last;
+            }
             while (next < nout && tout[next] <= t) {
                 double *out = yout + (size_t)next * dim;
                 if (tout[next] == t) {
                     memcpy(out, y, dim * sizeof(double));
-                } else if (restep) {
+                } else {
                     if (aux == NULL && (aux = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk8pd, dim)) == NULL) {
                         status = GSL_ENOMEM;
                         break;
                     }
                     status = lindyn_rk8pd_restep(aux, d->s, sys, start, tout[next] - start, out, work + 3 * dim);
                     if (status != GSL_SUCCESS) break;
-                } else {
-                    lindyn_rk8pd_interpolate(d->s, d->e->dydt_out, h, (tout[next] - start) / h, dim, out, NULL);
                 }
                 next++;
                 rows++;

@@ -72,11 +72,30 @@ final class _RK8PDDense {
         retriesThisStep = 0
         if !restep { worstRatio = max(worstRatio, ratio) }
         let count = outputTimes.count
+        if !restep {
+            // The outputs strictly inside the step, interpolated in one call into the solution's
+            // storage; one at the step's end takes the state itself.
+            var last = next
+            while last < count && outputTimes[last] < end { last += 1 }
+            let inside = last - next
+            if inside > 0 {
+                let first = solution.states.count
+                solution.states.append(contentsOf: repeatElement(0, count: inside * dimension))
+                outputTimes.withUnsafeBufferPointer { times in
+                    solution.states.withUnsafeMutableBufferPointer { states in
+                        lindyn_rk8pd_interpolate_many(
+                            step, derivativeOut, start, h, times.baseAddress! + next, inside, dimension, states.baseAddress! + first)
+                    }
+                }
+                solution.times.append(contentsOf: outputTimes[next..<last])
+                next = last
+            }
+        }
         while next < count && outputTimes[next] <= end {
             let time = outputTimes[next]
             if time == end {
                 solution.append(time: time, state: y)
-            } else if restep {
+            } else {
                 if aux == nil {
                     aux = gsl_odeiv2_step_alloc(lindyn_step_rk8pd(), dimension)
                     if aux == nil { return .failed(Int32(GSL_ENOMEM)) }
@@ -84,9 +103,6 @@ final class _RK8PDDense {
                 let s = lindyn_rk8pd_restep(aux, step, system, start, time - start, out, yerr)
                 evaluations += 12
                 if s != GSL_SUCCESS { return .failed(s) }
-                solution.append(time: time, state: UnsafeBufferPointer(start: out, count: dimension))
-            } else {
-                lindyn_rk8pd_interpolate(step, derivativeOut, h, (time - start) / h, dimension, out, nil)
                 solution.append(time: time, state: UnsafeBufferPointer(start: out, count: dimension))
             }
             next += 1

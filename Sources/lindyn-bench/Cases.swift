@@ -57,10 +57,13 @@ let firstStep = 1e-6
 
 // MARK: - running one side
 
-func swiftSolve<S: ODESystem>(_ system: S, _ data: ProblemData, _ stepper: Stepper, output: OutputMode = .land) -> RunOutcome {
+func swiftSolve<S: ODESystem>(
+    _ system: S, _ data: ProblemData, _ stepper: Stepper, output: OutputMode = .land, norm: ErrorNorm = .max,
+    controller: StepController = .standard
+) -> RunOutcome {
     let options = SolverOptions(
         stepper: stepper, absoluteTolerance: data.absoluteTolerance, relativeTolerance: data.relativeTolerance,
-        initialStep: firstStep, maxSteps: 0, output: output)
+        initialStep: firstStep, maxSteps: 0, output: output, errorNorm: norm, controller: controller)
     do {
         let solution = try ODESolver.solve(
             system, initialState: data.initial, start: data.times[0], outputTimes: data.times, options: options)
@@ -74,14 +77,15 @@ func swiftSolve<S: ODESystem>(_ system: S, _ data: ProblemData, _ stepper: Stepp
 }
 
 func cSolve(
-    _ problem: lindyn_baseline_problem, _ params: [Double], _ data: ProblemData, _ stepper: String
+    _ problem: lindyn_baseline_problem, _ params: [Double], _ data: ProblemData, _ stepper: String, norm: Int32 = 0,
+    controller: Int32 = 0
 ) -> RunOutcome {
     let dim = data.initial.count
     var rows = [Double](repeating: 0, count: data.times.count * dim)
     var stats = lindyn_baseline_stats()
-    let status = lindyn_baseline_solve(
+    let status = lindyn_baseline_solve_controlled(
         problem, params, Int32(params.count), Int32(dim), stepper, data.absoluteTolerance, data.relativeTolerance,
-        firstStep, 0, data.times[0], data.initial, data.times, Int32(data.times.count), &rows, &stats)
+        firstStep, 0, data.times[0], data.initial, data.times, Int32(data.times.count), &rows, norm, controller, &stats)
     var outcome = RunOutcome(
         acceptedSteps: stats.accepted_steps, rejectedSteps: stats.rejected_steps, rhsEvaluations: stats.rhs_evaluations,
         jacobianEvaluations: stats.jacobian_evaluations)
@@ -276,6 +280,19 @@ func allCases(descentEpochs: Int) -> [BenchCase] {
                     swift: { swiftSolve(network.value.flow(tau: 1), network.value.data, stepper) },
                     c: { cSolve(LINDYN_BASELINE_NETWORK, network.value.params, network.value.data, stepper.rawValue) }))
         }
+    }
+
+    // The same networks with the scaled RMS norm and the PI controller (`solver.error_norm: rms`,
+    // `solver.controller: pi`, the control diffrax and Hairer's codes use), C with the same control.
+    for n in [64, 256] {
+        let network = Lazy { NetworkCase(n: n) }
+        let nn = Double(n * n)
+        cases.append(
+            BenchCase(
+                problem: "network\(n)", group: .builtin, stepper: "rk8pd-rms-pi", dimension: 2 * n * n,
+                flopsPerRHS: 6 * nn * Double(n) + nn,
+                swift: { swiftSolve(network.value.flow(tau: 1), network.value.data, .rk8pd, norm: .rms, controller: .pi) },
+                c: { cSolve(LINDYN_BASELINE_NETWORK, network.value.params, network.value.data, "rk8pd", norm: 1, controller: 1) }))
     }
 
     // Descent on network256's Sigma31 and init, tau = epochs / 10 (cases.md, `descent256`).

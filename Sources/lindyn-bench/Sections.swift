@@ -172,17 +172,21 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
     say("  f evals, the relative error at the last output time and (where a closed form gives it) the largest")
     say("  relative error over every output are shown for both sides")
     var rows: [JSONValue] = []
-    var bestPeer: [String: (Double, String)] = [:]
+    var bestPeer: [String: (Double, String, Double?)] = [:]
     for entry in entries {
         guard let name = entry["name"]?.stringValue, let method = entry["method"]?.stringValue,
-            var peerSeconds = entry["median_seconds"]?.doubleValue
+            let peerSeconds = entry["median_seconds"]?.doubleValue
         else { continue }
         let ok = entry["success"] == .bool(true)
         let mine = results.filter { $0.benchCase.problem == name && !$0.failed }
         guard !mine.isEmpty else { continue }
         let stiff = name.hasPrefix("robertson") || name == "vanderpol"
         let wanted = counterpart(of: method, stiff: stiff)
-        let match = mine.first { $0.benchCase.stepper == wanted } ?? mine.min { $0.swiftMedian < $1.swiftMedian }!
+        // Every Lindyn variant of the counterpart stepper (rk8pd, rk8pd-rms-pi, ...), else the fastest.
+        var matches = mine.filter { wanted != nil && ($0.benchCase.stepper == wanted! || $0.benchCase.stepper.hasPrefix(wanted! + "-")) }
+        if matches.isEmpty { matches = [mine.min { $0.swiftMedian < $1.swiftMedian }!] }
+        for match in matches {
+        var peerSeconds = peerSeconds
         var lindynSeconds = match.swiftMedian
         var unit = ""
         if let epochs = entry["epochs"]?.doubleValue, let mineEpochs = match.benchCase.epochs {
@@ -198,7 +202,7 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
         let peerMax = entry["max_rel_error_vs_closed_form"]?.doubleValue
         let lindynMax = maxRelativeErrorOverOutputs(name, times: match.benchCase.outputTimes, rows: match.swift.rows)
         func error(_ value: Double?) -> String { value.map { String(format: "%.1e", $0) } ?? "-" }
-        if ok, bestPeer[name].map({ peerSeconds < $0.0 }) ?? true { bestPeer[name] = (peerSeconds, method) }
+        if ok, bestPeer[name].map({ peerSeconds < $0.0 }) ?? true { bestPeer[name] = (peerSeconds, method, peerMax ?? peerError) }
         say(
             "  \(pad(name, 12)) \(pad(method, 8)) \(pad(formatSeconds(peerSeconds), 11, right: true)) f \(pad(peerEvaluations.map { "\($0)" } ?? "-", 7, right: true)) err \(pad(error(peerError), 8)) max \(pad(error(peerMax), 8))  Lindyn \(pad(match.benchCase.stepper, 7)) \(pad(formatSeconds(lindynSeconds), 11, right: true)) f \(pad("\(match.swift.rhsEvaluations)", 7, right: true)) err \(pad(error(lindynError), 8)) max \(pad(error(lindynMax), 8))\(unit)  speed-up \(String(format: "%8.2f", speedup))x\(ok ? "" : "  (\(peer) run FAILED)")")
         rows.append(
@@ -213,17 +217,26 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
                 "lindyn_max_rel_error": lindynMax.map(JSONValue.number) ?? .null,
                 "speedup": .number(speedup), "peer_success": .bool(ok), "per_epoch": .bool(!unit.isEmpty),
             ]))
+        }
     }
-    say("  best against best (\(peer)'s fastest method / Lindyn's fastest stepper):")
+    say("  best against best (\(peer)'s fastest method / Lindyn's fastest run; error = largest over the outputs where known, else final):")
     var best: [JSONValue] = []
-    for (name, (peerSeconds, method)) in bestPeer.sorted(by: { $0.key < $1.key }) {
+    for (name, (peerSeconds, method, peerAccuracy)) in bestPeer.sorted(by: { $0.key < $1.key }) {
         let mine = results.filter { $0.benchCase.problem == name && !$0.failed }
         let fastest = mine.min { $0.swiftMedian < $1.swiftMedian }!
         let lindynSeconds = fastest.benchCase.epochs.map { fastest.swiftMedian / Double($0) } ?? fastest.swiftMedian
         let speedup = peerSeconds / lindynSeconds
         let target = peerTargets[tool]?[name]
-        let verdict = target.map { speedup >= $0 ? "target >= \($0)x met" : "target >= \($0)x NOT MET" } ?? ""
-        say("    \(pad(name, 12)) \(peer) \(pad(method, 8)) / Lindyn \(pad(fastest.benchCase.stepper, 7)) \(String(format: "%8.2f", speedup))x  \(verdict)")
+        let accuracy =
+            maxRelativeErrorOverOutputs(name, times: fastest.benchCase.outputTimes, rows: fastest.swift.rows)
+            ?? finalRelativeError(name, fastest.swift.finalState)
+        let asAccurate = accuracy != nil && peerAccuracy != nil && accuracy! <= peerAccuracy!
+        let verdict = target.map {
+            speedup >= $0 && asAccurate
+                ? "target >= \($0)x met" : "target >= \($0)x NOT MET\(speedup >= $0 && !asAccurate ? " (not at equal accuracy)" : "")"
+        } ?? ""
+        func error(_ value: Double?) -> String { value.map { String(format: "%.1e", $0) } ?? "-" }
+        say("    \(pad(name, 12)) \(peer) \(pad(method, 8)) err \(pad(error(peerAccuracy), 8)) / Lindyn \(pad(fastest.benchCase.stepper, 12)) err \(pad(error(accuracy), 8)) \(String(format: "%8.2f", speedup))x  \(verdict)")
         best.append(
             .object([
                 "name": .string(name), "peer_method": .string(method), "lindyn_stepper": .string(fastest.benchCase.stepper),
