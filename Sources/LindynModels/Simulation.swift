@@ -3,10 +3,14 @@ import LindynIntegrator
 
 /// A named derived quantity (`fixed_point`, `half_time`, ...), with a note on what it means.
 public struct DerivedQuantity: Sendable, Hashable {
+    /// The quantity's name, e.g. `fixed_point`.
     public var name: String
+    /// Its value.
     public var value: Double
+    /// What it means or how it was obtained.
     public var note: String
 
+    /// A quantity `name` = `value`.
     public init(_ name: String, _ value: Double, note: String = "") {
         self.name = name
         self.value = value
@@ -16,9 +20,13 @@ public struct DerivedQuantity: Sendable, Hashable {
 
 /// What a descent did.
 public struct DescentStatistics: Sendable, Hashable {
+    /// Epochs run (up to the failure, when the descent stopped early).
     public var epochs: Int
+    /// The learning rate alpha = 1/tau.
     public var learningRate: Double
+    /// Runs averaged.
     public var runs: Int
+    /// Whether dropout masks were resampled every epoch.
     public var monteCarlo: Bool
 }
 
@@ -27,18 +35,26 @@ public struct DescentStatistics: Sendable, Hashable {
 public struct RunResult: Sendable {
     /// How the run ended; `status.rawValue` is the word in the JSON output.
     public var status: SolveStatus
+    /// Why the run stopped, when it did not succeed; nil on success.
     public var message: String?
+    /// Column names: `t`, the state, then the observables.
     public var columns: [String]
+    /// One row per output time reached, in column order.
     public var rows: [[Double]]
+    /// The time the run reached (the last good step on failure).
     public var tReached: Double
+    /// The integrator's work (integration only).
     public var statistics: SolverStatistics?
+    /// What the descent did (descent only).
     public var descent: DescentStatistics?
+    /// Derived quantities (closed forms): fixed points, half times, ...
     public var derived: [DerivedQuantity]
     /// Free-form notes (e.g. which closed form was used).
     public var notes: [String]
     /// The problem's events, in the order given, each with its first time or nil.
     public var events: [EventResult] = []
 
+    /// A result; `status` defaults to ``SolveStatus/success``.
     public init(
         status: SolveStatus = .success, message: String? = nil, columns: [String], rows: [[Double]], tReached: Double,
         statistics: SolverStatistics? = nil, descent: DescentStatistics? = nil, derived: [DerivedQuantity] = [], notes: [String] = []
@@ -54,6 +70,7 @@ public struct RunResult: Sendable {
         self.notes = notes
     }
 
+    /// Whether ``status`` is ``SolveStatus/success``.
     public var succeeded: Bool { status == .success }
 
     /// The values of one column, or nil when absent.
@@ -62,6 +79,7 @@ public struct RunResult: Sendable {
         return rows.map { $0[k] }
     }
 
+    /// The output times reached (the `t` column).
     public var times: [Double] { rows.map { $0[0] } }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LindynCheck
 import LindynModels
 @testable import LindynValidation
 
