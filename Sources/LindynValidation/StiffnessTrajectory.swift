@@ -3,6 +3,8 @@ import LindynReport
 
 /// `lindyn stiffness`: the spectra along one trajectory as a table, and the step-count summary.
 public enum StiffnessTrajectoryTable {
+    /// One row per sampled state: its time, max |lambda|, the extreme real parts, the null and
+    /// unstable counts and the restricted ratio.
     public static func table(_ report: StiffnessReport) -> Table {
         var table = Table(
             columns: [
@@ -42,6 +44,7 @@ public enum StiffnessTrajectoryTable {
         ]
     }
 
+    /// The indices and the step-count verdict as text, for the terminal.
     public static func summaryText(_ r: StiffnessReport) -> String {
         var s = "T max|lambda| = \(shortNumber(r.spanIndex))"
         if let d = r.descentIndex { s += "; gradient descent: alpha max|lambda(Hessian)| = \(shortNumber(d)) (stable near a minimum below 2)" }
