@@ -71,11 +71,30 @@ public struct EigenValue: Sendable, Hashable {
 
 /// What one stepper did on the step-count comparison.
 public struct StepCount: Sendable {
-    /// The stepper.
+    /// Whether the stepper ran, and how its run ended.
+    public enum Outcome: Sendable, Hashable, CustomStringConvertible {
+        /// The solve ran and ended with this status.
+        case finished(SolveStatus)
+        /// The solver refused the settings before stepping (the reason given).
+        case refused(String)
+        /// The analysis did not run the stepper (a system over the size limit).
+        case notRun
+
+        /// The status word of the output (`explicit_status`, `implicit_status`): the
+        /// status's raw value, `refused: <reason>` or `not_run`.
+        public var description: String {
+            switch self {
+            case .finished(let status): status.rawValue
+            case .refused(let reason): "refused: \(reason)"
+            case .notRun: "not_run"
+            }
+        }
+    }
+
+    /// The stepper compared.
     public var stepper: Stepper
-    /// How its run ended: the solver status (`success`, `max_steps` when it reached the step
-    /// cap), `refused: ...` when the problem was refused, or `not_run`.
-    public var status: String
+    /// Whether it ran and how its run ended.
+    public var status: Outcome
     /// Accepted steps over the interval.
     public var acceptedSteps: Int
     /// Right-hand-side evaluations.
@@ -113,7 +132,7 @@ public struct StiffnessReport: Sendable {
     public var descentIndex: Double? { tau == nil ? nil : maxAbs }
     /// Explicit over implicit accepted steps.
     public var stepRatio: Double? {
-        guard implicit.status == "success", implicit.acceptedSteps > 0, explicit.acceptedSteps > 0 else { return nil }
+        guard implicit.status == .finished(.success), implicit.acceptedSteps > 0, explicit.acceptedSteps > 0 else { return nil }
         return Double(explicit.acceptedSteps) / Double(implicit.acceptedSteps)
     }
 
@@ -122,9 +141,9 @@ public struct StiffnessReport: Sendable {
     /// implicit one succeeds. Any other failure (non-finite values, say) says nothing about
     /// stiffness: undetermined.
     public var verdict: String {
-        guard implicit.status == "success" else { return "undetermined" }
-        if explicit.status == "max_steps" { return "stiff" }
-        if explicit.status != "success" { return "undetermined" }
+        guard implicit.status == .finished(.success) else { return "undetermined" }
+        if explicit.status == .finished(.maxSteps) { return "stiff" }
+        if explicit.status != .finished(.success) { return "undetermined" }
         guard let r = stepRatio else { return "undetermined" }
         return r >= settings.ratio ? "stiff" : "not stiff"
     }
@@ -209,11 +228,11 @@ public enum StiffnessAnalysis {
             let r = try Simulation.integrate(p)
             let s = r.statistics
             let steps = s?.acceptedSteps ?? 0
-            return (StepCount(stepper: stepper, status: r.status.rawValue, acceptedSteps: steps, rhsEvaluations: s?.rhsEvaluations ?? 0,
+            return (StepCount(stepper: stepper, status: .finished(r.status), acceptedSteps: steps, rhsEvaluations: s?.rhsEvaluations ?? 0,
                               jacobianEvaluations: s?.jacobianEvaluations ?? 0,
                               meanStep: steps > 0 ? (r.tReached - problem.time.start) / Double(steps) : nil), r)
         } catch {
-            return (StepCount(stepper: stepper, status: "refused: \(error)", acceptedSteps: 0, rhsEvaluations: 0, jacobianEvaluations: 0, meanStep: nil), nil)
+            return (StepCount(stepper: stepper, status: .refused("\(error)"), acceptedSteps: 0, rhsEvaluations: 0, jacobianEvaluations: 0, meanStep: nil), nil)
         }
     }
 
@@ -230,7 +249,7 @@ public enum StiffnessAnalysis {
             // Dense spectra and implicit step counts would take minutes and gigabytes here.
             let n = problem.dynamics.stateNames.count
             func notRun(_ stepper: Stepper) -> StepCount {
-                StepCount(stepper: stepper, status: "not_run", acceptedSteps: 0, rhsEvaluations: 0, jacobianEvaluations: 0, meanStep: nil)
+                StepCount(stepper: stepper, status: .notRun, acceptedSteps: 0, rhsEvaluations: 0, jacobianEvaluations: 0, meanStep: nil)
             }
             return StiffnessReport(
                 samples: [], explicit: notRun(settings.explicitStepper), implicit: notRun(settings.implicitStepper), settings: settings, span: end - start, tau: problem.dynamics.tau,

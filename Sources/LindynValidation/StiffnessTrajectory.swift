@@ -32,9 +32,9 @@ public enum StiffnessTrajectoryTable {
         [
             ("T_max_lambda", number(r.spanIndex)),
             ("alpha_max_lambda", number(r.descentIndex)),
-            ("explicit", ["stepper": .string(r.explicit.stepper.rawValue), "status": .string(r.explicit.status), "accepted_steps": .integer(r.explicit.acceptedSteps),
+            ("explicit", ["stepper": .string(r.explicit.stepper.rawValue), "status": .string(r.explicit.status.description), "accepted_steps": .integer(r.explicit.acceptedSteps),
                           "rhs_evaluations": .integer(r.explicit.rhsEvaluations), "h_max_lambda": number(r.explicit.meanStep.map { $0 * r.maxAbs })]),
-            ("implicit", ["stepper": .string(r.implicit.stepper.rawValue), "status": .string(r.implicit.status), "accepted_steps": .integer(r.implicit.acceptedSteps),
+            ("implicit", ["stepper": .string(r.implicit.stepper.rawValue), "status": .string(r.implicit.status.description), "accepted_steps": .integer(r.implicit.acceptedSteps),
                           "rhs_evaluations": .integer(r.implicit.rhsEvaluations), "jacobian_evaluations": .integer(r.implicit.jacobianEvaluations),
                           "h_max_lambda": number(r.implicit.meanStep.map { $0 * r.maxAbs })]),
             ("step_ratio", number(r.stepRatio)),

@@ -152,7 +152,8 @@ struct CheckTests {
         check.grid = [("s", [1]), ("lambda", [0]), ("u0", [1e-3]), ("tau", [100])]
         var report = try check.run()
         let d = try #require(report.points[0].descent)
-        #expect(d.status == "success")
+        #expect(d.status == .success)
+        #expect(d.statusWord == "success")
         let ratio = try #require(d.timeRatio)
         #expect(ratio > 1 && ratio < 1.01)
         #expect(Swift.abs((d.error ?? .nan) - (d.lag ?? .nan)) < 1e-9)
