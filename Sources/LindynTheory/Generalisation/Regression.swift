@@ -93,6 +93,8 @@ public struct RegressionExact: Sendable, Hashable {
     /// The weights in the eigenbasis at `T`.
     public func weights(at T: Double) -> [Double] {
         (0..<inputs).map { i in
+            // A null direction of Sigma_xx gets no gradient: its correlation is rounding only.
+            if eigenvalues[i] == 0 { return projectedStart[i] }
             let (e, phi) = Self.decay(eigenvalues[i], T)
             return projectedStart[i] * e + projectedCorrelation[i] * phi
         }
@@ -121,7 +123,7 @@ public struct RegressionExact: Sendable, Hashable {
         var test = 0.0, train = se * Double(max(0, samples - rank))
         for lam in eigenvalues {
             let (e, phi) = Self.decay(lam, T)
-            test += sw * e * e + se * lam * phi * phi
+            test += sw * e * e + (lam > 0 ? se * lam * phi * phi : 0)
             if lam > 0 { train += (se + lam * sw) * e * e }
         }
         return ErrorPair(train: train / Double(samples), test: se + test / Double(inputs))
