@@ -26,7 +26,15 @@ import Testing
         return g
     }
 
-    static func run(_ g: ValidationGrid) -> [PointResult] { (0..<g.pointCount).map { PointRunner.run(g, gridOrder: 0, index: $0) } }
+    /// Runs every point; the default tier compares one stepper at the tightest tolerance.
+    static func run(_ g: ValidationGrid) -> [PointResult] {
+        var g = g
+        if !full {
+            g.steppers = [g.steppers[0]]
+            g.tolerances = [g.tolerances.min { $0.absolute + $0.relative < $1.absolute + $1.relative }!]
+        }
+        return (0..<g.pointCount).map { PointRunner.run(g, gridOrder: 0, index: $0) }
+    }
 
     static func value(_ r: PointResult, _ column: String) -> Double? { r.generalisationRow?[GeneralisationTable.index(column)].doubleValue }
 
@@ -97,5 +105,37 @@ import Testing
         #expect(back.generalisationRow?.count == GeneralisationTable.columns.count)
         #expect(Self.value(back, "test_error_at_convergence_large_n") == .infinity)
         #expect(Self.value(back, "test_error_at_convergence") == Self.value(r, "test_error_at_convergence"))
+    }
+}
+
+/// Weight decay against early stopping (`weight-decay.json`).
+@Suite struct WeightDecayGridTests {
+    /// Every point passes; at lambda = s_e/s_w = 0.25 the error at convergence is this data set's
+    /// ridge optimum (the flow converges to ridge regression with gamma = lambda: equal to
+    /// rounding); the large-N value there is the Bayes optimum of the theory; the best error over
+    /// the weight-decay strengths at convergence is within rounding of the ridge optimum or
+    /// above it, and no worse than early stopping without decay in the large-N theory (Advani &
+    /// Saxe: optimal ridge beats optimal early stopping). Default tier: alpha = 1 (the peak) only.
+    @Test func weightDecayAgainstEarlyStopping() throws {
+        var g = try GeneralisationGridTests.shipped("weight-decay")
+        if !GeneralisationGridTests.full { g = GeneralisationGridTests.subset(g, ["model.samples": [1]]) }
+        let results = GeneralisationGridTests.run(g)
+        let v = GeneralisationGridTests.value
+        for r in results { #expect(r.passed, "point \(r.index) \(r.parameters): \(r.errorRows.map { "\(cell($0, "method")) \(cell($0, "status")) \(cell($0, "error_ratio"))" })") }
+        for samples in Set(results.map { $0.parameters[0].1 }) {
+            let line = results.filter { $0.parameters[0].1 == samples }  // lambda 0, 0.05, 0.1, 0.25, 0.5, 1
+            #expect(line.count == 6)
+            let converged = try line.map { try #require(v($0, "test_error_at_convergence")) }
+            let ridge = try #require(v(line[3], "ridge_optimum"))
+            #expect(abs(converged[3] - ridge) <= 1e-12 * ridge, "P = \(samples): \(converged[3]) vs ridge \(ridge)")
+            let ridgeLarge = try #require(v(line[3], "ridge_optimum_large_n"))
+            let convergedLarge = try line.map { try #require(v($0, "test_error_at_convergence_large_n")) }
+            #expect(abs(convergedLarge[3] - ridgeLarge) <= 1e-9 * ridgeLarge, "P = \(samples): \(convergedLarge[3]) vs \(ridgeLarge)")
+            #expect(convergedLarge.min()! >= ridgeLarge * (1 - 1e-9), "P = \(samples): the Bayes optimum is the smallest")
+            let stoppedLarge = try #require(v(line[0], "test_error_at_optimal_stopping_large_n"))
+            #expect(ridgeLarge <= stoppedLarge, "P = \(samples)")
+            let plain = try #require(v(line[0], "test_error_at_convergence"))
+            #expect(converged.dropFirst().min()! <= plain, "P = \(samples)")
+        }
     }
 }
