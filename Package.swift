@@ -6,7 +6,8 @@ import PackageDescription
 //   LindynExpr, LindynTheory, LindynReport        (independent: no numeric engine)
 //   LindynModels      (Expr, Integrator, Theory, Report: its JSON reader)
 //   LindynValidation  (Models, Report)
-//   LindynCLI         (Validation, ArgumentParser) -> lindyn executable
+//   LindynCheck       (Models, Report: the derivation checker)
+//   LindynCLI         (Validation, Check, ArgumentParser) -> lindyn executable
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
@@ -22,6 +23,7 @@ let package = Package(
         .library(name: "LindynReport", targets: ["LindynReport"]),
         .library(name: "LindynBuildInfo", targets: ["LindynBuildInfo"]),
         .library(name: "LindynValidation", targets: ["LindynValidation"]),
+        .library(name: "LindynCheck", targets: ["LindynCheck"]),
         // Everything a library user needs in one import (the CLI's argument parser is not in it).
         .library(name: "Lindyn", targets: ["Lindyn"]),
     ],
@@ -42,7 +44,7 @@ let package = Package(
         .target(name: "LindynExpr", swiftSettings: strict),
         .target(
             name: "Lindyn",
-            dependencies: ["LindynExpr", "LindynTheory", "LindynReport", "LindynIntegrator", "LindynModels", "LindynValidation"],
+            dependencies: ["LindynExpr", "LindynTheory", "LindynReport", "LindynIntegrator", "LindynModels", "LindynValidation", "LindynCheck"],
             swiftSettings: strict),
         .target(name: "LindynTheory", swiftSettings: strict),
         .target(name: "LindynReport", dependencies: ["LindynBuildInfo"], swiftSettings: strict),
@@ -58,9 +60,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "LindynCheck",
+            dependencies: ["LindynExpr", "LindynIntegrator", "LindynModels", "LindynReport"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "LindynCLI",
             dependencies: [
                 "LindynValidation",
+                "LindynCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -85,7 +93,8 @@ let package = Package(
             name: "LindynAllocationTests", dependencies: ["LindynModels", "CAllocationCounter"],
             swiftSettings: strict),
         .testTarget(
-            name: "LindynValidationTests", dependencies: ["LindynValidation"], swiftSettings: strict),
+            name: "LindynValidationTests", dependencies: ["LindynValidation", "LindynCheck"], swiftSettings: strict),
+        .testTarget(name: "LindynCheckTests", dependencies: ["LindynCheck"], swiftSettings: strict),
         .testTarget(
             name: "LindynCLITests", dependencies: ["LindynCLI", "lindyn"], swiftSettings: strict),
     ]

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 check=0
 if [ "${1:-}" = "--check" ]; then check=1; shift; fi
 modules=("$@")
-[ ${#modules[@]} -gt 0 ] || modules=(Lindyn LindynExpr LindynTheory LindynReport LindynIntegrator LindynModels LindynValidation)
+[ ${#modules[@]} -gt 0 ] || modules=(Lindyn LindynExpr LindynTheory LindynReport LindynIntegrator LindynModels LindynValidation LindynCheck)
 mkdir -p .build/docs
 warnings=0
 for module in "${modules[@]}"; do

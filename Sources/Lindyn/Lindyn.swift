@@ -6,3 +6,4 @@
 @_exported import LindynReport
 @_exported import LindynTheory
 @_exported import LindynValidation
+@_exported import LindynCheck

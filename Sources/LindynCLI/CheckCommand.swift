@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LindynModels
 import LindynReport
+import LindynCheck
 import LindynValidation
 
 /// `lindyn check FILE`: checks a candidate closed form against the dynamics across a parameter grid.

@@ -165,7 +165,7 @@ extension RunResult {
     /// The output contract's JSON object: status, message, columns, rows, t_reached, stats, then
     /// derived quantities and notes where present.
     func json(invariants: [InvariantDrift] = []) -> String {
-        var leading: JSONObject = ["status": .string(status)]
+        var leading: JSONObject = ["status": .string(status.rawValue)]
         if let message { leading["message"] = .string(message) }
         var trailing: JSONObject = ["t_reached": .number(tReached)]
         var stats = JSONObject()

@@ -6,6 +6,7 @@ import Foundation
 public enum LinearAlgebra {
     /// A refused or failed decomposition.
     public struct Failure: Error, CustomStringConvertible {
+        /// What failed, in one sentence.
         public let message: String
         public var description: String { message }
     }

@@ -90,11 +90,11 @@ final class _Callbacks<S: ODESystem>: _CallbackBase {
 }
 
 /// GSL's right-hand-side callback type: f(t, y, dydt, params) -> status.
-public typealias _CRightHandSide = @convention(c) (
+package typealias _CRightHandSide = @convention(c) (
     Double, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, UnsafeMutableRawPointer?
 ) -> Int32
 /// GSL's Jacobian callback type: J(t, y, dfdy, dfdt, params) -> status.
-public typealias _CJacobian = @convention(c) (
+package typealias _CJacobian = @convention(c) (
     Double, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, UnsafeMutablePointer<Double>?,
     UnsafeMutableRawPointer?
 ) -> Int32
@@ -107,10 +107,10 @@ public typealias _CJacobian = @convention(c) (
 /// Conform with the forwarding functions, nothing else:
 ///
 ///     extension MyFlow: _DirectCallbacks {
-///         public static var _cRightHandSide: _CRightHandSide { { _directRightHandSide(MyFlow.self, $0, $1, $2, $3) } }
-///         public static var _cJacobian: _CJacobian { { _directJacobian(MyFlow.self, $0, $1, $2, $3, $4) } }
+///         package static var _cRightHandSide: _CRightHandSide { { _directRightHandSide(MyFlow.self, $0, $1, $2, $3) } }
+///         package static var _cJacobian: _CJacobian { { _directJacobian(MyFlow.self, $0, $1, $2, $3, $4) } }
 ///     }
-public protocol _DirectCallbacks: ODESystem {
+package protocol _DirectCallbacks: ODESystem {
     static var _cRightHandSide: _CRightHandSide { get }
     static var _cJacobian: _CJacobian { get }
 }
@@ -118,7 +118,7 @@ public protocol _DirectCallbacks: ODESystem {
 /// The body of a ``_DirectCallbacks`` right-hand side: counts the call and forwards to the
 /// system; a thrown error is kept for the solver and reported to GSL as GSL_EBADFUNC.
 @inlinable @inline(__always)
-public func _directRightHandSide<S: ODESystem>(
+package func _directRightHandSide<S: ODESystem>(
     _ type: S.Type, _ t: Double, _ y: UnsafePointer<Double>?, _ dydt: UnsafeMutablePointer<Double>?,
     _ context: UnsafeMutableRawPointer?
 ) -> Int32 {
@@ -127,7 +127,7 @@ public func _directRightHandSide<S: ODESystem>(
 
 /// The body of a ``_DirectCallbacks`` Jacobian (see ``_directRightHandSide(_:_:_:_:_:)``).
 @inlinable @inline(__always)
-public func _directJacobian<S: ODESystem>(
+package func _directJacobian<S: ODESystem>(
     _ type: S.Type, _ t: Double, _ y: UnsafePointer<Double>?, _ dfdy: UnsafeMutablePointer<Double>?,
     _ dfdt: UnsafeMutablePointer<Double>?, _ context: UnsafeMutableRawPointer?
 ) -> Int32 {
@@ -439,10 +439,10 @@ public enum ODESolver {
         return "variable \(i)"
     }
 
-    /// Convenience: `points` evenly spaced output times from `start` to `end`, both included.
+    /// Convenience: `points` evenly spaced output times from `start` to `end`, both included
+    /// (just `end` for one point, none for fewer).
     public static func evenlySpacedTimes(start: Double, end: Double, points: Int) -> [Double] {
-        precondition(points >= 1)
-        if points == 1 { return [end] }
+        if points <= 1 { return points == 1 ? [end] : [] }
         let h = (end - start) / Double(points - 1)
         return (0..<points).map { $0 == points - 1 ? end : start + Double($0) * h }
     }

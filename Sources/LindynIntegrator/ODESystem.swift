@@ -37,17 +37,25 @@ public struct MissingJacobianError: Error, CustomStringConvertible {
 
 /// An ``ODESystem`` made of closures, for quick problems and tests.
 public struct ClosureSystem: ODESystem {
+    /// f(t, y, dydt): writes the right-hand side at (t, y) into `dydt`.
     public typealias RightHandSide = (Double, UnsafePointer<Double>, UnsafeMutablePointer<Double>) throws -> Void
+    /// J(t, y, dfdy, dfdt): writes df/dy (row-major) into `dfdy` and df/dt into `dfdt`.
     public typealias Jacobian = (
         Double, UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>
     ) throws -> Void
 
+    /// Number of state variables.
     public let dimension: Int
     private let f: RightHandSide
     private let jac: Jacobian?
 
-    public init(dimension: Int, rightHandSide: @escaping RightHandSide, jacobian: Jacobian? = nil) {
-        precondition(dimension > 0, "an ODE system needs at least one variable")
+    /// A system of `dimension` variables whose right-hand side (and, optionally, Jacobian) are
+    /// the given closures.
+    /// - Throws: ``ArgumentError`` naming `dimension` when it is not positive.
+    public init(dimension: Int, rightHandSide: @escaping RightHandSide, jacobian: Jacobian? = nil) throws(ArgumentError) {
+        guard dimension > 0 else {
+            throw ArgumentError(argument: "dimension", message: "an ODE system needs at least one variable, got \(dimension)")
+        }
         self.dimension = dimension
         self.f = rightHandSide
         self.jac = jacobian

@@ -29,6 +29,9 @@ public struct SolverOptions: Sendable, Hashable, Codable {
     /// How the next step size is chosen from the error (``StepController/standard`` is GSL's).
     public var controller: StepController
 
+    /// Settings with GSL-like defaults: rk8pd at epsabs = epsrel = 1e-10, a_y = 1, a_dydt = 0,
+    /// no step bounds, at most 10^7 steps, dense output, the max norm and GSL's standard controller
+    /// (the defaults of a problem file's `solver` object).
     public init(
         stepper: Stepper = .rk8pd, absoluteTolerance: Double = 1e-10, relativeTolerance: Double = 1e-10,
         stateScale: Double = 1, derivativeScale: Double = 0, initialStep: Double? = nil,
@@ -52,6 +55,7 @@ public struct SolverOptions: Sendable, Hashable, Codable {
 
 /// Work done by a solve. GSL counts steps; Lindyn counts the evaluations in its callbacks.
 public struct SolverStatistics: Sendable, Hashable, Codable {
+    /// The stepper that did the work.
     public var stepper: Stepper
     /// Steps accepted by the error control (for a fixed-step solve: steps taken).
     public var acceptedSteps: Int
@@ -71,6 +75,7 @@ public struct SolverStatistics: Sendable, Hashable, Codable {
     /// interpolated outputs.
     public var interpolationErrorRatio: Double = 0
 
+    /// Counters of a solve (the interpolation counters start at 0).
     public init(
         stepper: Stepper, acceptedSteps: Int = 0, attemptedSteps: Int = 0, rejectedSteps: Int = 0,
         rhsEvaluations: Int = 0, jacobianEvaluations: Int = 0
@@ -96,11 +101,13 @@ public struct Solution: Sendable {
     public internal(set) var tReached: Double
     /// The state at ``tReached``.
     public internal(set) var finalState: [Double]
+    /// The work done to produce this solution.
     public internal(set) var statistics: SolverStatistics
     /// The events that occurred, in the order of ``ODEEvent``s given to the solve (an event
     /// that never occurred is absent).
     public internal(set) var events: [EventOccurrence] = []
 
+    /// A solution made of the given rows (what the solver returns; for tests and adapters).
     public init(
         dimension: Int, times: [Double] = [], states: [Double] = [], tReached: Double,
         finalState: [Double], statistics: SolverStatistics
@@ -131,7 +138,8 @@ public struct Solution: Sendable {
 
 /// A solve that failed numerically, with what it reached.
 public struct IntegrationError: Error, CustomStringConvertible {
-    /// Why the integration stopped. `statusWord` gives the word used in output files.
+    /// Why the integration stopped, with GSL's status code where it gave one; ``status`` is the
+    /// reason as the output files record it.
     public enum Reason: Sendable, Equatable {
         /// GSL_FAILURE: the step size could not be reduced further (e.g. a singularity).
         case failure
@@ -147,27 +155,17 @@ public struct IntegrationError: Error, CustomStringConvertible {
         case userFunction
     }
 
+    /// Why the integration stopped.
     public let reason: Reason
+    /// What happened and where, in one sentence (with the GSL status where there is one).
     public let message: String
     /// Rows up to the last good output time, `tReached` and the statistics so far.
     public let partial: Solution
     /// The error thrown by the user's function, for ``Reason/userFunction``.
     public let underlying: (any Error)?
 
+    /// The time of the last good step.
     public var tReached: Double { partial.tReached }
-
-    /// The status word of the output contract: `failure`, `max_steps`, `no_progress`,
-    /// `gsl_error`, `non_finite`, `function_error`.
-    public var statusWord: String {
-        switch reason {
-        case .failure: "failure"
-        case .maxSteps: "max_steps"
-        case .noProgress: "no_progress"
-        case .gslStatus: "gsl_error"
-        case .nonFinite: "non_finite"
-        case .userFunction: "function_error"
-        }
-    }
 
     public var description: String { message }
 }
@@ -177,8 +175,10 @@ public struct SolverConfigurationError: Error, CustomStringConvertible, Equatabl
     /// The setting at fault, in problem-file terms (`solver.stepper`, `solver.epsabs`,
     /// `time.end`, `initial`, ...).
     public let field: String
+    /// What is wrong with the setting and how to fix it.
     public let message: String
 
+    /// An error naming `field`.
     public init(field: String, message: String) {
         self.field = field
         self.message = message

@@ -57,10 +57,12 @@ public struct ODEEvent {
     public var name: String
     /// The level crossed.
     public var level: Double
+    /// Which crossings count.
     public var direction: Direction
     /// The watched quantity as a function of the state (called with `dimension` values).
     public var function: (UnsafePointer<Double>) -> Double
 
+    /// An event named `name`: `function(state)` crossing `level` in `direction`.
     public init(name: String, level: Double, direction: Direction = .either, function: @escaping (UnsafePointer<Double>) -> Double) {
         self.name = name
         self.level = level
@@ -78,6 +80,7 @@ public struct EventOccurrence: Sendable, Hashable, Codable {
     /// The interpolated state at ``time``.
     public var state: [Double]
 
+    /// An occurrence of the event `name` at `time`, in `state`.
     public init(name: String, time: Double, state: [Double]) {
         self.name = name
         self.time = time

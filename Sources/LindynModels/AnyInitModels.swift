@@ -7,14 +7,30 @@ import LindynTheory
 /// dw/dt = -eta_w dL/dw, da/dt = -eta_a dL/da (t in epochs). It conserves
 /// eta_w a^2 - eta_a |w|^2. State w1..wd, a; observables beta_i = a w_i.
 public struct SingleNeuronModel: Dynamics {
+    /// The target beta* (d values).
     public let target: [Double]
+    /// The first layer's start w (d values).
     public let w: [Double]
+    /// The second layer's start a.
     public let a: Double
+    /// The first layer's learning rate eta_w.
     public let rateW: Double
+    /// The second layer's learning rate eta_a.
     public let rateA: Double
 
-    public init(target: [Double], w: [Double], a: Double, rateW: Double, rateA: Double) {
-        precondition(target.count == w.count)
+    /// A neuron with `w.count` inputs fitting `target` (beta*), with learning rates eta_w, eta_a.
+    /// - Throws: ``ArgumentError`` naming `w` (empty, or not as long as `target`), `target`, `a`
+    ///   or a learning rate (finite and > 0).
+    public init(target: [Double], w: [Double], a: Double, rateW: Double, rateA: Double) throws(ArgumentError) {
+        guard !w.isEmpty, w.count <= 256 else { throw ArgumentError(argument: "w", message: "expected 1 to 256 input weights, got \(w.count)") }
+        guard target.count == w.count else {
+            throw ArgumentError(argument: "target", message: "expected \(w.count) values (one per input weight), got \(target.count)")
+        }
+        try BuilderCheck.finiteValues(target, "target")
+        try BuilderCheck.finiteValues(w, "w")
+        try BuilderCheck.finite(a, "a")
+        try BuilderCheck.positive(rateW, "rateW")
+        try BuilderCheck.positive(rateA, "rateA")
         self.target = target
         self.w = w
         self.a = a
@@ -114,13 +130,29 @@ public struct SingleNeuronModel: Dynamics {
 /// order 1e-4). State W_i_j (as the network model's product observables, so the two compare
 /// by column). No Jacobian: explicit steppers only. Descent: one-epoch Euler steps of this flow.
 public struct EndToEndModel: Dynamics {
+    /// The depth N of the network whose product is followed.
     public let depth: Int
+    /// The task (Sigma_yx, Sigma_xx).
     public let task: NetworkTask
+    /// The product W(0) = W_N ... W_1 at the start, n_D x n_0 row-major.
     public let initial: [Double]
+    /// Weight decay lambda on each layer.
     public let weightDecay: Double
+    /// tau = 1 / learning rate.
     public let tauValue: Double
 
-    public init(depth: Int, task: NetworkTask, initial: [Double], weightDecay: Double, tau: Double) {
+    /// The product flow of a depth-`depth` network on `task`, starting at the product `initial`
+    /// (n_D x n_0, row-major).
+    /// - Throws: ``ArgumentError`` naming `depth` (1 to 100), `initial` (n_D n_0 finite values),
+    ///   `weightDecay` (>= 0) or `tau` (> 0).
+    public init(depth: Int, task: NetworkTask, initial: [Double], weightDecay: Double = 0, tau: Double = 1) throws(ArgumentError) {
+        guard depth >= 1, depth <= 100 else { throw ArgumentError(argument: "depth", message: "must be between 1 and 100, got \(depth)") }
+        guard initial.count == task.inputs * task.outputs else {
+            throw ArgumentError(argument: "initial", message: "expected \(task.inputs * task.outputs) values (n_D x n_0 = \(task.outputs) x \(task.inputs)), got \(initial.count)")
+        }
+        try BuilderCheck.finiteValues(initial, "initial")
+        try BuilderCheck.nonNegative(weightDecay, "weightDecay")
+        try BuilderCheck.positive(tau, "tau")
         self.depth = depth
         self.task = task
         self.initial = initial
@@ -300,7 +332,11 @@ extension ModelParser {
             rateW = 1 / (try tau(f))
             rateA = rateW
         }
-        return SingleNeuronModel(target: beta, w: w, a: a, rateW: rateW, rateA: rateA)
+        do {
+            return try SingleNeuronModel(target: beta, w: w, a: a, rateW: rateW, rateA: rateA)
+        } catch {
+            throw f[["target": "beta", "rateW": "learning_rate_w", "rateA": "learning_rate_a"][error.argument] ?? error.argument].error(error.message)
+        }
     }
 
     static func endToEnd(_ f: Field) throws(ProblemFileError) -> EndToEndModel {
@@ -326,9 +362,14 @@ extension ModelParser {
             xx = m
         }
         let initial = try matrix(f["initial"], rows: no, columns: ni, what: "W(0) (the product W_N ... W_1)")
-        return EndToEndModel(
-            depth: depth, task: NetworkTask(inputs: ni, outputs: no, sigmaYX: sigma, sigmaXX: xx), initial: initial,
-            weightDecay: try nonNegative(f["weight_decay"]), tau: try tau(f))
+        let decay = try nonNegative(f["weight_decay"]), tau = try tau(f)
+        do {
+            return try EndToEndModel(
+                depth: depth, task: NetworkTask(inputs: ni, outputs: no, sigmaYX: sigma, sigmaXX: xx), initial: initial,
+                weightDecay: decay, tau: tau)
+        } catch {
+            throw f[["sigmaYX": "correlation", "sigmaXX": "input_correlation", "task": "correlation", "weightDecay": "weight_decay"][error.argument] ?? error.argument].error(error.message)
+        }
     }
 }
 

@@ -21,6 +21,7 @@ public struct CostLimits: Sendable, Hashable {
     /// Trajectory samples of `lindyn stiffness --samples`.
     public var stiffnessSamples: Int
 
+    /// Limits with the given sizes (see ``standard`` and ``large`` for the ones in use).
     public init(descentEpochs: Int, descentRuns: Int, descentWork: Int, gridPoints: Int, jacobianVariables: Int, stiffnessSamples: Int) {
         self.descentEpochs = descentEpochs
         self.descentRuns = descentRuns

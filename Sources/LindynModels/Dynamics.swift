@@ -33,10 +33,12 @@ extension Dynamics {
 
 /// One solve's worth of system and observables (not shared across threads).
 public struct FlowInstance {
+    /// The system GSL integrates.
     public let system: any ODESystem
     /// Writes the observables of a state.
     public let observe: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
 
+    /// A flow made of a system and the function that computes its observables.
     public init(system: any ODESystem, observe: @escaping (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) {
         self.system = system
         self.observe = observe
@@ -48,12 +50,15 @@ public struct DescentOptions: Sendable, Hashable {
     /// Independent runs averaged together (Monte-Carlo dropout). Each run's generator is seeded
     /// from `seed` and the run index.
     public var runs: Int
+    /// Seed of the dropout masks and of any random initial weights (default 1).
     public var seed: UInt64
     /// Resample Bernoulli dropout masks every epoch instead of descending the expected loss.
     public var monteCarlo: Bool
     /// A weight larger than this in magnitude (or non-finite) stops the run as diverged.
     public var divergenceThreshold: Double
 
+    /// The defaults of a problem file without `descent`: one deterministic run, seed 1, the
+    /// expected loss, divergence past 1e100.
     public init(runs: Int = 1, seed: UInt64 = 1, monteCarlo: Bool = false, divergenceThreshold: Double = 1e100) {
         self.runs = runs
         self.seed = seed
@@ -66,6 +71,7 @@ public struct DescentOptions: Sendable, Hashable {
 public protocol DescentProcess: AnyObject {
     /// Names of the weights (the descent's state).
     var weightNames: [String] { get }
+    /// Names of the observables written after the weights in each row.
     var observableNames: [String] { get }
     /// Learning rate alpha = 1/tau.
     var learningRate: Double { get }
@@ -82,13 +88,17 @@ public protocol DescentProcess: AnyObject {
 /// Gradient descent as the forward-Euler step of the flow with a step of one epoch:
 /// for tau dw/dt = -dL/dw and alpha = 1/tau, w + 1 * f(w) = w - alpha dL/dw exactly.
 public final class EulerDescent: DescentProcess {
+    /// Names of the weights (the flow's state names).
     public let weightNames: [String]
+    /// Names of the observables.
     public let observableNames: [String]
+    /// alpha = 1/tau.
     public let learningRate: Double
     private let flow: FlowInstance
     private let w: UnsafeMutableBufferPointer<Double>
     private let dw: UnsafeMutableBufferPointer<Double>
 
+    /// Descent on `flow` from `initial` with learning rate 1/`tau`.
     public init(flow: FlowInstance, initial: [Double], weightNames: [String], observableNames: [String], tau: Double) {
         self.flow = flow
         self.weightNames = weightNames
@@ -137,6 +147,7 @@ public final class EulerDescent: DescentProcess {
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
 
+    /// A generator whose stream is fixed by `seed`.
     public init(seed: UInt64) {
         var x = seed
         func splitmix() -> UInt64 {

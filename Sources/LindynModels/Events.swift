@@ -4,12 +4,16 @@ import LindynIntegrator
 /// An event of a problem file (`events`): the first time an observable (a state variable or
 /// a named observable) crosses `level` in `direction`.
 public struct EventSpec: Sendable, Hashable {
+    /// The name reported with the result.
     public var name: String
     /// A state variable's or an observable's name.
     public var observable: String
+    /// The level crossed.
     public var level: Double
+    /// Which crossings count.
     public var direction: ODEEvent.Direction
 
+    /// An event on `observable` (a state or observable name).
     public init(name: String, observable: String, level: Double, direction: ODEEvent.Direction = .either) {
         self.name = name
         self.observable = observable
@@ -57,12 +61,15 @@ public struct EventSpec: Sendable, Hashable {
 
 /// Where an event of a run first happened (`time` nil when it did not happen in the run).
 public struct EventResult: Sendable, Hashable {
+    /// The event asked for.
     public var spec: EventSpec
+    /// The first crossing time, nil when the run never crossed.
     public var time: Double?
     /// How the time was located: `dense output` (the integrator's interpolant), `closed form`,
     /// or `linear between output rows` (descent).
     public var method: String
 
+    /// A result for `spec`.
     public init(spec: EventSpec, time: Double?, method: String) {
         self.spec = spec
         self.time = time

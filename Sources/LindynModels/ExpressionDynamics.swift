@@ -184,10 +184,13 @@ public final class SymbolicJacobian: @unchecked Sendable {
 /// parameters substituted, the symbolic Jacobian (derived on first use), observables, and their
 /// compiled programs.
 public struct CompiledDynamics: Sendable {
+    /// The state variables, in state order.
     public let variables: [String]
     /// dy_i/dt with parameter values substituted and simplified.
     public let rightHandSides: [SymbolicExpression]
+    /// The observables' names, in output order.
     public let observableNames: [String]
+    /// The observables, with parameter values substituted.
     public let observables: [SymbolicExpression]
     let rhsProgram: CompiledProgram
     let symbolicJacobian: SymbolicJacobian
@@ -255,7 +258,7 @@ public enum ExpressionFields {
     }
 
     /// A non-empty list of distinct names, none of them `t`.
-    public static func names(_ f: Field, what: String) throws(ProblemFileError) -> [String] {
+    package static func names(_ f: Field, what: String) throws(ProblemFileError) -> [String] {
         let names = try f.strings("a list of \(what) names")
         guard !names.isEmpty else { throw f.error("needs at least one \(what)") }
         let limit = ExpressionLimits.current.variables
@@ -272,7 +275,7 @@ public enum ExpressionFields {
     }
 
     /// An object of numeric parameter values, in file order; names must not clash with `reserved` or `t`.
-    public static func parameters(_ f: Field, reserved: [String]) throws(ProblemFileError) -> [(String, Double)] {
+    package static func parameters(_ f: Field, reserved: [String]) throws(ProblemFileError) -> [(String, Double)] {
         guard f.isPresent else { return [] }
         var out: [(String, Double)] = []
         for (name, value) in try f.pairs("an object of parameter values") {
@@ -286,7 +289,7 @@ public enum ExpressionFields {
     }
 
     /// A number, or a string parsed as an expression (parse errors give the position).
-    public static func expression(_ f: Field) throws(ProblemFileError) -> SymbolicExpression {
+    package static func expression(_ f: Field) throws(ProblemFileError) -> SymbolicExpression {
         if case .number(let x)? = f.value { return .number(x) }
         let text = try f.string("an expression (a string) or a number")
         let limits = ExpressionLimits.current
@@ -308,7 +311,7 @@ public enum ExpressionFields {
 
     /// `e` itself when it uses only the given names; otherwise an error naming the unknown one.
     @discardableResult
-    public static func checked(_ f: Field, _ e: SymbolicExpression, allowed: Set<String>) throws(ProblemFileError) -> SymbolicExpression {
+    package static func checked(_ f: Field, _ e: SymbolicExpression, allowed: Set<String>) throws(ProblemFileError) -> SymbolicExpression {
         // Filtering the expression's few names (not `subtracting`, which walks all of `allowed`)
         // keeps this linear for systems with many variables.
         if let unknown = e.freeVariables.filter({ !allowed.contains($0) }).sorted().first {
@@ -346,10 +349,12 @@ public enum ExpressionFields {
 
 /// An ODE system written as expressions: dy_i/dt = equations[i](t, y, parameters).
 public struct ExpressionSystem: Dynamics {
+    /// The equations with the parameters substituted, and their compiled programs.
     public let compiled: CompiledDynamics
     public let initialState: [Double]
     /// The equations as written, with the parameters still symbolic.
     public let symbolicEquations: [SymbolicExpression]
+    /// Parameter names and values, as given.
     public let parameters: [(String, Double)]
 
     public var kind: String { "system" }
@@ -380,7 +385,7 @@ public struct ExpressionSystem: Dynamics {
             observables: observables, field: "system.equations", observableField: "system.observables")
     }
 
-    public static func parse(_ f: Field) throws(ProblemFileError) -> ExpressionSystem {
+    package static func parse(_ f: Field) throws(ProblemFileError) -> ExpressionSystem {
         try f.onlyKeys(["variables", "equations", "initial", "parameters", "observables"])
         let variables = try ExpressionFields.names(f["variables"], what: "variable")
         let parameters = try ExpressionFields.parameters(f["parameters"], reserved: variables)
@@ -419,12 +424,16 @@ public struct ExpressionSystem: Dynamics {
 
 /// Gradient flow of a loss written as an expression: tau dw/dt = -dL/dw, Jacobian -Hessian/tau.
 public struct LossFlow: Dynamics {
+    /// The weights (the flow's state), in state order.
     public let weights: [String]
     /// The loss with parameters still symbolic.
     public let loss: SymbolicExpression
+    /// Parameter names and values, as given.
     public let parameters: [(String, Double)]
     public let initialState: [Double]
+    /// tau = 1 / learning rate.
     public let tauValue: Double
+    /// The gradient -dL/dw / tau with the parameters substituted, and its compiled programs.
     public let compiled: CompiledDynamics
     /// The loss itself (parameters substituted) as a function of the weights. The flow only
     /// evaluates the gradient, which can be finite where the loss is not defined (log of a
@@ -436,6 +445,9 @@ public struct LossFlow: Dynamics {
     public var observableNames: [String] { compiled.observableNames }
     public var tau: Double? { tauValue }
 
+    /// Builds the loss flow programmatically: the gradient and Hessian are derived symbolically.
+    /// - Throws: ``ProblemFileError`` naming the `loss` field at fault (as a problem file
+    ///   would), e.g. `loss.initial` for a wrong number of initial values.
     public init(
         weights: [String], loss: SymbolicExpression, parameters: [(String, Double)] = [], initial: [Double], tau: Double,
         observables: [(String, SymbolicExpression)] = []
@@ -469,7 +481,7 @@ public struct LossFlow: Dynamics {
             variables: weights, equations: flow, observables: observables, field: "loss.expression", observableField: "loss.observables")
     }
 
-    public static func parse(_ f: Field) throws(ProblemFileError) -> LossFlow {
+    package static func parse(_ f: Field) throws(ProblemFileError) -> LossFlow {
         try f.onlyKeys(["weights", "expression", "parameters", "initial", "tau", "learning_rate", "observables"])
         let weights = try ExpressionFields.names(f["weights"], what: "weight")
         let parameters = try ExpressionFields.parameters(f["parameters"], reserved: weights)

@@ -96,6 +96,12 @@ public enum Formula {
         return nil
     }
 
+    /// The closed form of the problem's dynamics at its output times, with derived quantities
+    /// (fixed points, half times, time to learn) and the problem's events located on it.
+    /// - Parameter requireLearned: refuse a mode that is never learned (decay at or above its
+    ///   strength) instead of reporting its fixed point.
+    /// - Throws: ``ProblemFileError`` naming the field that puts the problem outside every closed
+    ///   form, or a theory error where a formula is undefined.
     public static func evaluate(_ problem: Problem, requireLearned: Bool = true) throws -> RunResult {
         let dynamics = problem.dynamics
         if let anyInit = try anyInitForms(problem) { return anyInit }

@@ -4,7 +4,7 @@ import LindynReport
 /// A JSON document as read from a problem, check or grid file: objects keep their key order
 /// (observables and parameters are listed in the order written), and every access says which
 /// field it reads so errors can name it.
-public indirect enum InputJSON: Sendable, Equatable {
+package indirect enum InputJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -12,7 +12,7 @@ public indirect enum InputJSON: Sendable, Equatable {
     case array([InputJSON])
     case object([(String, InputJSON)])
 
-    public static func == (lhs: InputJSON, rhs: InputJSON) -> Bool {
+    package static func == (lhs: InputJSON, rhs: InputJSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case let (.bool(a), .bool(b)): a == b
@@ -25,7 +25,7 @@ public indirect enum InputJSON: Sendable, Equatable {
     }
 
     /// A short name of the value's type, for error messages.
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -37,22 +37,22 @@ public indirect enum InputJSON: Sendable, Equatable {
     }
 
     /// The value of `key` in an object (nil when absent or not an object).
-    public subscript(key: String) -> InputJSON? {
+    package subscript(key: String) -> InputJSON? {
         guard case let .object(pairs) = self else { return nil }
         return pairs.first { $0.0 == key }?.1
     }
 
-    public var objectPairs: [(String, InputJSON)]? {
+    package var objectPairs: [(String, InputJSON)]? {
         if case let .object(p) = self { return p }
         return nil
     }
 
-    public var keys: [String] { objectPairs?.map(\.0) ?? [] }
+    package var keys: [String] { objectPairs?.map(\.0) ?? [] }
 
     /// Returns a copy with the value at a dotted path (`model.s`, `model.dropout.keep`,
     /// `solver.epsrel`) replaced, creating intermediate objects as needed. A path through a list
     /// may use an index (`model.initial.0`).
-    public func setting(_ path: [String], to value: InputJSON) throws(ProblemFileError) -> InputJSON {
+    package func setting(_ path: [String], to value: InputJSON) throws(ProblemFileError) -> InputJSON {
         guard let head = path.first else { return value }
         let rest = Array(path.dropFirst())
         switch self {
@@ -77,7 +77,7 @@ public indirect enum InputJSON: Sendable, Equatable {
     }
 
     /// The value at a dotted path, if present.
-    public func value(at path: [String]) -> InputJSON? {
+    package func value(at path: [String]) -> InputJSON? {
         var node: InputJSON? = self
         for key in path {
             if case let .array(items)? = node, let i = Int(key), items.indices.contains(i) {
@@ -95,7 +95,7 @@ public indirect enum InputJSON: Sendable, Equatable {
 extension InputJSON {
     /// Parses JSON text with the project's one JSON reader (`LindynReport.JSONValue`), refusing
     /// repeated keys. Errors give the line and column and what was expected.
-    public static func parse(_ text: String) throws(ProblemFileError) -> InputJSON {
+    package static func parse(_ text: String) throws(ProblemFileError) -> InputJSON {
         do {
             return InputJSON(try JSONValue.parse(text, rejectingDuplicateKeys: true))
         } catch {
@@ -112,7 +112,7 @@ extension InputJSON {
         }
     }
 
-    public static func parse(contentsOf url: URL) throws(ProblemFileError) -> InputJSON {
+    package static func parse(contentsOf url: URL) throws(ProblemFileError) -> InputJSON {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw ProblemFileError(field: "file", message: "cannot read \(url.path): \(error.localizedDescription)")
@@ -142,9 +142,13 @@ extension InputJSON {
 /// An input file refused: the field at fault (dotted path, e.g. `model.dropout.keep`) and what
 /// is expected instead. Maps to exit code 65.
 public struct ProblemFileError: Error, CustomStringConvertible, Equatable {
+    /// The field at fault, as a dotted path into the file (`model.widths`, `time.end`), or
+    /// `file` for the file as a whole.
     public var field: String
+    /// What is wrong and what is expected, in one sentence.
     public var message: String
 
+    /// An error naming `field`.
     public init(field: String, message: String) {
         self.field = field
         self.message = message
@@ -154,87 +158,87 @@ public struct ProblemFileError: Error, CustomStringConvertible, Equatable {
 }
 
 /// A field of an input file with its path, for typed reads that name the field on error.
-public struct Field: Sendable {
-    public let path: String
-    public let value: InputJSON?
+package struct Field: Sendable {
+    package let path: String
+    package let value: InputJSON?
 
-    public init(_ path: String, _ value: InputJSON?) {
+    package init(_ path: String, _ value: InputJSON?) {
         self.path = path
         self.value = value
     }
 
-    public var isPresent: Bool {
+    package var isPresent: Bool {
         if case .some(.null) = value { return false }
         return value != nil
     }
 
-    public subscript(key: String) -> Field {
+    package subscript(key: String) -> Field {
         Field(path.isEmpty ? key : path + "." + key, value?[key])
     }
 
-    public func error(_ message: String) -> ProblemFileError { ProblemFileError(field: path, message: message) }
+    package func error(_ message: String) -> ProblemFileError { ProblemFileError(field: path, message: message) }
 
     func missing(_ what: String) -> ProblemFileError { error("is required: give \(what)") }
 
-    public func double(_ what: String = "a number") throws(ProblemFileError) -> Double {
+    package func double(_ what: String = "a number") throws(ProblemFileError) -> Double {
         guard let value, isPresent else { throw missing(what) }
         guard case let .number(x) = value else { throw error("expected \(what), got \(value.typeName)") }
         return x
     }
 
-    public func double(default d: Double, _ what: String = "a number") throws(ProblemFileError) -> Double {
+    package func double(default d: Double, _ what: String = "a number") throws(ProblemFileError) -> Double {
         isPresent ? try double(what) : d
     }
 
     /// A positive finite number, or `d` when absent.
-    public func positive(default d: Double) throws(ProblemFileError) -> Double {
+    package func positive(default d: Double) throws(ProblemFileError) -> Double {
         let x = try double(default: d)
         guard x.isFinite, x > 0 else { throw error("must be a positive number, got \(x)") }
         return x
     }
 
-    public func int(_ what: String = "a whole number") throws(ProblemFileError) -> Int {
+    package func int(_ what: String = "a whole number") throws(ProblemFileError) -> Int {
         let x = try double(what)
         guard x == x.rounded(), abs(x) < 1e15 else { throw error("expected \(what), got \(x)") }
         return Int(x)
     }
 
-    public func int(default d: Int, _ what: String = "a whole number") throws(ProblemFileError) -> Int {
+    package func int(default d: Int, _ what: String = "a whole number") throws(ProblemFileError) -> Int {
         isPresent ? try int(what) : d
     }
 
-    public func bool(default d: Bool) throws(ProblemFileError) -> Bool {
+    package func bool(default d: Bool) throws(ProblemFileError) -> Bool {
         guard isPresent, let value else { return d }
         guard case let .bool(b) = value else { throw error("expected true or false, got \(value.typeName)") }
         return b
     }
 
-    public func string(_ what: String = "a string") throws(ProblemFileError) -> String {
+    package func string(_ what: String = "a string") throws(ProblemFileError) -> String {
         guard let value, isPresent else { throw missing(what) }
         guard case let .string(s) = value else { throw error("expected \(what), got \(value.typeName)") }
         return s
     }
 
-    public func items(_ what: String = "a list") throws(ProblemFileError) -> [Field] {
+    package func items(_ what: String = "a list") throws(ProblemFileError) -> [Field] {
         guard let value, isPresent else { throw missing(what) }
         guard case let .array(items) = value else { throw error("expected \(what), got \(value.typeName)") }
         return items.enumerated().map { Field("\(path)[\($0.offset)]", $0.element) }
     }
 
-    public func doubles(_ what: String = "a list of numbers") throws(ProblemFileError) -> [Double] {
+    package func doubles(_ what: String = "a list of numbers") throws(ProblemFileError) -> [Double] {
         var out: [Double] = []
         for item in try items(what) { out.append(try item.double("a number")) }
         return out
     }
 
-    public func strings(_ what: String = "a list of strings") throws(ProblemFileError) -> [String] {
+    package func strings(_ what: String = "a list of strings") throws(ProblemFileError) -> [String] {
         var out: [String] = []
         for item in try items(what) { out.append(try item.string("a string")) }
         return out
     }
 
     /// The key-value pairs of an object, in file order.
-    public func pairs(_ what: String = "an object") throws(ProblemFileError) -> [(String, Field)] {
+    package func pairs(_ what: String = "an object") throws(ProblemFileError) -> [(String, Field)] {
         guard let value, isPresent else { throw missing(what) }
         guard case let .object(pairs) = value else { throw error("expected \(what), got \(value.typeName)") }
         return pairs.map { ($0.0, Field(path.isEmpty ? $0.0 : path + "." + $0.0, $0.1)) }
@@ -244,7 +248,7 @@ public struct Field: Sendable {
     /// misspelt field is not silently ignored.
     /// Refuses a field that is present but not an object (`"solver": 3`), and any key of the
     /// object that is not in `allowed`; an absent field (or `null`) passes.
-    public func onlyKeys(_ allowed: [String]) throws(ProblemFileError) {
+    package func onlyKeys(_ allowed: [String]) throws(ProblemFileError) {
         guard isPresent, let value else { return }
         guard case let .object(pairs) = value else {
             throw error("expected an object with the fields \(allowed.joined(separator: ", ")), got \(value.typeName)")

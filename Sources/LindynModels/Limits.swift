@@ -20,6 +20,7 @@ public struct ExpressionLimits: Sendable, Hashable {
     /// Nodes of a symbolic Jacobian (an estimate made before it is derived).
     public var jacobianNodes: Int
 
+    /// Limits with the given sizes.
     public init(expressionCharacters: Int, expressionNodes: Int, variables: Int, jacobianNodes: Int) {
         self.expressionCharacters = expressionCharacters
         self.expressionNodes = expressionNodes

@@ -4,10 +4,14 @@ import LindynIntegrator
 /// Dropout on the hidden units that carry a mode: keep probability p, standard (mask d) or
 /// inverted (mask d/p), the mode spread over `units` hidden units.
 public struct DropoutSettings: Sendable, Hashable {
+    /// The keep probability p, in (0, 1].
     public var keep: Double
+    /// Inverted dropout (kept units scaled by 1/p) instead of standard.
     public var inverted: Bool
+    /// The number K of hidden units the mode is spread over (at least 1).
     public var units: Int
 
+    /// Dropout with keep probability `keep` (standard unless `inverted`) over `units` units.
     public init(keep: Double, inverted: Bool = false, units: Int = 1) {
         self.keep = keep
         self.inverted = inverted
@@ -39,20 +43,34 @@ public struct DropoutSettings: Sendable, Hashable {
 /// The descent runs on the weights behind the mode: K units a_k, b_k starting at sqrt(u0/K) for
 /// depth 2, or the chain a_1..a_D starting at u0^{1/D} with the same c.
 public struct ModeModel: Dynamics {
+    /// The mode's cross-correlation strength s.
     public var s: Double
+    /// The initial mode strength u0 > 0 (a balanced start).
     public var u0: Double
+    /// The network depth D (the number of weight layers behind the mode).
     public var depth: Int
+    /// Weight decay lambda >= 0.
     public var weightDecay: Double
+    /// Dropout on the mode's hidden units (depth 2 only); nil for none.
     public var dropout: DropoutSettings?
+    /// Input-noise variance sigma^2 (depth 2 only).
     public var noiseVariance: Double
+    /// The sample count N that scales the input noise.
     public var samples: Double
+    /// The input variance along the mode (1 when whitened).
     public var inputVariance: Double
+    /// tau = 1 / learning rate.
     public var tauValue: Double
 
+    /// A mode with the problem file's defaults: depth 2, no decay, dropout or noise, one
+    /// sample, whitened input, tau = 1.
+    /// - Throws: ``ArgumentError`` naming the argument at fault: `u0` (> 0), `depth` (1 to
+    ///   1000), `dropout` and `noiseVariance` (depth 2 only), `weightDecay`, `samples`,
+    ///   `inputVariance` or `tau`.
     public init(
         s: Double, u0: Double, depth: Int = 2, weightDecay: Double = 0, dropout: DropoutSettings? = nil,
         noiseVariance: Double = 0, samples: Double = 1, inputVariance: Double = 1, tau: Double = 1
-    ) {
+    ) throws(ArgumentError) {
         self.s = s
         self.u0 = u0
         self.depth = depth
@@ -62,6 +80,26 @@ public struct ModeModel: Dynamics {
         self.samples = samples
         self.inputVariance = inputVariance
         self.tauValue = tau
+        try check()
+    }
+
+    /// Refuses values the flow and the descent cannot run with (the properties are mutable, so
+    /// ``makeFlow()`` and ``makeDescent(_:)`` check again).
+    func check() throws(ArgumentError) {
+        try BuilderCheck.finite(s, "s")
+        try BuilderCheck.positive(u0, "u0")
+        guard depth >= 1, depth <= 1000 else { throw ArgumentError(argument: "depth", message: "must be between 1 and 1000, got \(depth)") }
+        try BuilderCheck.nonNegative(weightDecay, "weightDecay")
+        try BuilderCheck.nonNegative(noiseVariance, "noiseVariance")
+        if depth != 2 && (dropout != nil || noiseVariance != 0) {
+            throw ArgumentError(
+                argument: dropout != nil ? "dropout" : "noiseVariance",
+                message: "dropout and input noise are defined for depth-2 modes only (depth is \(depth))")
+        }
+        try BuilderCheck.dropout(dropout, depth: 2, allowUnits: true)
+        try BuilderCheck.samples(samples)
+        try BuilderCheck.positive(inputVariance, "inputVariance")
+        try BuilderCheck.positive(tauValue, "tau")
     }
 
     public var kind: String { "mode" }
@@ -83,7 +121,9 @@ public struct ModeModel: Dynamics {
 
     /// The reduced flow on u.
     public struct Flow: ODESystem {
+        /// The depth D.
         public let depth: Int
+        /// The logistic coefficients a and b (depth 2), the strength s, the decay lambda and 1/tau.
         public let a, b, s, lambda, invTau: Double
         public var dimension: Int { 1 }
         public var providesJacobian: Bool { true }
@@ -111,13 +151,15 @@ public struct ModeModel: Dynamics {
         }
     }
 
+    /// The reduced flow on u as a concrete system (what the benchmarks time).
     public var flow: Flow {
         let (a, b) = logisticCoefficients
         return Flow(depth: depth, a: a, b: b, s: s, lambda: weightDecay, invTau: 1 / tauValue)
     }
 
     public func makeFlow() throws -> FlowInstance {
-        FlowInstance(system: flow) { _, _ in }
+        try check()
+        return FlowInstance(system: flow) { _, _ in }
     }
 
     /// Names of the descent's weights: a1..aK, b1..bK (depth 2) or a1..aD.
@@ -131,6 +173,7 @@ public struct ModeModel: Dynamics {
     }
 
     public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+        try check()
         if depth != 2 {
             let start = Array(repeating: pow(u0, 1 / Double(depth)), count: depth)
             let d = depth

@@ -7,14 +7,23 @@ public struct NetworkInit: Sendable, Hashable {
     /// `explicit` (the weights given), `zero_balanced` / `lambda_balanced` (two layers with
     /// W2^T W2 - W1 W1^T = lambda I, see `lambdaBalancedWeights(widths:u:v:initialization:)`).
     public enum Kind: String, Sendable, Hashable {
-        case decoupled, random, explicit
+        /// One mode per hidden unit, each balanced at u0 = scale^D (Saxe, McClelland and Ganguli 2014).
+        case decoupled
+        /// Independent Gaussian entries of deviation `scale`.
+        case random
+        /// The weights in ``NetworkInit/weights``.
+        case explicit
+        /// Two layers with W2^T W2 = W1 W1^T (Braun, Dominé, Fitzgerald and Saxe, NeurIPS 2022).
         case zeroBalanced = "zero_balanced"
+        /// Two layers with W2^T W2 - W1 W1^T = lambda I (Dominé et al., ICLR 2025).
         case lambdaBalanced = "lambda_balanced"
     }
+    /// Which construction.
     public var kind: Kind
     /// Decoupled: the per-layer value of each mode (initial mode strength scale^D). Random: the
     /// standard deviation of the Gaussian entries. Balanced: the deviation of the random factor.
     public var scale: Double
+    /// Seed of the random entries or factor.
     public var seed: UInt64
     /// The balance lambda of a lambda-balanced init (0 for zero-balanced).
     public var lambda: Double
@@ -23,6 +32,7 @@ public struct NetworkInit: Sendable, Hashable {
     /// Explicit init: every weight, in state order.
     public var weights: [Double]?
 
+    /// An init of `kind` (decoupled by default) with the given scale and settings.
     public init(kind: Kind = .decoupled, scale: Double, seed: UInt64 = 1, lambda: Double = 0, aligned: Bool = false, weights: [Double]? = nil) {
         self.kind = kind
         self.scale = scale
@@ -40,7 +50,9 @@ public struct NetworkInit: Sendable, Hashable {
 /// n = 1024 rather than minutes).
 /// - Parameter columns: only the first `columns` columns are orthonormalised (each depends only
 ///   on the ones before it, so they are the same as in the full matrix); the rest are left 0.
+/// Empty for `n` < 1.
 public func randomOrthogonal(_ n: Int, seed: UInt64, columns: Int? = nil) -> [Double] {
+    guard n >= 1 else { return [] }
     var g = SeededGenerator(seed: seed)
     let q = (0..<(n * n)).map { _ in g.normal() }
     let kept = min(n, max(0, columns ?? n))
@@ -101,12 +113,53 @@ extension NetworkModel {
     /// Decoupled init: hidden unit a carries mode a in every layer with value `scale`, so
     /// W_1 = sum_a scale e_a v_a^T, W_l = sum_a scale e_a e_a^T, W_D = sum_a scale u_a e_a^T, and
     /// each mode starts balanced at u0 = scale^D. Random init: Gaussian entries of deviation `scale`.
+    ///
+    /// The defaults are those of a `network` model in a problem file: whitened input, the
+    /// standard decoupled init (``NetworkInit/standard(depth:)``, u0 = 1e-3), no decay, dropout or
+    /// noise, one sample, a random task basis from seed 1, tau = 1.
+    /// - Parameters:
+    ///   - widths: n_0 (input), hidden widths, n_D (output): at least two, each 1 to 4096, at most
+    ///     2,000,000 weights.
+    ///   - singularValues: the task's singular values, 1 to min(n_0, n_D) non-negative numbers.
+    ///   - inputEigenvalues: the eigenvalues of Sigma_xx along the task's input directions
+    ///     (n_0 positive numbers); nil for whitened input.
+    ///   - initialization: how the weights start; nil for ``NetworkInit/standard(depth:)``.
+    ///   - weightDecay: lambda >= 0.
+    ///   - dropout: dropout on the hidden units (two-layer networks only, `units` 1).
+    ///   - noiseVariance: input-noise variance sigma^2 >= 0.
+    ///   - samples: the sample count N (a whole number >= 1) that scales the noise.
+    ///   - aligned: identity task basis instead of a seeded random one.
+    ///   - seed: the seed of the task basis.
+    ///   - tau: the time constant (1 / learning rate), > 0.
+    /// - Throws: ``ArgumentError`` naming the argument at fault.
     public static func saxe(
-        widths: [Int], singularValues: [Double], inputEigenvalues: [Double]?, initialization: NetworkInit,
-        weightDecay: Double, dropout: DropoutSettings?, noiseVariance: Double, samples: Double,
-        aligned: Bool, seed: UInt64, tau: Double
-    ) -> NetworkModel {
-        let n0 = widths.first!, nD = widths.last!
+        widths: [Int], singularValues: [Double], inputEigenvalues: [Double]? = nil, initialization: NetworkInit? = nil,
+        weightDecay: Double = 0, dropout: DropoutSettings? = nil, noiseVariance: Double = 0, samples: Double = 1,
+        aligned: Bool = false, seed: UInt64 = 1, tau: Double = 1
+    ) throws(ArgumentError) -> NetworkModel {
+        try BuilderCheck.widths(widths)
+        let n0 = widths[0], nD = widths[widths.count - 1]
+        guard !singularValues.isEmpty, singularValues.count <= min(n0, nD) else {
+            throw ArgumentError(argument: "singularValues", message: "expected 1 to \(min(n0, nD)) values (at most min(n0, nD)), got \(singularValues.count)")
+        }
+        if let k = singularValues.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+            throw ArgumentError(argument: "singularValues", message: "entry \(k) must be a non-negative number, got \(singularValues[k])")
+        }
+        if let e = inputEigenvalues {
+            guard e.count == n0 else {
+                throw ArgumentError(argument: "inputEigenvalues", message: "expected \(n0) values (the input width), got \(e.count)")
+            }
+            if let k = e.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+                throw ArgumentError(argument: "inputEigenvalues", message: "entry \(k) must be a positive number, got \(e[k])")
+            }
+        }
+        let initialization = initialization ?? .standard(depth: widths.count - 1)
+        try BuilderCheck.initialization(initialization, widths: widths)
+        try BuilderCheck.nonNegative(weightDecay, "weightDecay")
+        try BuilderCheck.dropout(dropout, depth: widths.count - 1, allowUnits: false)
+        try BuilderCheck.nonNegative(noiseVariance, "noiseVariance")
+        try BuilderCheck.samples(samples)
+        try BuilderCheck.positive(tau, "tau")
         let u = aligned ? identity(nD) : randomOrthogonal(nD, seed: seed &* 2 &+ 1)
         let v = aligned ? identity(n0) : randomOrthogonal(n0, seed: seed &* 2 &+ 2)
         let lambdas = inputEigenvalues ?? Array(repeating: 1, count: n0)
@@ -137,7 +190,7 @@ extension NetworkModel {
                 learnable: a < capacity)
         }
         let weights = initialWeights(widths: widths, u: u, v: v, modeCount: min(singularValues.count, capacity), initialization: initialization)
-        var model = NetworkModel(
+        var model = try NetworkModel(
             kind: "network", widths: widths, sigmaYX: sigmaYX, sigmaXX: sigmaXX, modes: modes, initialWeights: weights,
             weightDecay: weightDecay, dropout: dropout, noiseVariance: noiseVariance, samples: samples, tau: tau)
         model.initKind = initialization.kind
@@ -149,10 +202,41 @@ extension NetworkModel {
     /// `aligned`), target = input so Sigma_yx = Sigma, Gaussian input noise of variance sigma^2 on
     /// N samples gives Sigma_xx = Sigma + N sigma^2 I, and weight decay gamma on the mean loss is
     /// N gamma on the summed loss. Observables u_i = q_i^T W q_i for the top `hidden` directions.
+    ///
+    /// The defaults are those of an `autoencoder` model in a problem file.
+    /// - Parameters:
+    ///   - eigenvalues: the eigenvalues of sum x x^T, 1 to 1024 positive numbers (the input width).
+    ///   - hidden: the hidden width H, from 1 to the input width.
+    ///   - samples: the sample count N, a whole number >= 1.
+    ///   - noiseVariance: input-noise variance sigma^2 >= 0.
+    ///   - weightDecay: gamma >= 0, on the mean loss.
+    ///   - initialization: a decoupled or random init; nil for ``NetworkInit/standard(depth:)``.
+    ///   - aligned: identity eigenbasis (the default) instead of a seeded random one.
+    ///   - seed: the seed of the eigenbasis.
+    ///   - tau: the time constant of the summed loss, > 0.
+    /// - Throws: ``ArgumentError`` naming the argument at fault.
     public static func autoencoder(
-        eigenvalues: [Double], hidden: Int, samples: Double, noiseVariance: Double, weightDecay: Double,
-        initialization: NetworkInit, aligned: Bool, seed: UInt64, tau: Double
-    ) -> NetworkModel {
+        eigenvalues: [Double], hidden: Int, samples: Double = 1, noiseVariance: Double = 0, weightDecay: Double = 0,
+        initialization: NetworkInit? = nil, aligned: Bool = true, seed: UInt64 = 1, tau: Double = 1
+    ) throws(ArgumentError) -> NetworkModel {
+        guard !eigenvalues.isEmpty, eigenvalues.count <= 1024 else {
+            throw ArgumentError(argument: "eigenvalues", message: "expected 1 to 1024 values, got \(eigenvalues.count)")
+        }
+        if let k = eigenvalues.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+            throw ArgumentError(argument: "eigenvalues", message: "entry \(k) must be a positive number, got \(eigenvalues[k])")
+        }
+        guard hidden >= 1, hidden <= eigenvalues.count else {
+            throw ArgumentError(argument: "hidden", message: "must be between 1 and the input width \(eigenvalues.count), got \(hidden)")
+        }
+        try BuilderCheck.samples(samples)
+        try BuilderCheck.nonNegative(noiseVariance, "noiseVariance")
+        try BuilderCheck.nonNegative(weightDecay, "weightDecay")
+        let initialization = initialization ?? .standard(depth: 2)
+        guard initialization.kind == .decoupled || initialization.kind == .random else {
+            throw ArgumentError(argument: "initialization.kind", message: "an autoencoder starts decoupled or random, got \(initialization.kind.rawValue)")
+        }
+        try BuilderCheck.positive(initialization.scale, "initialization.scale")
+        try BuilderCheck.positive(tau, "tau")
         let n = eigenvalues.count
         let order = eigenvalues.indices.sorted { eigenvalues[$0] > eigenvalues[$1] }
         let sorted = order.map { eigenvalues[$0] }
@@ -178,7 +262,7 @@ extension NetworkModel {
                 learnable: true)
         }
         let weights = initialWeights(widths: widths, u: basis, v: basis, modeCount: hidden, initialization: initialization)
-        return NetworkModel(
+        return try NetworkModel(
             kind: "autoencoder", widths: widths, sigmaYX: sigma, sigmaXX: sigmaXX, modes: modes, initialWeights: weights,
             weightDecay: samples * weightDecay, dropout: nil, noiseVariance: noiseVariance, samples: samples, tau: tau)
     }

@@ -6,13 +6,20 @@ import LindynIntegrator
 /// decoupled and balanced (nil for a random init); `learnable` is false when a hidden layer is
 /// too narrow to carry the mode.
 public struct NetworkMode: Sendable, Hashable {
+    /// The mode's singular value s of Sigma_yx.
     public var s: Double
+    /// The input variance v^T Sigma_xx v along the mode (1 when whitened).
     public var inputVariance: Double
+    /// The output direction u (n_D entries).
     public var output: [Double]
+    /// The input direction v (n_0 entries).
     public var input: [Double]
+    /// The initial strength u0 (nil when the start is not decoupled).
     public var initialStrength: Double?
+    /// False when a hidden layer is too narrow to carry the mode.
     public var learnable: Bool
 
+    /// A mode with the given directions and strengths.
     public init(
         s: Double, inputVariance: Double = 1, output: [Double], input: [Double], initialStrength: Double?,
         learnable: Bool = true
@@ -32,7 +39,9 @@ public struct NetworkMode: Sendable, Hashable {
 /// Depth 2 may add dropout on the hidden units (expected loss; Monte-Carlo in the descent).
 /// The state is every weight, layer by layer, each row-major (W_l[i, j] for output i, input j).
 public struct NetworkModel: Dynamics {
+    /// `network` or `autoencoder`: the model kind reported in output.
     public let kind: String
+    /// The widths n_0 (input), hidden widths, n_D (output).
     public let widths: [Int]
     /// The task: Sigma_yx and Sigma_xx (input noise included).
     public let task: NetworkTask
@@ -40,35 +49,96 @@ public struct NetworkModel: Dynamics {
     public var sigmaYX: [Double] { task.sigmaYX }
     /// Sigma_xx, n_0 x n_0 row-major; nil for the identity (whitened input, no noise).
     public var sigmaXX: [Double]? { task.sigmaXX }
+    /// The modes whose strengths are observed (`u1`, `u2`, ...).
     public let modes: [NetworkMode]
+    /// The starting weights, layer by layer, each row-major.
     public let initialWeights: [Double]
+    /// Weight decay lambda on every layer.
     public let weightDecay: Double
+    /// Dropout on the hidden units (two-layer networks); nil for none.
     public let dropout: DropoutSettings?
     /// Input-noise variance sigma^2 and sample count N (they enter Sigma_xx as N sigma^2 I).
     public let noiseVariance: Double
+    /// The sample count N.
     public let samples: Double
+    /// tau = 1 / learning rate.
     public let tauValue: Double
     /// How the weights started (the any-start closed form needs a balanced start).
     public internal(set) var initKind: NetworkInit.Kind = .decoupled
 
+    /// A network learning the task (Sigma_yx, Sigma_xx) (see ``init(kind:widths:task:modes:initialWeights:weightDecay:dropout:noiseVariance:samples:tau:)``).
+    /// - Throws: ``ArgumentError`` naming the argument at fault.
     public init(
         kind: String = "network", widths: [Int], sigmaYX: [Double], sigmaXX: [Double]?, modes: [NetworkMode],
-        initialWeights: [Double], weightDecay: Double, dropout: DropoutSettings?, noiseVariance: Double = 0,
-        samples: Double = 1, tau: Double
-    ) {
-        self.init(
-            kind: kind, widths: widths, task: NetworkTask(inputs: widths[0], outputs: widths[widths.count - 1], sigmaYX: sigmaYX, sigmaXX: sigmaXX),
+        initialWeights: [Double], weightDecay: Double = 0, dropout: DropoutSettings? = nil, noiseVariance: Double = 0,
+        samples: Double = 1, tau: Double = 1
+    ) throws(ArgumentError) {
+        try BuilderCheck.widths(widths)
+        let task: NetworkTask
+        do {
+            task = try NetworkTask(inputs: widths[0], outputs: widths[widths.count - 1], sigmaYX: sigmaYX, sigmaXX: sigmaXX)
+        } catch {
+            throw ArgumentError(argument: error.argument, message: error.message + " for widths \(widths)")
+        }
+        try self.init(
+            kind: kind, widths: widths, task: task,
             modes: modes, initialWeights: initialWeights, weightDecay: weightDecay, dropout: dropout,
             noiseVariance: noiseVariance, samples: samples, tau: tau)
     }
 
-    /// A network learning `task` (whose Sigma_xx already includes any input noise).
+    /// A network learning `task` (whose Sigma_xx already includes any input noise), with the
+    /// modes it reports and the weights it starts from. ``saxe(widths:singularValues:inputEigenvalues:initialization:weightDecay:dropout:noiseVariance:samples:aligned:seed:tau:)``
+    /// and ``correlated(widths:task:initialization:weightDecay:dropout:noiseVariance:samples:tau:)``
+    /// build both from a task description.
+    /// - Parameters:
+    ///   - kind: the model kind reported in output (`network`, `autoencoder`).
+    ///   - widths: n_0 ... n_D: at least two, each 1 to 4096, at most 2,000,000 weights.
+    ///   - task: Sigma_yx (n_D x n_0) and Sigma_xx (n_0 x n_0).
+    ///   - modes: the modes whose strengths u_a = output^T W input are observed; each `output`
+    ///     has n_D entries and each `input` n_0.
+    ///   - initialWeights: every weight, layer by layer, each row-major.
+    ///   - weightDecay: lambda >= 0.
+    ///   - dropout: dropout on the hidden units (two-layer networks only).
+    ///   - noiseVariance: input-noise variance sigma^2 >= 0 (already in `task.sigmaXX`; recorded).
+    ///   - samples: the sample count N, a whole number >= 1.
+    ///   - tau: the time constant, > 0.
+    /// - Throws: ``ArgumentError`` naming the argument at fault.
     public init(
         kind: String = "network", widths: [Int], task: NetworkTask, modes: [NetworkMode],
-        initialWeights: [Double], weightDecay: Double, dropout: DropoutSettings?, noiseVariance: Double = 0,
-        samples: Double = 1, tau: Double
+        initialWeights: [Double], weightDecay: Double = 0, dropout: DropoutSettings? = nil, noiseVariance: Double = 0,
+        samples: Double = 1, tau: Double = 1
+    ) throws(ArgumentError) {
+        try BuilderCheck.widths(widths)
+        guard task.inputs == widths[0], task.outputs == widths[widths.count - 1] else {
+            throw ArgumentError(
+                argument: "task",
+                message: "the task is \(task.outputs) x \(task.inputs) but the widths need n_D x n_0 = \(widths[widths.count - 1]) x \(widths[0])")
+        }
+        let count = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
+        guard initialWeights.count == count else {
+            throw ArgumentError(argument: "initialWeights", message: "expected \(count) weights for widths \(widths), got \(initialWeights.count)")
+        }
+        try BuilderCheck.finiteValues(initialWeights, "initialWeights")
+        for (a, mode) in modes.enumerated() where mode.output.count != task.outputs || mode.input.count != task.inputs {
+            throw ArgumentError(
+                argument: "modes",
+                message: "mode \(a) has \(mode.output.count) output and \(mode.input.count) input entries; expected \(task.outputs) and \(task.inputs)")
+        }
+        try BuilderCheck.nonNegative(weightDecay, "weightDecay")
+        try BuilderCheck.dropout(dropout, depth: widths.count - 1, allowUnits: false)
+        try BuilderCheck.nonNegative(noiseVariance, "noiseVariance")
+        try BuilderCheck.samples(samples)
+        try BuilderCheck.positive(tau, "tau")
+        self.init(
+            checkedKind: kind, widths: widths, task: task, modes: modes, initialWeights: initialWeights, weightDecay: weightDecay,
+            dropout: dropout, noiseVariance: noiseVariance, samples: samples, tau: tau)
+    }
+
+    /// The stored values, already checked (or copied from a checked model).
+    init(
+        checkedKind kind: String, widths: [Int], task: NetworkTask, modes: [NetworkMode], initialWeights: [Double],
+        weightDecay: Double, dropout: DropoutSettings?, noiseVariance: Double, samples: Double, tau: Double
     ) {
-        precondition(task.inputs == widths[0] && task.outputs == widths[widths.count - 1], "the task's shape must match the widths")
         self.kind = kind
         self.widths = widths
         self.task = task
@@ -81,7 +151,9 @@ public struct NetworkModel: Dynamics {
         self.tauValue = tau
     }
 
+    /// The depth D (the number of weight layers).
     public var depth: Int { widths.count - 1 }
+    /// The number of weights, sum_l n_l n_(l-1).
     public var parameterCount: Int { (0..<depth).reduce(0) { $0 + widths[$1] * widths[$1 + 1] } }
 
     public var stateNames: [String] {
@@ -439,8 +511,9 @@ final class NetworkDropoutDescent: DescentProcess {
         self.flow = flow
         self.dropout = dropout
         let plainModel = NetworkModel(
-            kind: model.kind, widths: model.widths, sigmaYX: model.sigmaYX, sigmaXX: model.sigmaXX, modes: model.modes,
-            initialWeights: model.initialWeights, weightDecay: 0, dropout: nil, tau: model.tauValue)
+            checkedKind: model.kind, widths: model.widths, task: model.task, modes: model.modes,
+            initialWeights: model.initialWeights, weightDecay: 0, dropout: nil, noiseVariance: model.noiseVariance,
+            samples: model.samples, tau: model.tauValue)
         plain = NetworkModel.Flow(plainModel)
         generator = SeededGenerator(seed: seed)
         w = model.initialWeights

@@ -5,8 +5,9 @@ import LindynIntegrator
 /// L = 1/2 tr(W Sigma_xx W^T) - tr(Sigma_yx^T W) + const (summed correlations): the flow, its
 /// Jacobian, the descent and the closed forms all read it.
 public struct NetworkTask: Sendable, Hashable {
-    /// Input width n_0 and output width n_D.
+    /// The input width n_0.
     public let inputs: Int
+    /// The output width n_D.
     public let outputs: Int
     /// Sigma_yx, n_D x n_0 row-major.
     public let sigmaYX: [Double]
@@ -14,9 +15,22 @@ public struct NetworkTask: Sendable, Hashable {
     /// identity (whitened input).
     public let sigmaXX: [Double]?
 
-    public init(inputs: Int, outputs: Int, sigmaYX: [Double], sigmaXX: [Double]? = nil) {
-        precondition(sigmaYX.count == inputs * outputs, "Sigma_yx must be n_D x n_0")
-        precondition(sigmaXX.map { $0.count == inputs * inputs } ?? true, "Sigma_xx must be n_0 x n_0")
+    /// A task of `inputs` x `outputs` with the given correlations.
+    /// - Throws: ``ArgumentError`` naming `inputs`, `outputs`, `sigmaYX` or `sigmaXX` when a
+    ///   width is below 1 or a matrix has the wrong number of entries or a non-finite one.
+    public init(inputs: Int, outputs: Int, sigmaYX: [Double], sigmaXX: [Double]? = nil) throws(ArgumentError) {
+        guard inputs >= 1 else { throw ArgumentError(argument: "inputs", message: "must be at least 1, got \(inputs)") }
+        guard outputs >= 1 else { throw ArgumentError(argument: "outputs", message: "must be at least 1, got \(outputs)") }
+        guard sigmaYX.count == inputs * outputs else {
+            throw ArgumentError(argument: "sigmaYX", message: "Sigma_yx must be n_D x n_0 = \(outputs) x \(inputs) (\(inputs * outputs) entries), got \(sigmaYX.count)")
+        }
+        try BuilderCheck.finiteValues(sigmaYX, "sigmaYX")
+        if let xx = sigmaXX {
+            guard xx.count == inputs * inputs else {
+                throw ArgumentError(argument: "sigmaXX", message: "Sigma_xx must be n_0 x n_0 = \(inputs) x \(inputs) (\(inputs * inputs) entries), got \(xx.count)")
+            }
+            try BuilderCheck.finiteValues(xx, "sigmaXX")
+        }
         self.inputs = inputs
         self.outputs = outputs
         self.sigmaYX = sigmaYX
@@ -70,13 +84,32 @@ extension NetworkModel {
     /// A network learning an explicit task (`correlation`: Sigma_yx with whitened input, or any
     /// Sigma_xx given here). The modes are Sigma_yx's singular directions, one per singular value
     /// (min(n_0, n_D)); a decoupled init puts `scale` on each in every layer as in `NetworkModel.saxe`.
-    /// - Throws: `LinearAlgebra.Failure` when the decomposition fails.
+    ///
+    /// The defaults are those of a `network` model with `correlation` in a problem file.
+    /// - Throws: ``ArgumentError`` naming the argument at fault (`task` also when its
+    ///   decomposition fails).
     public static func correlated(
-        widths: [Int], task: NetworkTask, initialization: NetworkInit, weightDecay: Double, dropout: DropoutSettings?,
-        noiseVariance: Double, samples: Double, tau: Double
-    ) throws -> NetworkModel {
-        let n0 = widths.first!, nD = widths.last!
-        let (u, s, v) = try task.singularValueDecomposition()
+        widths: [Int], task: NetworkTask, initialization: NetworkInit? = nil, weightDecay: Double = 0, dropout: DropoutSettings? = nil,
+        noiseVariance: Double = 0, samples: Double = 1, tau: Double = 1
+    ) throws(ArgumentError) -> NetworkModel {
+        try BuilderCheck.widths(widths)
+        let n0 = widths[0], nD = widths[widths.count - 1]
+        guard task.inputs == n0, task.outputs == nD else {
+            throw ArgumentError(argument: "task", message: "the task is \(task.outputs) x \(task.inputs) but the widths need n_D x n_0 = \(nD) x \(n0)")
+        }
+        guard n0 + nD <= 2048 else {
+            throw ArgumentError(argument: "task", message: "an explicit correlation is supported for n0 + nD <= 2048 (its decomposition costs (n0 + nD)^3); got \(n0 + nD)")
+        }
+        let initialization = initialization ?? .standard(depth: widths.count - 1)
+        try BuilderCheck.initialization(initialization, widths: widths)
+        try BuilderCheck.nonNegative(noiseVariance, "noiseVariance")
+        try BuilderCheck.samples(samples)
+        let u: [Double], s: [Double], v: [Double]
+        do {
+            (u, s, v) = try task.singularValueDecomposition()
+        } catch {
+            throw ArgumentError(argument: "task", message: "Sigma_yx could not be decomposed: \(error)")
+        }
         var sigmaXX = task.sigmaXX
         let noise = samples * noiseVariance
         if noise != 0 {
@@ -99,7 +132,7 @@ extension NetworkModel {
                 learnable: a < capacity)
         }
         let weights = initialWeights(widths: widths, u: u, v: v, modeCount: min(s.count, capacity), initialization: initialization)
-        var model = NetworkModel(
+        var model = try NetworkModel(
             kind: "network", widths: widths, task: NetworkTask(inputs: n0, outputs: nD, sigmaYX: task.sigmaYX, sigmaXX: sigmaXX),
             modes: modes, initialWeights: weights, weightDecay: weightDecay, dropout: dropout, noiseVariance: noiseVariance,
             samples: samples, tau: tau)

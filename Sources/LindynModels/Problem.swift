@@ -3,19 +3,24 @@ import LindynIntegrator
 
 /// Output times of a problem (`time` in a problem file).
 public struct TimeSpec: Sendable, Hashable {
+    /// The start time (default 0).
     public var start: Double
+    /// The end time, > start.
     public var end: Double
     /// Requested output times, non-decreasing, within [start, end], ending at `end`.
     public var outputTimes: [Double]
     /// True when the times were listed (`time.at`) rather than spaced evenly (`time.points`).
     public var listed: Bool = false
 
+    /// Output at the given times (non-decreasing, within [start, end], ending at `end`).
     public init(start: Double = 0, end: Double, outputTimes: [Double]) {
         self.start = start
         self.end = end
         self.outputTimes = outputTimes
     }
 
+    /// `points` evenly spaced output times from `start` to `end`, both included (a problem file's
+    /// `time.points`, 101 when not given).
     public init(start: Double = 0, end: Double, points: Int) {
         self.init(start: start, end: end, outputTimes: ODESolver.evenlySpacedTimes(start: start, end: end, points: points))
     }
@@ -27,38 +32,53 @@ public struct FormulaOptions: Sendable, Hashable {
     /// epsilon, learning from epsilon to s - epsilon.
     public var epsilon: Double
 
+    /// The problem file's default: epsilon = 1e-3.
     public init(epsilon: Double = 1e-3) { self.epsilon = epsilon }
 }
 
 /// A problem file, read and checked: dynamics, output times and solver settings.
 public struct Problem: Sendable {
+    /// What is integrated, descended and solved in closed form.
     public var dynamics: any Dynamics
+    /// The output times.
     public var time: TimeSpec
+    /// The integrator's settings.
     public var solver: SolverOptions
+    /// The gradient-descent settings.
     public var descent: DescentOptions
+    /// The closed form's settings.
     public var formula: FormulaOptions
     /// Level crossings to locate (`events`): by `solve` on the integrator's dense output, by
     /// `formula` on the closed form, by `descend` between output rows.
     public var events: [EventSpec] = []
     /// The document it was read from (for grids and reports).
-    public var document: InputJSON
+    package var document: InputJSON = .null
     /// Size limits in force (``CostLimits/standard`` unless `--allow-large`).
     public var limits: CostLimits = .standard
 
+    /// A problem built in Swift, with the problem file's defaults for the settings not given.
     public init(
         dynamics: any Dynamics, time: TimeSpec, solver: SolverOptions = SolverOptions(), descent: DescentOptions = DescentOptions(),
-        formula: FormulaOptions = FormulaOptions(), document: InputJSON = .null
+        formula: FormulaOptions = FormulaOptions()
     ) {
         self.dynamics = dynamics
         self.time = time
         self.solver = solver
         self.descent = descent
         self.formula = formula
+    }
+
+    /// A problem with the document it was read from (what grids and reports record).
+    package init(
+        dynamics: any Dynamics, time: TimeSpec, solver: SolverOptions = SolverOptions(), descent: DescentOptions = DescentOptions(),
+        formula: FormulaOptions = FormulaOptions(), document: InputJSON
+    ) {
+        self.init(dynamics: dynamics, time: time, solver: solver, descent: descent, formula: formula)
         self.document = document
     }
 
     /// Reads a problem file's JSON. Every refusal names the field and what is expected.
-    public static func load(_ document: InputJSON) throws(ProblemFileError) -> Problem {
+    package static func load(_ document: InputJSON) throws(ProblemFileError) -> Problem {
         let root = Field("", document)
         guard case .object = document else {
             throw ProblemFileError(field: "file", message: "a problem file is a JSON object with one of system, loss or model, and time")
@@ -83,6 +103,7 @@ public struct Problem: Sendable {
         return problem
     }
 
+    /// Reads a problem file's text (JSON). Every refusal names the field and what is expected.
     public static func load(text: String) throws(ProblemFileError) -> Problem {
         try load(InputJSON.parse(text))
     }
@@ -175,9 +196,10 @@ public struct Problem: Sendable {
 
 /// Reads `model` objects into the built-in models.
 public enum ModelParser {
+    /// The `model.kind` values a problem file accepts.
     public static let kinds = ["scalar", "chain", "mode", "network", "autoencoder", "regression", "single_neuron", "end_to_end"]
 
-    public static func parse(_ f: Field) throws(ProblemFileError) -> any Dynamics {
+    package static func parse(_ f: Field) throws(ProblemFileError) -> any Dynamics {
         let kind = try f["kind"].string("the model kind (\(kinds.joined(separator: ", ")))")
         switch kind {
         case "scalar": return try scalar(f)
@@ -258,7 +280,12 @@ public enum ModelParser {
             weights = Array(repeating: try finite(f["initial"]), count: depth)
         }
         guard weights.allSatisfy(\.isFinite) else { throw f["initial"].error("values must be finite") }
-        return ChainModel(s: try finite(f["s"]), initialWeights: weights, weightDecay: try nonNegative(f["weight_decay"]), tau: try tau(f))
+        let s = try finite(f["s"]), decay = try nonNegative(f["weight_decay"]), tau = try tau(f)
+        do {
+            return try ChainModel(s: s, initialWeights: weights, weightDecay: decay, tau: tau)
+        } catch {
+            throw ProblemFileError(model: error.argument == "initialWeights" ? ArgumentError(argument: "initial", message: error.message) : error)
+        }
     }
 
     static func mode(_ f: Field) throws(ProblemFileError) -> ModeModel {
@@ -273,9 +300,15 @@ public enum ModelParser {
         if depth != 2 && (drop != nil || noise != 0) {
             throw f[drop != nil ? "dropout" : "noise_variance"].error("dropout and input noise are defined for depth-2 modes only (depth is \(depth))")
         }
-        return ModeModel(
-            s: try finite(f["s"]), u0: u0, depth: depth, weightDecay: try nonNegative(f["weight_decay"]), dropout: drop,
-            noiseVariance: noise, samples: samples, inputVariance: try f["input_variance"].positive(default: 1), tau: try tau(f))
+        let s = try finite(f["s"]), decay = try nonNegative(f["weight_decay"])
+        let inputVariance = try f["input_variance"].positive(default: 1), tau = try tau(f)
+        do {
+            return try ModeModel(
+                s: s, u0: u0, depth: depth, weightDecay: decay, dropout: drop, noiseVariance: noise, samples: samples,
+                inputVariance: inputVariance, tau: tau)
+        } catch {
+            throw ProblemFileError(model: error)
+        }
     }
 
     static func initialization(_ f: Field, depth: Int, widths: [Int]? = nil) throws(ProblemFileError) -> NetworkInit {
@@ -353,17 +386,21 @@ public enum ModelParser {
         if let correlation {
             do {
                 return try NetworkModel.correlated(
-                    widths: n, task: NetworkTask(inputs: n.first!, outputs: n.last!, sigmaYX: correlation), initialization: initialization,
+                    widths: n, task: NetworkTask(inputs: n[0], outputs: n[n.count - 1], sigmaYX: correlation), initialization: initialization,
                     weightDecay: weightDecay, dropout: drop, noiseVariance: noise, samples: samples, tau: tau)
             } catch {
-                throw f["correlation"].error("could not be decomposed: \(error)")
+                if ["task", "sigmaYX"].contains(error.argument) { throw f["correlation"].error(error.message) }
+                throw ProblemFileError(model: error)
             }
         }
-        return NetworkModel.saxe(
-            widths: n, singularValues: singular, inputEigenvalues: eigen, initialization: initialization,
-            weightDecay: weightDecay, dropout: drop, noiseVariance: noise,
-            samples: samples, aligned: try f["aligned"].bool(default: false),
-            seed: try seed(f["seed"]), tau: tau)
+        let aligned = try f["aligned"].bool(default: false), seed = try seed(f["seed"])
+        do {
+            return try NetworkModel.saxe(
+                widths: n, singularValues: singular, inputEigenvalues: eigen, initialization: initialization,
+                weightDecay: weightDecay, dropout: drop, noiseVariance: noise, samples: samples, aligned: aligned, seed: seed, tau: tau)
+        } catch {
+            throw ProblemFileError(model: error)
+        }
     }
 
     /// The network-only init kinds: `explicit` (`weights`), `zero_balanced` and
@@ -405,9 +442,15 @@ public enum ModelParser {
         let hidden = try f["hidden"].int("the hidden width H")
         guard hidden >= 1, hidden <= eigen.count else { throw f["hidden"].error("must be between 1 and the input width \(eigen.count), got \(hidden)") }
         let samples = try sampleCount(f["samples"])
-        return NetworkModel.autoencoder(
-            eigenvalues: eigen, hidden: hidden, samples: samples, noiseVariance: try nonNegative(f["noise_variance"]),
-            weightDecay: try nonNegative(f["weight_decay"]), initialization: try initialization(f["init"], depth: 2),
-            aligned: try f["aligned"].bool(default: true), seed: try seed(f["seed"]), tau: try tau(f, samples: samples))
+        let noise = try nonNegative(f["noise_variance"]), decay = try nonNegative(f["weight_decay"])
+        let initialization = try initialization(f["init"], depth: 2)
+        let aligned = try f["aligned"].bool(default: true), seed = try seed(f["seed"]), tau = try tau(f, samples: samples)
+        do {
+            return try NetworkModel.autoencoder(
+                eigenvalues: eigen, hidden: hidden, samples: samples, noiseVariance: noise, weightDecay: decay,
+                initialization: initialization, aligned: aligned, seed: seed, tau: tau)
+        } catch {
+            throw ProblemFileError(model: error)
+        }
     }
 }

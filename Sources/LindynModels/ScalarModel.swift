@@ -8,13 +8,21 @@ import LindynIntegrator
 /// a = x y - lambda, b = x^2. Unbalanced start without decay: the hyperbolic solution, with
 /// w2^2 - w1^2 conserved.
 public struct ScalarModel: Dynamics {
+    /// The input x (non-zero).
     public var x: Double
+    /// The target y.
     public var y: Double
+    /// The first weight's start.
     public var w1: Double
+    /// The second weight's start.
     public var w2: Double
+    /// Weight decay lambda >= 0.
     public var weightDecay: Double
+    /// tau = 1 / learning rate.
     public var tauValue: Double
 
+    /// The scalar network on (x, y) from (w1, w2), with the problem file's defaults x = y = 1,
+    /// no decay, tau = 1.
     public init(x: Double = 1, y: Double = 1, w1: Double, w2: Double, weightDecay: Double = 0, tau: Double = 1) {
         self.x = x
         self.y = y
@@ -32,6 +40,7 @@ public struct ScalarModel: Dynamics {
 
     /// The flow as a concrete system (what the benchmarks time).
     public struct Flow: ODESystem {
+        /// The example (x, y), the decay lambda and 1/tau.
         public let x, y, lambda, invTau: Double
         public var dimension: Int { 2 }
         public var providesJacobian: Bool { true }
@@ -55,6 +64,7 @@ public struct ScalarModel: Dynamics {
         }
     }
 
+    /// The flow as a concrete system.
     public var flow: Flow { Flow(x: x, y: y, lambda: weightDecay, invTau: 1 / tauValue) }
 
     public func makeFlow() throws -> FlowInstance {
@@ -70,19 +80,33 @@ public struct ScalarModel: Dynamics {
 /// L = 1/2 (s - u)^2 + (lambda/2) sum a_l^2 with u = prod a_l; tau a_l' = (prod_{i != l} a_i)(s - u) - lambda a_l.
 /// A balanced start (all a_l equal) gives tau u' = D u^{2-2/D}(s - u) - D lambda u.
 public struct ChainModel: Dynamics {
+    /// The target s of the product u.
     public var s: Double
+    /// The layers' starting values a_1 ... a_D.
     public var initialWeights: [Double]
+    /// Weight decay lambda >= 0.
     public var weightDecay: Double
+    /// tau = 1 / learning rate.
     public var tauValue: Double
 
-    public init(s: Double, initialWeights: [Double], weightDecay: Double = 0, tau: Double = 1) {
-        precondition(!initialWeights.isEmpty)
+    /// A chain of `initialWeights.count` layers starting at those values.
+    /// - Throws: ``ArgumentError`` naming `initialWeights` (1 to 1000 finite values), `s`,
+    ///   `weightDecay` (>= 0) or `tau` (> 0).
+    public init(s: Double, initialWeights: [Double], weightDecay: Double = 0, tau: Double = 1) throws(ArgumentError) {
+        guard !initialWeights.isEmpty, initialWeights.count <= 1000 else {
+            throw ArgumentError(argument: "initialWeights", message: "expected 1 to 1000 layer values (one per layer), got \(initialWeights.count)")
+        }
+        try BuilderCheck.finiteValues(initialWeights, "initialWeights")
+        try BuilderCheck.finite(s, "s")
+        try BuilderCheck.nonNegative(weightDecay, "weightDecay")
+        try BuilderCheck.positive(tau, "tau")
         self.s = s
         self.initialWeights = initialWeights
         self.weightDecay = weightDecay
         self.tauValue = tau
     }
 
+    /// The depth D (the number of layers).
     public var depth: Int { initialWeights.count }
     public var kind: String { "chain" }
     public var stateNames: [String] { (1...depth).map { "a\($0)" } }
@@ -98,12 +122,15 @@ public struct ChainModel: Dynamics {
     /// `inputVariance` c scales the fit term, L = -s u + (c/2) u^2 + decay (the chain behind a
     /// ``ModeModel`` mode whose input is not whitened); 1 for the chain model itself.
     public final class Flow: ODESystem {
+        /// The target s, the decay lambda and 1/tau.
         public let s, lambda, invTau: Double
+        /// The input variance c scaling the fit term.
         public let inputVariance: Double
         public let dimension: Int
         private let prefix: UnsafeMutablePointer<Double>
         private let suffix: UnsafeMutablePointer<Double>
 
+        /// A chain flow of `depth` layers (buffers for the products allocated here, once).
         public init(depth: Int, s: Double, lambda: Double, tau: Double, inputVariance: Double = 1) {
             self.dimension = depth
             self.s = s

@@ -3,10 +3,14 @@ import LindynIntegrator
 
 /// A named derived quantity (`fixed_point`, `half_time`, ...), with a note on what it means.
 public struct DerivedQuantity: Sendable, Hashable {
+    /// The quantity's name, e.g. `fixed_point`.
     public var name: String
+    /// Its value.
     public var value: Double
+    /// What it means or how it was obtained.
     public var note: String
 
+    /// A quantity `name` = `value`.
     public init(_ name: String, _ value: Double, note: String = "") {
         self.name = name
         self.value = value
@@ -16,30 +20,43 @@ public struct DerivedQuantity: Sendable, Hashable {
 
 /// What a descent did.
 public struct DescentStatistics: Sendable, Hashable {
+    /// Epochs run (up to the failure, when the descent stopped early).
     public var epochs: Int
+    /// The learning rate alpha = 1/tau.
     public var learningRate: Double
+    /// Runs averaged.
     public var runs: Int
+    /// Whether dropout masks were resampled every epoch.
     public var monteCarlo: Bool
 }
 
 /// The table a command prints: `t`, then the state, then the observables; a status word, and
 /// rows only up to what was reached.
 public struct RunResult: Sendable {
-    public var status: String
+    /// How the run ended; `status.rawValue` is the word in the JSON output.
+    public var status: SolveStatus
+    /// Why the run stopped, when it did not succeed; nil on success.
     public var message: String?
+    /// Column names: `t`, the state, then the observables.
     public var columns: [String]
+    /// One row per output time reached, in column order.
     public var rows: [[Double]]
+    /// The time the run reached (the last good step on failure).
     public var tReached: Double
+    /// The integrator's work (integration only).
     public var statistics: SolverStatistics?
+    /// What the descent did (descent only).
     public var descent: DescentStatistics?
+    /// Derived quantities (closed forms): fixed points, half times, ...
     public var derived: [DerivedQuantity]
     /// Free-form notes (e.g. which closed form was used).
     public var notes: [String]
     /// The problem's events, in the order given, each with its first time or nil.
     public var events: [EventResult] = []
 
+    /// A result; `status` defaults to ``SolveStatus/success``.
     public init(
-        status: String = "success", message: String? = nil, columns: [String], rows: [[Double]], tReached: Double,
+        status: SolveStatus = .success, message: String? = nil, columns: [String], rows: [[Double]], tReached: Double,
         statistics: SolverStatistics? = nil, descent: DescentStatistics? = nil, derived: [DerivedQuantity] = [], notes: [String] = []
     ) {
         self.status = status
@@ -53,7 +70,8 @@ public struct RunResult: Sendable {
         self.notes = notes
     }
 
-    public var succeeded: Bool { status == "success" }
+    /// Whether ``status`` is ``SolveStatus/success``.
+    public var succeeded: Bool { status == .success }
 
     /// The values of one column, or nil when absent.
     public func column(_ name: String) -> [Double]? {
@@ -61,6 +79,7 @@ public struct RunResult: Sendable {
         return rows.map { $0[k] }
     }
 
+    /// The output times reached (the `t` column).
     public var times: [Double] { rows.map { $0[0] } }
 }
 
@@ -122,7 +141,7 @@ public enum Simulation {
                 message += "; the row at t = \(last[0]) is left out: the solution blows up there (the integration failed at t = \(error.tReached))"
             }
             result = RunResult(
-                status: error.statusWord, message: message, columns: columns, rows: reached,
+                status: error.status, message: message, columns: columns, rows: reached,
                 tReached: error.tReached, statistics: error.partial.statistics)
             result.events = eventResults(error.partial)
         }
@@ -145,7 +164,7 @@ public enum Simulation {
     static func stoppingAtUndefinedLoss(_ result: RunResult, _ dynamics: any Dynamics) -> RunResult {
         guard let loss = dynamics as? LossFlow, let (bad, message) = loss.firstUndefinedLoss(result.rows) else { return result }
         var r = result
-        r.status = "non_finite"
+        r.status = .nonFinite
         r.message = message
         r.rows = Array(result.rows[..<bad])
         r.tReached = bad > 0 ? result.rows[bad - 1][0] : result.rows[0][0]
@@ -159,7 +178,7 @@ public enum Simulation {
         var r = result
         let row = result.rows[bad]
         let column = (firstObservable..<row.count).first { !row[$0].isFinite }!
-        r.status = "non_finite"
+        r.status = .nonFinite
         r.message = "observable \(result.columns[column]) is \(row[column]) at t = \(row[0])"
         r.rows = Array(result.rows[..<bad])
         r.tReached = bad > 0 ? result.rows[bad - 1][0] : result.rows[0][0]
@@ -232,7 +251,7 @@ public enum Simulation {
         var sums: [[Double]] = []
         var counts: [Int] = []
         var columns: [String] = []
-        var status = "success"
+        var status = SolveStatus.success
         var message: String? = nil
         var reachedEpoch = lastEpoch
         var rate = 0.0
@@ -268,14 +287,14 @@ public enum Simulation {
                 if size.isNaN && previousSize <= Self.moderateWeight {
                     // NaN from moderate weights is not a growing iteration: the gradient itself
                     // is undefined there (a kink such as abs at 0, or a loss outside its domain).
-                    status = "non_finite"
+                    status = .nonFinite
                     message = "the gradient is not defined at the weights of epoch \(epoch - 1) (largest weight \(previousSize)): the loss is not differentiable or not defined there (e.g. abs at 0, log or sqrt outside its domain); this is not a learning-rate problem"
                     reachedEpoch = epoch - 1
                     break runs
                 }
                 previousSize = size
                 if !(size <= options.divergenceThreshold) {
-                    status = "diverged"
+                    status = .diverged
                     message = "gradient descent diverged at epoch \(epoch) (largest weight \(size)); the learning rate 1/tau = \(process.learningRate) is too large for this problem (see gd_stability_limit)"
                     reachedEpoch = epoch - 1
                     break runs
@@ -290,13 +309,13 @@ public enum Simulation {
             // Row k counts only runs that reached it; time is the same in each.
             rows.append([sum[0] / n] + sum.dropFirst().map { $0 / n })
         }
-        if status != "success" {
+        if status != .success {
             rows = rows.filter { $0[0] <= problem.time.start + Double(reachedEpoch) }
         }
         let result = RunResult(
             status: status, message: message, columns: columns, rows: rows,
-            tReached: problem.time.start + Double(status == "success" ? lastEpoch : reachedEpoch),
-            descent: DescentStatistics(epochs: status == "success" ? lastEpoch : reachedEpoch, learningRate: rate, runs: options.runs, monteCarlo: options.monteCarlo),
+            tReached: problem.time.start + Double(status == .success ? lastEpoch : reachedEpoch),
+            descent: DescentStatistics(epochs: status == .success ? lastEpoch : reachedEpoch, learningRate: rate, runs: options.runs, monteCarlo: options.monteCarlo),
             notes: epochNote.map { [$0] } ?? [])
         var checked = rows.isEmpty ? result : stoppingAtUndefinedLoss(stoppingAtNonFiniteObservables(result, firstObservable: 1), problem.dynamics)
         checked.events = eventsBetweenRows(problem.events, result: checked)

@@ -162,6 +162,7 @@ enum GeneralisationRows {
 
 /// The generalisation table: one row per point of a data-backed problem.
 public enum GeneralisationTable {
+    /// The columns, in order (names, units and descriptions as written to every format).
     public static let columns: [Table.Column] = {
         var c: [Table.Column] = [
             .init("grid"), .init("point"), .init("parameters"),
@@ -189,13 +190,16 @@ public enum GeneralisationTable {
         ]
         return c
     }()
+    /// The column names.
     public static let names = columns.map(\.name)
 
+    /// The position of column `name` (a column that does not exist is a programming error).
     public static func index(_ name: String) -> Int {
         guard let k = names.firstIndex(of: name) else { preconditionFailure("no generalisation-table column \(name)") }
         return k
     }
 
+    /// The table of `rows` (one per data-backed point) with its title and caption.
     public static func table(_ rows: [[Cell]]) -> Table {
         Table(
             columns: columns, rows: rows, title: "Generalisation",

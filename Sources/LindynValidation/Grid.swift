@@ -7,9 +7,9 @@ import LindynModels
 /// at a point (a balanced scalar start, say), so they count as one axis.
 public struct GridAxis: Sendable, Equatable {
     public var paths: [String]
-    public var values: [InputJSON]
+    package var values: [InputJSON]
 
-    public init(paths: [String], values: [InputJSON]) {
+    package init(paths: [String], values: [InputJSON]) {
         self.paths = paths
         self.values = values
     }
@@ -144,7 +144,7 @@ public struct ValidationGrid: Sendable {
     public var name: String
     public var description: String?
     /// The problem document without the grid's own keys.
-    public var base: InputJSON
+    package var base: InputJSON
     public var axes: [GridAxis]
     public var steppers: [Stepper]
     public var tolerances: [Tolerance]
@@ -167,7 +167,7 @@ public struct ValidationGrid: Sendable {
     /// and checked against `limits` (grid points, descent epochs and runs, variables for the
     /// steppers that use the Jacobian). An empty comparison (no methods, or the integrator
     /// compared with no steppers) is refused: it would pass without comparing anything.
-    public static func parse(_ document: InputJSON, defaultName: String, limits: CostLimits = .standard) throws(ProblemFileError) -> ValidationGrid {
+    package static func parse(_ document: InputJSON, defaultName: String, limits: CostLimits = .standard) throws(ProblemFileError) -> ValidationGrid {
         guard case let .object(pairs) = document else {
             throw ProblemFileError(field: "file", message: "a grid file is a JSON object: a problem file plus grid, steppers, tolerances and compare")
         }
@@ -441,7 +441,7 @@ public struct ValidationGrid: Sendable {
 public struct GridPoint: Sendable {
     public var index: Int
     /// Axis name and value, in axis order.
-    public var parameters: [(String, InputJSON)]
+    package var parameters: [(String, InputJSON)]
     public var problem: Problem
 
     /// `model.s=2; model.u0=0.001`: the parameters as one text cell.
@@ -451,7 +451,7 @@ public struct GridPoint: Sendable {
 }
 
 /// Compact JSON text of an input value (numbers in shortest round-trip form).
-public func canonicalText(_ value: InputJSON) -> String {
+package func canonicalText(_ value: InputJSON) -> String {
     switch value {
     case .null: return "null"
     case .bool(let b): return b ? "true" : "false"

@@ -132,7 +132,7 @@ public enum PointRunner {
         if settings.compares(.formula) {
             // The trajectory is wanted even where a derived quantity is not (an unlearned mode).
             do { formula = try Formula.evaluate(problem, requireLearned: false) } catch { formulaError = "\(error)" }
-            if let f = formula, !f.succeeded { formulaError = f.message ?? f.status; formula = nil }
+            if let f = formula, !f.succeeded { formulaError = f.message ?? f.status.rawValue; formula = nil }
         }
         func integrateReference(_ p: Problem) -> (RunResult?, String?) {
             var q = p

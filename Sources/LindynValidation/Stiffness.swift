@@ -186,7 +186,7 @@ public enum StiffnessAnalysis {
             let r = try Simulation.integrate(p)
             let s = r.statistics
             let steps = s?.acceptedSteps ?? 0
-            return (StepCount(stepper: stepper, status: r.status, acceptedSteps: steps, rhsEvaluations: s?.rhsEvaluations ?? 0,
+            return (StepCount(stepper: stepper, status: r.status.rawValue, acceptedSteps: steps, rhsEvaluations: s?.rhsEvaluations ?? 0,
                               jacobianEvaluations: s?.jacobianEvaluations ?? 0,
                               meanStep: steps > 0 ? (r.tReached - problem.time.start) / Double(steps) : nil), r)
         } catch {

@@ -133,7 +133,8 @@ struct NetworkCase {
 
     /// The two-layer whitened network model with this Sigma31 and initial weights.
     func model(tau: Double) -> NetworkModel {
-        NetworkModel(
+        // The benchmark's own fixed cases: the widths, task and weights always fit.
+        try! NetworkModel(
             widths: [n, n, n], sigmaYX: sigma31, sigmaXX: nil, modes: modes, initialWeights: w1 + w2,
             weightDecay: 0, dropout: nil, tau: tau)
     }
@@ -189,7 +190,7 @@ func allCases(descentEpochs: Int) -> [BenchCase] {
 
     // mode: tau u' = 2 u (s - u); s = 3, tau = 1.
     let modeData = ProblemData(initial: [1e-3], times: grid(10, 11), absoluteTolerance: 1e-10, relativeTolerance: 1e-10)
-    let modeFlow = ModeModel(s: 3, u0: 1e-3, tau: 1).flow
+    let modeFlow = try! ModeModel(s: 3, u0: 1e-3, tau: 1).flow  // fixed, valid arguments
     add("mode", .builtin, [.rkf45, .rk8pd, .msbdf], data: modeData,
         swift: { modeFlow }, c: LINDYN_BASELINE_MODE, params: [3, 1])
 

@@ -69,7 +69,7 @@ func measureDenseOutput(repetitions: Int) -> JSONValue {
     say("dense output (mode u' = 2u(3 - u), u0 = 1e-3, t from 0 to 10; error = max over outputs vs the closed form)")
     say(pad("stepper", 8) + pad("tol", 7) + pad("outputs", 9) + pad("mode", 12) + pad("steps", 7, right: true)
         + pad("rhs", 7, right: true) + pad("error", 11, right: true) + pad("time", 12, right: true))
-    let flow = ModeModel(s: 3, u0: 1e-3, tau: 1).flow
+    let flow = try! ModeModel(s: 3, u0: 1e-3, tau: 1).flow  // fixed, valid arguments
     var rows: [JSONValue] = []
     for stepper in [Stepper.rk8pd, .rkf45, .msbdf] {
         for tol in [1e-6, 1e-10] {

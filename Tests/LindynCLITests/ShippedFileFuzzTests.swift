@@ -1,4 +1,5 @@
 import Foundation
+import LindynCheck
 import LindynModels
 import LindynReport
 import LindynValidation

@@ -12,7 +12,7 @@ import LindynIntegrator
 @Suite struct ConvergenceOrderTests {
     // y' = -2 t y + cos(t) y^0 ... keep a non-linear, non-autonomous, smooth problem:
     // y' = y cos(t), y(0) = 1, exact y = e^{sin t}, on [0, 2].
-    static var system: ClosureSystem { ClosureSystem(dimension: 1) { t, y, f in f[0] = y[0] * cos(t) } }
+    static var system: ClosureSystem { try! ClosureSystem(dimension: 1) { t, y, f in f[0] = y[0] * cos(t) } }
     static func exact(_ t: Double) -> Double { exp(sin(t)) }
 
     static let cases: [(Stepper, Int)] = [(.rk2, 64), (.rk4, 32), (.rkf45, 16), (.rkck, 16), (.rk8pd, 2)]

@@ -20,8 +20,8 @@ import LindynIntegrator
         }
     }
 
-    @Test func implicitStepperWithoutJacobianIsRefused() {
-        let system = ClosureSystem(dimension: 1) { _, y, f in f[0] = -y[0] }
+    @Test func implicitStepperWithoutJacobianIsRefused() throws {
+        let system = try ClosureSystem(dimension: 1) { _, y, f in f[0] = -y[0] }
         for stepper in Stepper.allCases where stepper.needsJacobian {
             #expect(throws: SolverConfigurationError.self) {
                 try ODESolver.solve(system, initialState: [1], start: 0, outputTimes: [1], options: SolverOptions(stepper: stepper))
@@ -63,7 +63,8 @@ import LindynIntegrator
             Issue.record("expected the step limit to stop an explicit stepper on a stiff problem")
         } catch let error as IntegrationError {
             #expect(error.reason == .maxSteps)
-            #expect(error.statusWord == "max_steps")
+            #expect(error.status == .maxSteps)
+            #expect(error.status.rawValue == "max_steps")
             #expect(error.partial.statistics.acceptedSteps == 20)
             #expect(error.tReached > 0 && error.tReached < 10)
             // Rows only up to what was reached, never padded.
@@ -76,7 +77,7 @@ import LindynIntegrator
     struct Boom: Error {}
 
     @Test func userErrorPropagatesThroughC() throws {
-        let system = ClosureSystem(dimension: 1) { t, y, f in
+        let system = try ClosureSystem(dimension: 1) { t, y, f in
             if t > 0.5 { throw Boom() }
             f[0] = -y[0]
         }
@@ -94,7 +95,7 @@ import LindynIntegrator
     @Test(arguments: [Stepper.rk8pd, .rkf45, .msadams, .bsimp, .msbdf])
     func blowUpIsReportedNotPassedOff(stepper: Stepper) throws {
         // y' = y^2, y(0) = 1 has y = 1/(1 - t): it blows up at t = 1.
-        let system = ClosureSystem(dimension: 1, rightHandSide: { _, y, f in f[0] = y[0] * y[0] },
+        let system = try ClosureSystem(dimension: 1, rightHandSide: { _, y, f in f[0] = y[0] * y[0] },
                                    jacobian: { _, y, j, dt in j[0] = 2 * y[0]; dt[0] = 0 })
         let options = SolverOptions(stepper: stepper, absoluteTolerance: 1e-8, relativeTolerance: 1e-8, maxSteps: 100_000)
         do {
@@ -139,5 +140,19 @@ import LindynIntegrator
             return out
         }
         #expect(parallel == sequential)
+    }
+}
+
+@Suite struct ClosureSystemArgumentTests {
+    /// A system of no variables trapped in a precondition before; it is refused by name.
+    @Test func nonPositiveDimensionIsRefusedByName() {
+        for dimension in [0, -1] {
+            #expect {
+                _ = try ClosureSystem(dimension: dimension) { _, _, _ in }
+            } throws: { error in
+                (error as? ArgumentError)?.argument == "dimension"
+            }
+        }
+        #expect(ODESolver.evenlySpacedTimes(start: 0, end: 1, points: 0).isEmpty)
     }
 }

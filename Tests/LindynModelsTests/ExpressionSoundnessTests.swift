@@ -28,7 +28,7 @@ import LindynIntegrator
     @Test func squareRootsOfANegativeStateFail() throws {
         let problem = try Problem.load(text: Self.system(["1", "y^0.5*y^0.5"], variables: ["x", "y"], initial: [0, -2]))
         let result = try Simulation.integrate(problem)
-        #expect(result.status == "non_finite")
+        #expect(result.status == .nonFinite)
         #expect(result.message?.contains("variable y became NaN") == true, "\(result.message ?? "")")
         // From y0 = 2 it is y' = y: y(1) = 2e (closed form), to the solver's default tolerance.
         let fine = try Simulation.integrate(try Problem.load(text: Self.system(["y^0.5*y^0.5"], variables: ["y"], initial: [2])))
@@ -43,7 +43,7 @@ import LindynIntegrator
         let problem = try Problem.load(text: Self.loss("(w - 3)^2/2 + 0*log(2 - w)", weights: ["w"], initial: [0]))
         for run: (Problem) throws -> RunResult in [Simulation.integrate, { try Simulation.descend($0) }] {
             let result = try run(problem)
-            #expect(result.status == "non_finite")
+            #expect(result.status == .nonFinite)
             #expect(result.message?.contains("the loss is NaN") == true, "\(result.message ?? "")")
             #expect(result.rows.allSatisfy { $0[1] < 2 })
             #expect(!result.rows.isEmpty)
@@ -61,14 +61,14 @@ import LindynIntegrator
     @Test func kinkIsNotALearningRateProblem() throws {
         let problem = try Problem.load(text: Self.loss("abs(w)", weights: ["w"], initial: [1], end: 3))
         let result = try Simulation.descend(problem)
-        #expect(result.status == "non_finite")
+        #expect(result.status == .nonFinite)
         #expect(result.message?.contains("not defined") == true)
         #expect(result.message?.contains("too large") == false, "\(result.message ?? "")")
         #expect(result.rows.map { $0[1] } == [1, 0])
         // A genuinely diverging descent still says diverged: L = w^2/2 at learning rate 3 maps
         // w -> -2 w.
         let diverging = try Problem.load(text: Self.loss("w^2/2", weights: ["w"], initial: [1], end: 2000, extra: ", \"learning_rate\": 3"))
-        #expect(try Simulation.descend(diverging).status == "diverged")
+        #expect(try Simulation.descend(diverging).status == .diverged)
     }
 
     /// The max_steps hint suggests an implicit stepper only to an explicit one.
@@ -76,7 +76,7 @@ import LindynIntegrator
         for (stepper, suggests) in [("msbdf", false), ("rk4imp", false), ("rkf45", true)] {
             let text = Self.system(["1", "y^2"], variables: ["x", "y"], initial: [0, 1], end: 2, solver: #", "solver": {"stepper": "\#(stepper)", "max_steps": 30}"#)
             let result = try Simulation.integrate(try Problem.load(text: text))
-            #expect(result.status == "max_steps")
+            #expect(result.status == .maxSteps)
             #expect((result.message ?? "").contains("use an implicit stepper") == suggests, "\(stepper): \(result.message ?? "")")
         }
     }

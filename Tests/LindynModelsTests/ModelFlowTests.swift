@@ -11,7 +11,7 @@ import LindynIntegrator
     @Test func analyticJacobiansMatchFiniteDifferences() throws {
         var g = SeededGenerator(seed: 7)
         // Two-layer network, non-whitened input, decay: the analytic Jacobian.
-        let net = NetworkModel.saxe(
+        let net = try NetworkModel.saxe(
             widths: [3, 4, 2], singularValues: [2, 0.5], inputEigenvalues: [1.5, 1, 0.7],
             initialization: NetworkInit(kind: .random, scale: 0.4, seed: 3), weightDecay: 0.1, dropout: nil,
             noiseVariance: 0.05, samples: 2, aligned: false, seed: 5, tau: 2)
@@ -22,9 +22,9 @@ import LindynIntegrator
         let scale = exact.map { abs($0) }.max()!
         #expect(zip(fd, exact).allSatisfy { abs($0 - $1) <= 1e-7 * scale }, "network Jacobian differs from finite differences")
         // Chain, scalar and mode flows.
-        let chain = ChainModel(s: 2, initialWeights: [0.7, 1.1, 0.4, 0.9], weightDecay: 0.05, tau: 1.5)
+        let chain = try ChainModel(s: 2, initialWeights: [0.7, 1.1, 0.4, 0.9], weightDecay: 0.05, tau: 1.5)
         let scalar = ScalarModel(x: 1.3, y: 0.8, w1: 0.4, w2: -0.6, weightDecay: 0.2, tau: 3)
-        let modes = [ModeModel(s: 3, u0: 0.4, depth: 2, weightDecay: 0.1), ModeModel(s: 3, u0: 0.4, depth: 5, weightDecay: 0.1)]
+        let modes = [try ModeModel(s: 3, u0: 0.4, depth: 2, weightDecay: 0.1), try ModeModel(s: 3, u0: 0.4, depth: 5, weightDecay: 0.1)]
         let systems: [(any ODESystem, [Double])] = [
             (try chain.makeFlow().system, chain.initialState), (try scalar.makeFlow().system, scalar.initialState),
         ] + (try modes.map { (try $0.makeFlow().system, $0.initialState) })
@@ -38,8 +38,8 @@ import LindynIntegrator
     @Test(arguments: [2, 3, 4, 6])
     func balancedChainIsTheDeepModeLaw(depth: Int) throws {
         let u0 = 0.01
-        let chain = ChainModel(s: 2, initialWeights: Array(repeating: pow(u0, 1 / Double(depth)), count: depth), tau: 1)
-        let mode = ModeModel(s: 2, u0: u0, depth: depth, tau: 1)
+        let chain = try ChainModel(s: 2, initialWeights: Array(repeating: pow(u0, 1 / Double(depth)), count: depth), tau: 1)
+        let mode = try ModeModel(s: 2, u0: u0, depth: depth, tau: 1)
         let end = 8.0
         let a = try tight(chain, end: end).column("u")!
         let b = try tight(mode, end: end).column("u")!
@@ -69,14 +69,14 @@ import LindynIntegrator
         // matrix flow must follow the reduced mode flow with the same settings.
         let singular = [3.0, 1.5, 0.8]
         let u0 = 1e-3
-        let net = NetworkModel.saxe(
+        let net = try NetworkModel.saxe(
             widths: [4, 3, 3], singularValues: singular, inputEigenvalues: c.eigen,
             initialization: NetworkInit(kind: .decoupled, scale: u0.squareRoot()), weightDecay: c.decay,
             dropout: c.dropout, noiseVariance: c.noise, samples: 2, aligned: false, seed: 11, tau: 1)
         let end = 6.0
         let full = try tight(net, end: end)
         for (k, s) in singular.enumerated() {
-            let mode = ModeModel(
+            let mode = try ModeModel(
                 s: s, u0: u0, depth: 2, weightDecay: c.decay, dropout: c.dropout, noiseVariance: c.noise, samples: 2,
                 inputVariance: c.eigen?[k] ?? 1, tau: 1)
             let reduced = try tight(mode, end: end).column("u")!
@@ -91,12 +91,12 @@ import LindynIntegrator
         // reduced mode with s = inputVariance = lambda_i, decay N gamma and noise gives the same.
         let eigen = [4.0, 2.0, 1.0, 0.5]
         let n = 3.0, sigma2 = 0.1, gamma = 0.05
-        let ae = NetworkModel.autoencoder(
+        let ae = try NetworkModel.autoencoder(
             eigenvalues: eigen, hidden: 3, samples: n, noiseVariance: sigma2, weightDecay: gamma,
             initialization: NetworkInit(kind: .decoupled, scale: 0.03), aligned: false, seed: 4, tau: 1)
         let full = try tight(ae, end: 8)
         for k in 0..<3 {
-            let mode = ModeModel(s: eigen[k], u0: 0.03 * 0.03, depth: 2, weightDecay: n * gamma, noiseVariance: sigma2, samples: n, inputVariance: eigen[k], tau: 1)
+            let mode = try ModeModel(s: eigen[k], u0: 0.03 * 0.03, depth: 2, weightDecay: n * gamma, noiseVariance: sigma2, samples: n, inputVariance: eigen[k], tau: 1)
             let d = relativeDifference(full.column("u\(k + 1)")!, try tight(mode, end: 8).column("u")!)
             #expect(d < 1e-7, "mode \(k + 1): \(d)")
         }
@@ -122,10 +122,10 @@ import LindynIntegrator
 
     @Test func divergenceStopsTheDescent() throws {
         // alpha s = 3 > 1: the balanced minimum is unstable, the weights blow up.
-        let model = ModeModel(s: 3, u0: 0.5, tau: 1)
+        let model = try ModeModel(s: 3, u0: 0.5, tau: 1)
         let problem = Problem(dynamics: model, time: TimeSpec(end: 200, points: 201), descent: DescentOptions(divergenceThreshold: 1e6))
         let result = try Simulation.descend(problem)
-        #expect(result.status == "diverged")
+        #expect(result.status == .diverged)
         #expect(result.tReached < 200)
         #expect(result.rows.allSatisfy { $0.allSatisfy(\.isFinite) })
         #expect(result.rows.last![0] <= result.tReached)
@@ -135,7 +135,7 @@ import LindynIntegrator
         // 200 runs with fresh masks every epoch against the expected-loss descent: the mean mode
         // strength tracks it; the tolerance is 4 standard errors of the run average, estimated
         // from the runs' spread (measured about 0.01 of s at the steepest point).
-        let model = ModeModel(s: 2, u0: 1e-3, dropout: DropoutSettings(keep: 0.5), tau: 40)
+        let model = try ModeModel(s: 2, u0: 1e-3, dropout: DropoutSettings(keep: 0.5), tau: 40)
         let time = TimeSpec(end: 1000, points: 11)
         let mc = try Simulation.descend(Problem(dynamics: model, time: time, descent: DescentOptions(runs: 200, seed: 3, monteCarlo: true)))
         let expected = try Simulation.descend(Problem(dynamics: model, time: time))

@@ -17,7 +17,7 @@ import LindynTheory
     /// U and V orthogonal), including a rank-deficient, non-square task.
     @Test func correlationDecomposition() throws {
         let sigma: [Double] = [1, 2, 0, 2, 4, 0, 0.5, 1, 0, 0, 0, 3]  // 4 x 3, rank 2
-        let task = NetworkTask(inputs: 3, outputs: 4, sigmaYX: sigma)
+        let task = try NetworkTask(inputs: 3, outputs: 4, sigmaYX: sigma)
         let (u, s, v) = try task.singularValueDecomposition()
         #expect(s.count == 3 && s[2] == 0 && s[0] >= s[1])
         var worst = 0.0

@@ -53,7 +53,7 @@ struct RegressionModelTests {
     /// The Marchenko-Pastur curves are the large-N limit of the exact expectation given the
     /// inputs: its largest relative error over the time grid must shrink from N = 50 to 200 to 800.
     static func largeNError(alpha: Double, inputs: Int) throws -> Double {
-        let model = RegressionModel(
+        let model = try RegressionModel(
             inputs: inputs, samples: Int(alpha * Double(inputs)), task: try RegressionTask(teacherVariance: 0.8, noiseVariance: 0.2),
             seed: 3, tau: 1)
         let exact = try model.exactSolution()

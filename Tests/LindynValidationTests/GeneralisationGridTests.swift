@@ -139,3 +139,21 @@ import Testing
         }
     }
 }
+
+/// The grid keys the generalisation comparisons add are checked like the others.
+@Suite struct GeneralisationGridKeyTests {
+    @Test(arguments: [
+        (#"{"model": {"kind": "regression", "inputs": 4, "samples": 4}, "time": {"end": 1}, "compare": {"large_n": {"factor": -1}}}"#, "compare.large_n.factor"),
+        (#"{"model": {"kind": "regression", "inputs": 4, "samples": 4}, "time": {"end": 1}, "compare": {"large_n": {"rtol": 1}}}"#, "compare.large_n.rtol"),
+        (#"{"model": {"kind": "regression", "inputs": 4, "samples": 4, "weight_decay": -0.5}, "time": {"end": 1}}"#, "model.weight_decay"),
+    ])
+    func refusalsNameTheField(text: String, field: String) throws {
+        #expect { try grid(text) } throws: { ($0 as? ProblemFileError)?.field == field }
+    }
+
+    @Test func factorIsRead() throws {
+        let g = try grid(#"{"model": {"kind": "regression", "inputs": 4, "samples": 4}, "time": {"end": 1}, "compare": {"large_n": {"factor": 5}}}"#)
+        #expect(g.compare.largeNFactor == 5)
+        #expect(try grid(#"{"model": {"kind": "regression", "inputs": 4, "samples": 4}, "time": {"end": 1}}"#).compare.largeNFactor == 3)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LindynCheck
 import LindynModels
 @testable import LindynValidation
 
@@ -198,7 +199,7 @@ struct ModelFieldAuditTests {
             case "descend": result = try Simulation.descend(problem)
             default: result = try Formula.evaluate(problem, requireLearned: false)
             }
-            #expect(result.succeeded, "\(method) of \(model): \(result.message ?? result.status)")
+            #expect(result.succeeded, "\(method) of \(model): \(result.message ?? result.status.rawValue)")
             return .table(result)
         } catch let error as ProblemFileError {
             return .refused(error)

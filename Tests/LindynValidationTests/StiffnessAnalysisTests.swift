@@ -51,7 +51,7 @@ import Testing
     /// Saxe mode tau u' = 2u(a - b u), a = s - lambda: J = 2a/tau at u = 0 (unstable) and -2a/tau
     /// at the fixed point a/b; weight decay lambda = 0.5, s = 3, tau = 10 gives a = 2.5.
     @Test func modeJacobianAtStartAndFixedPoint() throws {
-        let model = ModeModel(s: 3, u0: 1e-3, weightDecay: 0.5, tau: 10)
+        let model = try ModeModel(s: 3, u0: 1e-3, weightDecay: 0.5, tau: 10)
         let start = try StiffnessAnalysis.eigenvalues(of: model, at: [0], t: 0)
         #expect(Self.close(start.eigenvalues[0].re, 0.5) && start.unstableCount == 1)
         let end = try StiffnessAnalysis.eigenvalues(of: model, at: [2.5], t: 0)

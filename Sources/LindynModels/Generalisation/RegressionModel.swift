@@ -16,16 +16,23 @@ import LindynTheory
 /// with its label noise (the noise floor included).
 public struct RegressionModel: Dynamics {
     public let kind = "regression"
+    /// The input dimension N.
     public let inputs: Int
+    /// The sample count P.
     public let samples: Int
+    /// The teacher and noise variances.
     public let task: RegressionTask
+    /// Seed of the data and the start.
     public let seed: UInt64
+    /// tau = 1 / learning rate.
     public let tauValue: Double
     /// Sample inputs, P x N row-major.
     public let x: [Double]
     /// Labels.
     public let y: [Double]
+    /// The teacher weights wbar.
     public let teacher: [Double]
+    /// The starting weights w0.
     public let initialWeights: [Double]
     /// `X^T X`, N x N row-major.
     public let sigmaXX: [Double]
@@ -37,9 +44,21 @@ public struct RegressionModel: Dynamics {
     /// Largest input dimension and sample count accepted (the flow's state has N entries and its
     /// Jacobian N^2; the samples cost P N).
     public static let maxInputs = 2048
+    /// Largest P N accepted.
     public static let maxSampleEntries = 8_000_000
 
-    public init(inputs: Int, samples: Int, task: RegressionTask, seed: UInt64, tau: Double) {
+    /// Draws the data set of `task` with `inputs` = N and `samples` = P from `seed`.
+    /// - Throws: ``ArgumentError`` naming `inputs` (1 to ``maxInputs``), `samples` (at least 1,
+    ///   P N at most ``maxSampleEntries``) or `tau` (> 0).
+    public init(inputs: Int, samples: Int, task: RegressionTask, seed: UInt64 = 1, tau: Double = 1) throws(ArgumentError) {
+        guard inputs >= 1, inputs <= Self.maxInputs else {
+            throw ArgumentError(argument: "inputs", message: "must be between 1 and \(Self.maxInputs), got \(inputs)")
+        }
+        guard samples >= 1 else { throw ArgumentError(argument: "samples", message: "must be at least 1, got \(samples)") }
+        guard samples <= Self.maxSampleEntries / inputs else {
+            throw ArgumentError(argument: "samples", message: "P N = \(samples) x \(inputs) sample entries; at most \(Self.maxSampleEntries) are supported")
+        }
+        try BuilderCheck.positive(tau, "tau")
         self.inputs = inputs
         self.samples = samples
         self.task = task
@@ -214,6 +233,11 @@ extension ModelParser {
         do { task = try RegressionTask(teacherVariance: teacher, noiseVariance: noise, initVariance: initial, weightDecay: decay) } catch {
             throw f.error("\(error)")
         }
-        return RegressionModel(inputs: n, samples: p, task: task, seed: try seed(f["seed"]), tau: try tau(f))
+        let seed = try seed(f["seed"]), tau = try tau(f)
+        do {
+            return try RegressionModel(inputs: n, samples: p, task: task, seed: seed, tau: tau)
+        } catch {
+            throw f[error.argument].error(error.message)
+        }
     }
 }

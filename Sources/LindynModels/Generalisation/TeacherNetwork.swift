@@ -16,18 +16,32 @@ import LindynTheory
 /// - test distribution: fresh noise-free white inputs (`sum x x^T = I`), test error
 ///   `||W - W_bar||_F^2 / ||W_bar||_F^2`.
 public struct TeacherData: Sendable, Hashable {
-    public enum Inputs: String, Sendable, Hashable { case orthonormal, gaussian }
+    /// How the training inputs are drawn.
+    public enum Inputs: String, Sendable, Hashable {
+        /// P = N1 columns of a seeded random orthogonal matrix (Sigma_xx = I exactly).
+        case orthonormal
+        /// x ~ N(0, I/N1), P samples.
+        case gaussian
+    }
+    /// The input width N1.
     public let inputs: Int
+    /// The output width N3.
     public let outputs: Int
+    /// The sample count P.
     public let samples: Int
+    /// How the inputs were drawn.
     public let inputKind: Inputs
+    /// The teacher's singular values sbar, descending.
     public let teacherSingularValues: [Double]
+    /// The label-noise scale (per-entry variance label_noise^2 / N1).
     public let labelNoise: Double
+    /// Seed of the teacher, inputs and noise.
     public let seed: UInt64
     /// `W_bar`, N3 x N1 row-major.
     public let teacher: [Double]
     /// Teacher singular vectors (one array per mode).
     public let teacherLeft: [[Double]]
+    /// The teacher's right singular vectors (one array per mode).
     public let teacherRight: [[Double]]
     /// Clean `Sigma_xx = sum x x^T` (N1 x N1); nil when exactly the identity (orthonormal inputs).
     public let sigmaXX: [Double]?
@@ -36,10 +50,36 @@ public struct TeacherData: Sendable, Hashable {
     /// `sum ||y||^2`.
     public let labelPower: Double
 
+    /// Widest input or output accepted.
     public static let maxWidth = 1024
+    /// Largest P max(N1, N3) accepted.
     public static let maxSampleEntries = 8_000_000
 
-    public init(inputs n1: Int, outputs n3: Int, samples p: Int, inputKind: Inputs, teacher sbar: [Double], labelNoise: Double, seed: UInt64) {
+    /// Draws the teacher and the data set from `seed`.
+    /// - Throws: ``ArgumentError`` naming `inputs` or `outputs` (1 to ``maxWidth``), `samples`
+    ///   (P = N1 for orthonormal inputs; at least 1 and P max(N1, N3) at most
+    ///   ``maxSampleEntries`` for Gaussian ones), `teacher` (1 to min(N1, N3) positive finite
+    ///   singular values) or `labelNoise` (finite, >= 0).
+    public init(
+        inputs n1: Int, outputs n3: Int, samples p: Int, inputKind: Inputs, teacher sbar: [Double], labelNoise: Double, seed: UInt64 = 1
+    ) throws(ArgumentError) {
+        guard (1...Self.maxWidth).contains(n1) else { throw ArgumentError(argument: "inputs", message: "must be between 1 and \(Self.maxWidth), got \(n1)") }
+        guard (1...Self.maxWidth).contains(n3) else { throw ArgumentError(argument: "outputs", message: "must be between 1 and \(Self.maxWidth), got \(n3)") }
+        switch inputKind {
+        case .orthonormal:
+            guard p == n1 else { throw ArgumentError(argument: "samples", message: "orthonormal inputs need P = N1 = \(n1) samples, got \(p)") }
+        case .gaussian:
+            guard p >= 1, p <= Self.maxSampleEntries / max(n1, n3) else {
+                throw ArgumentError(argument: "samples", message: "must be at least 1 with P max(N1, N3) at most \(Self.maxSampleEntries), got P = \(p)")
+            }
+        }
+        guard !sbar.isEmpty, sbar.count <= min(n1, n3) else {
+            throw ArgumentError(argument: "teacher", message: "the teacher rank must be between 1 and min(N1, N3) = \(min(n1, n3)), got \(sbar.count)")
+        }
+        guard sbar.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw ArgumentError(argument: "teacher", message: "the teacher's singular values must be positive finite numbers")
+        }
+        try BuilderCheck.nonNegative(labelNoise, "labelNoise")
         inputs = n1
         outputs = n3
         samples = p
@@ -106,6 +146,7 @@ public struct TeacherData: Sendable, Hashable {
         }
     }
 
+    /// ||W_bar||_F^2 = sum sbar^2.
     public var teacherNormSquared: Double { teacherSingularValues.reduce(0) { $0 + $1 * $1 } }
 }
 
@@ -117,7 +158,9 @@ public struct TeacherData: Sendable, Hashable {
 /// with `W = W_D ... W_1` and `m` the dropout mask mean (the expected network at test time; 1
 /// without dropout or with inverted dropout).
 public struct TeacherNetworkModel: Dynamics {
+    /// The network whose flow runs.
     public let network: NetworkModel
+    /// The data set it trains on.
     public let data: TeacherData
     /// The empirical singular values and vectors of `Sigma_yx` (descending).
     public let empirical: (values: [Double], left: [[Double]], right: [[Double]])
@@ -269,7 +312,7 @@ extension TeacherNetworkModel {
             for i in 0..<n0 { xx[i * n0 + i] += noise }
             sigmaXX = xx
         }
-        let network = NetworkModel(
+        let network = try NetworkModel(
             kind: "network", widths: widths, sigmaYX: data.sigmaYX, sigmaXX: sigmaXX, modes: modes, initialWeights: weights,
             weightDecay: weightDecay, dropout: dropout, noiseVariance: noiseVariance, samples: Double(data.samples), tau: tau)
         return TeacherNetworkModel(network: network, data: data, empirical: svd)
@@ -387,8 +430,14 @@ extension ModelParser {
             let test = try d["test"].string("white")
             guard test == "white" else { throw d["test"].error("the test distribution is 'white' (fresh noise-free inputs with sum x x^T = I), got '\(test)'") }
         }
-        let data = TeacherData(
-            inputs: n1, outputs: n3, samples: samples, inputKind: kind, teacher: teacher, labelNoise: noise, seed: try seed(d["seed"]))
+        let dataSeed = try seed(d["seed"])
+        let data: TeacherData
+        do {
+            data = try TeacherData(inputs: n1, outputs: n3, samples: samples, inputKind: kind, teacher: teacher, labelNoise: noise, seed: dataSeed)
+        } catch {
+            if error.argument == "inputs" || error.argument == "outputs" { throw f["widths"].error(error.message) }
+            throw d[["labelNoise": "label_noise"][error.argument] ?? error.argument].error(error.message)
+        }
         let drop = try dropout(f["dropout"], allowUnits: false)
         if drop != nil && depth != 2 { throw f["dropout"].error("dropout is defined for two-layer networks (3 widths) only") }
         let initialization = try initialization(f["init"], depth: depth)

@@ -61,7 +61,7 @@ do {
         let problem = Problem(dynamics: flow, time: time, solver: SolverOptions(stepper: stepper))
         let run = try Simulation.integrate(problem)
         guard run.succeeded, run.rows.count == points else {
-            fail(2, "\(stepper.rawValue) stopped at t = \(run.tReached): \(run.message ?? run.status)")
+            fail(2, "\(stepper.rawValue) stopped at t = \(run.tReached): \(run.message ?? run.status.rawValue)")
         }
         runs.append((stepper, run))
     }
@@ -74,7 +74,7 @@ do {
     // 4. Gradient descent on the same loss (learning rate 1/tau, one epoch per unit of t).
     let descent = try Simulation.descend(Problem(dynamics: flow, time: time))
     guard descent.succeeded, let uDescent = descent.column("u"), uDescent.count == points else {
-        fail(2, "descent stopped at t = \(descent.tReached): \(descent.message ?? descent.status)")
+        fail(2, "descent stopped at t = \(descent.tReached): \(descent.message ?? descent.status.rawValue)")
     }
     let map = GradientDescentMode(law: law)
     let iterates = try map.iterate(from: u0, steps: Int(endEpoch))

@@ -371,7 +371,7 @@ extension DerivationCheck {
             comparison.message = "\(error)"
             return comparison
         }
-        comparison.status = gd.status
+        comparison.status = gd.status.rawValue
         comparison.message = gd.message
         comparison.learningRate = gd.descent?.learningRate
         let n = candidate.count

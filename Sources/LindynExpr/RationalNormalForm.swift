@@ -1,6 +1,5 @@
-import LindynExpr
-
-// Zero-testing for the symbolic residual of `lindyn check`.
+// Zero-testing of expressions: the symbolic residual of the derivation checker (LindynCheck) and
+// the linear invariants of the validation module. Package-internal: not part of the public API.
 //
 // `simplified()` collects like terms but never expands products of sums or brings fractions to
 // a common denominator, so d/dt candidate - f(candidate) for a logistic closed form does not
@@ -122,14 +121,14 @@ struct _Rational {
 }
 
 /// Brings expressions to the rational normal form, sharing one table of atoms.
-struct _RationalNormalizer {
+package struct _RationalNormalizer {
     private var atoms: [SymbolicExpression: Int] = [:]
     /// Radicand of each square-root atom, in normal form.
     private var radicands: [Int: _Rational] = [:]
     private var depth = 0
 
     /// Whether `e` is identically zero (see the file comment for what "proved" means).
-    static func provesZero(_ e: SymbolicExpression) -> Bool {
+    package static func provesZero(_ e: SymbolicExpression) -> Bool {
         var normalizer = _RationalNormalizer()
         guard let r = try? normalizer.normalize(e.simplified()) else { return false }
         return r.numerator.isZero && !r.denominator.isZero

@@ -91,7 +91,7 @@ public struct DerivationCheck: Sendable {
     // MARK: Loading
 
     /// Reads a check file's JSON. Every refusal names the field and what is expected.
-    public static func load(_ document: InputJSON) throws(ProblemFileError) -> DerivationCheck {
+    package static func load(_ document: InputJSON) throws(ProblemFileError) -> DerivationCheck {
         let root = Field("", document)
         guard case .object = document else {
             throw ProblemFileError(field: "file", message: "a check file is a JSON object with loss or system, candidate, grid and time")

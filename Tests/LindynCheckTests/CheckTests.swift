@@ -2,7 +2,7 @@ import Foundation
 import LindynExpr
 import LindynModels
 import Testing
-@testable import LindynValidation
+@testable import LindynCheck
 
 /// The repository root (for the shipped files under Validation/checks).
 let checksDirectory = URL(fileURLWithPath: #filePath)

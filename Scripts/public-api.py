@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Lists the public API of the library modules and fails when plumbing leaks into it.
+
+Reads each module's declarations with swift-api-digester (-dump-sdk, from the debug build's
+modules; run `swift build` first) and reports every declaration a client can use: public, not
+package or internal, not SPI. The check fails (exit 1) when one of them is underscored (the
+C-callback plumbing) or is the problem-file reader's JSON tree (`InputJSON`, `Field`).
+Symbol graphs (DocC, `swift package dump-symbol-graph`) cannot be used for this: they omit
+underscored names, which is exactly what must be caught.
+
+    Scripts/public-api.py [--list] [MODULE ...]
+"""
+import json
+import os
+import subprocess
+import sys
+
+MODULES = ["LindynExpr", "LindynTheory", "LindynReport", "LindynIntegrator", "LindynModels", "LindynValidation", "Lindyn"]
+FORBIDDEN_TYPES = {"InputJSON", "Field"}
+DECL_KINDS = {"TypeDecl", "Function", "Var", "Constructor", "TypeAlias", "Subscript", "AssociatedType"}
+
+
+def bin_path(root):
+    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=root, capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def dump(root, module, modules_dir, out_dir):
+    path = os.path.join(out_dir, module + ".json")
+    target = subprocess.run(["swiftc", "-print-target-info"], capture_output=True, text=True, check=True)
+    triple = json.loads(target.stdout)["target"]["triple"]
+    cmd = ["swift-api-digester", "-dump-sdk", "-module", module, "-I", modules_dir,
+           "-I", os.path.join(root, "Sources", "CGSL"), "-o", path, "-target", triple]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0 or not os.path.exists(path):
+        sys.exit(f"public-api: swift-api-digester failed for {module}:\n{r.stderr}")
+    with open(path) as f:
+        return json.load(f)
+
+
+def public_decls(node, module, path=()):
+    """Yields (dotted path, kind) of every declaration of `module` a client can use."""
+    for child in node.get("children", []):
+        kind = child.get("kind")
+        if kind not in DECL_KINDS:
+            continue
+        if child.get("moduleName", module) != module:
+            continue
+        hidden = child.get("isInternal") or child.get("spi_group_names")
+        name = child.get("name", "")
+        here = path + (name,)
+        # The compiler's synthesised Equatable witnesses (`__derived_struct_equals`) are not
+        # written by anyone and not callable by name.
+        if hidden or child.get("implicit") or name.startswith("__derived_"):
+            continue
+        yield ".".join(here), child.get("declKind", kind), child
+        yield from public_decls(child, module, here)
+
+
+def main():
+    args = sys.argv[1:]
+    listing = "--list" in args
+    modules = [a for a in args if not a.startswith("--")] or MODULES
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    modules_dir = os.path.join(bin_path(root), "Modules")
+    out_dir = os.path.join(root, ".build", "public-api")
+    os.makedirs(out_dir, exist_ok=True)
+    leaks = []
+    for module in modules:
+        sdk = dump(root, module, modules_dir, out_dir)
+        count = 0
+        for dotted, kind, node in public_decls(sdk["ABIRoot"], module):
+            count += 1
+            if listing:
+                print(f"{module}.{dotted}  ({kind})")
+            parts = dotted.split(".")
+            if any(p.startswith("_") for p in parts):
+                leaks.append(f"{module}.{dotted} ({kind}): an underscored name is public")
+            elif kind in ("Struct", "Enum", "Class", "Protocol", "TypeAlias") and parts[-1] in FORBIDDEN_TYPES:
+                leaks.append(f"{module}.{dotted} ({kind}): the problem-file JSON tree is public")
+            elif kind != "Struct" and kind != "Enum" and any(f"{module_name}.{t}" in json.dumps(node.get("children", [])) for t in FORBIDDEN_TYPES for module_name in ("LindynModels",)):
+                leaks.append(f"{module}.{dotted} ({kind}): its signature uses InputJSON or Field")
+        print(f"public-api: {module}: {count} public declarations", file=sys.stderr)
+    if leaks:
+        print("public-api: plumbing in the public API (make it package, internal or @_spi):", file=sys.stderr)
+        for leak in leaks:
+            print("  " + leak, file=sys.stderr)
+        sys.exit(1)
+    print("public-api: no underscored names, InputJSON or Field in the public API", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
