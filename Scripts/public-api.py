@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 
-MODULES = ["LindynExpr", "LindynTheory", "LindynReport", "LindynIntegrator", "LindynModels", "LindynValidation", "Lindyn"]
+MODULES = ["LindynExpr", "LindynTheory", "LindynReport", "LindynIntegrator", "LindynModels", "LindynValidation", "LindynCheck", "Lindyn"]
 FORBIDDEN_TYPES = {"InputJSON", "Field"}
 DECL_KINDS = {"TypeDecl", "Function", "Var", "Constructor", "TypeAlias", "Subscript", "AssociatedType"}
 

@@ -105,7 +105,7 @@ public struct StiffnessCommand: ParsableCommand {
         }
         // The contract's numerical failure: neither stepper reached the end (the spectra stop
         // where they did), or a spectrum is not finite.
-        if report.explicit.status != "success" && report.implicit.status != "success" {
+        if report.explicit.status != .finished(.success) && report.implicit.status != .finished(.success) {
             printError("both steppers failed (\(report.explicit.stepper.rawValue): \(report.explicit.status), \(report.implicit.stepper.rawValue): \(report.implicit.status)); the spectra end where the trajectory did")
             throw ExitCode(2)
         }

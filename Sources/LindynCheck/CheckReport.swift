@@ -25,8 +25,12 @@ public enum SymbolicVerdict: String, Sendable, Hashable {
 
 /// Candidate against gradient descent with learning rate 1/tau (check 5).
 public struct DescentComparison: Sendable, Hashable {
-    /// `success`, `diverged`, `skipped`, ...
-    public var status: String
+    /// How the descent ended; nil when it was not run (a span shorter than one epoch or
+    /// longer than 10^7: ``message`` says which). A descent refused before its first epoch
+    /// reports `SolveStatus.failure` with the refusal as its message.
+    public var status: SolveStatus?
+    /// The status word of the check's output: the status's raw value, or `skipped`.
+    public var statusWord: String { status?.rawValue ?? "skipped" }
     public var message: String?
     public var epochs: Int
     public var learningRate: Double?
@@ -41,7 +45,7 @@ public struct DescentComparison: Sendable, Hashable {
     /// Whether the descent error is within `descent_tolerance` (nil when none was given).
     public var passed: Bool?
 
-    public init(status: String, epochs: Int) {
+    public init(status: SolveStatus?, epochs: Int) {
         self.status = status
         self.epochs = epochs
     }
@@ -89,8 +93,8 @@ public struct CheckPointResult: Sendable {
             ("trajectory", relativeError, errorTime, errorComponent, tolerance),
         ]
         if let descentTolerance, let descent {
-            checks.append(("descent", descent.status == "success" ? descent.error : .infinity, descent.errorTime, nil, descentTolerance))
-            self.descent?.passed = descent.status == "success" && (descent.error ?? .nan) <= descentTolerance
+            checks.append(("descent", descent.status == .success ? descent.error : .infinity, descent.errorTime, nil, descentTolerance))
+            self.descent?.passed = descent.status == .success && (descent.error ?? .nan) <= descentTolerance
         }
         severity = 0
         var failing: [String] = []
@@ -105,8 +109,8 @@ public struct CheckPointResult: Sendable {
                 failing.append(text)
             }
         }
-        if let descent, descent.status != "success", descentTolerance != nil {
-            failing.append("descent \(descent.status)")
+        if let descent, descent.status != .success, descentTolerance != nil {
+            failing.append("descent \(descent.statusWord)")
         }
         verdict = failing.isEmpty ? .pass : .fail
         reason = failing.isEmpty ? nil : failing.joined(separator: "; ")
@@ -207,7 +211,7 @@ public struct CheckReport: Sendable {
                 number(p.initialError), .text(p.symbolic.rawValue), number(p.residual), number(p.residualTime),
                 number(p.absoluteError), number(p.relativeError), number(p.errorTime), number(p.integratorError),
                 number(p.descent?.error), number(p.descent?.lag), number(p.descent?.timeRatio), .text(p.verdict.rawValue),
-                .text(p.reason ?? (p.descent.map { $0.status == "success" ? "" : "descent \($0.status)" } ?? "")),
+                .text(p.reason ?? (p.descent.map { $0.status == .success ? "" : "descent \($0.statusWord)" } ?? "")),
             ]
             table.append(row)
         }

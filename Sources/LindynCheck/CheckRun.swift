@@ -344,7 +344,7 @@ extension DerivationCheck {
     /// Gradient descent at whole epochs from `start`, against the candidate and against the flow.
     func _descend(_ problem: Problem, start: Double, end: Double, parameterValues: [Double], programs: _CheckPrograms) -> DescentComparison {
         let span = (end - start + 1e-9).rounded(.down)
-        var comparison = DescentComparison(status: "skipped", epochs: 0)
+        var comparison = DescentComparison(status: nil, epochs: 0)
         guard span >= 1 else {
             comparison.message = "the time span is shorter than one epoch"
             return comparison
@@ -367,11 +367,11 @@ extension DerivationCheck {
             gd = try Simulation.descend(gdProblem)
             flow = try Simulation.integrate(flowProblem)
         } catch {
-            comparison.status = "failure"
+            comparison.status = .failure
             comparison.message = "\(error)"
             return comparison
         }
-        comparison.status = gd.status.rawValue
+        comparison.status = gd.status
         comparison.message = gd.message
         comparison.learningRate = gd.descent?.learningRate
         let n = candidate.count

@@ -5,7 +5,7 @@ import LindynModels
 
 /// A derivation to check: dynamics (a `loss` or a `system`) with parameters, a candidate closed
 /// form for some state variables and/or observables, a Cartesian grid of parameter values, a time
-/// grid and a tolerance. Read from a check file by ``load(_:)``; run by `run()`.
+/// grid and a tolerance. Read from a check file by ``load(text:)``; run by `run()`.
 ///
 /// Every setting that depends on the parameters (`initial`, `tau`, `time.start`, `time.end`,
 /// `time.at`) is kept symbolic and evaluated at each grid point. Grid axes override

@@ -79,7 +79,9 @@ public struct CompiledProgram: Sendable {
     let outputRegisters: [Int32]
     let registerCount: Int
 
+    /// The number of inputs (the length of the `inputs` buffer of an evaluation).
     public var inputCount: Int { inputs.count }
+    /// The number of outputs (the length of the `outputs` buffer of an evaluation).
     public var outputCount: Int { outputRegisters.count }
     /// The number of operations evaluated per call (after sharing and folding).
     public var instructionCount: Int { instructions.count }
@@ -263,6 +265,7 @@ struct _Compiler {
 /// Evaluates a ``CompiledProgram`` without allocating: it owns the program's registers and
 /// instructions in unsafe buffers. Not thread-safe; make one per thread.
 public final class ProgramEvaluator {
+    /// The program this evaluator runs.
     public let program: CompiledProgram
     @usableFromInline let registers: UnsafeMutablePointer<Double>
     @usableFromInline let code: UnsafeMutablePointer<_Instruction>

@@ -8,6 +8,7 @@ public struct ExpressionParseError: Error, Sendable, Hashable, CustomStringConve
     /// What was found instead, e.g. `"end of input"` or `"'#'"`.
     public let found: String
 
+    /// An error at `position` (characters from 0).
     public init(position: Int, expected: String, found: String) {
         self.position = position
         self.expected = expected
@@ -23,6 +24,7 @@ public struct ExpressionParseError: Error, Sendable, Hashable, CustomStringConve
 /// An expression could not be evaluated or compiled: a variable has no value, or a function
 /// name is not one of the language's functions.
 public struct ExpressionEvaluationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Why a name could not be resolved.
     public enum Reason: Sendable, Hashable {
         /// A variable of the expression is not bound (or not among a program's inputs).
         case unknownVariable
@@ -30,18 +32,22 @@ public struct ExpressionEvaluationError: Error, Sendable, Hashable, CustomString
         case unknownFunction
     }
 
+    /// Whether a variable or a function name failed.
     public let reason: Reason
     /// The name that could not be resolved.
     public let name: String
     /// The names that were available (bound variables or program inputs), sorted.
     public let available: [String]
 
+    /// An error for `name`, listing the `available` names in the message.
     public init(reason: Reason, name: String, available: [String]) {
         self.reason = reason
         self.name = name
         self.available = available
     }
 
+    /// One sentence naming the unresolved name and listing the known ones, e.g.
+    /// `unknown variable 'k': it has no value (known names: a, b)`.
     public var description: String {
         switch reason {
         case .unknownVariable:

@@ -35,8 +35,35 @@ public indirect enum Expression: Hashable, Sendable {
     case function(Function, Expression)
 
     /// The elementary functions of the expression language.
+    ///
+    /// The raw value is the name used in expression text, e.g. `Function(rawValue: "tanh")`.
     public enum Function: String, CaseIterable, Hashable, Sendable {
-        case exp, log, sqrt, sin, cos, tan, atan, tanh, sinh, cosh, asinh, atanh, abs
+        /// The exponential `e^x`.
+        case exp
+        /// The natural logarithm (`x > 0`).
+        case log
+        /// The non-negative square root (`x >= 0`).
+        case sqrt
+        /// Sine (radians).
+        case sin
+        /// Cosine (radians).
+        case cos
+        /// Tangent (radians).
+        case tan
+        /// Inverse tangent, in `(-pi/2, pi/2)`.
+        case atan
+        /// Hyperbolic tangent.
+        case tanh
+        /// Hyperbolic sine.
+        case sinh
+        /// Hyperbolic cosine.
+        case cosh
+        /// Inverse hyperbolic sine.
+        case asinh
+        /// Inverse hyperbolic tangent (`|x| < 1`).
+        case atanh
+        /// Absolute value (its derivative is `x/|x|`, undefined at 0).
+        case abs
     }
 }
 
@@ -46,7 +73,9 @@ public typealias SymbolicExpression = Expression
 // MARK: - Builders
 
 extension Expression: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral {
+    /// The literal as a ``number(_:)``: `let two: Expression = 2`.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    /// The literal as a ``number(_:)``: `let half: Expression = 0.5`.
     public init(floatLiteral value: Double) { self = .number(value) }
 }
 
@@ -126,43 +155,66 @@ extension Expression {
         .function(function, argument)
     }
 
+    /// `exp(x)`, unsimplified (``Function/exp``).
     public static func exp(_ x: Expression) -> Expression { .function(.exp, x) }
+    /// `log(x)`, unsimplified (``Function/log``).
     public static func log(_ x: Expression) -> Expression { .function(.log, x) }
+    /// `sqrt(x)`, unsimplified (``Function/sqrt``).
     public static func sqrt(_ x: Expression) -> Expression { .function(.sqrt, x) }
+    /// `sin(x)`, unsimplified (``Function/sin``).
     public static func sin(_ x: Expression) -> Expression { .function(.sin, x) }
+    /// `cos(x)`, unsimplified (``Function/cos``).
     public static func cos(_ x: Expression) -> Expression { .function(.cos, x) }
+    /// `tan(x)`, unsimplified (``Function/tan``).
     public static func tan(_ x: Expression) -> Expression { .function(.tan, x) }
+    /// `atan(x)`, unsimplified (``Function/atan``).
     public static func atan(_ x: Expression) -> Expression { .function(.atan, x) }
+    /// `tanh(x)`, unsimplified (``Function/tanh``).
     public static func tanh(_ x: Expression) -> Expression { .function(.tanh, x) }
+    /// `sinh(x)`, unsimplified (``Function/sinh``).
     public static func sinh(_ x: Expression) -> Expression { .function(.sinh, x) }
+    /// `cosh(x)`, unsimplified (``Function/cosh``).
     public static func cosh(_ x: Expression) -> Expression { .function(.cosh, x) }
+    /// `asinh(x)`, unsimplified (``Function/asinh``).
     public static func asinh(_ x: Expression) -> Expression { .function(.asinh, x) }
+    /// `atanh(x)`, unsimplified (``Function/atanh``).
     public static func atanh(_ x: Expression) -> Expression { .function(.atanh, x) }
+    /// `abs(x)`, unsimplified (``Function/abs``).
     public static func abs(_ x: Expression) -> Expression { .function(.abs, x) }
 
+    /// The sum `lhs + rhs`, flattened (``sum(of:)``); not simplified.
     public static func + (lhs: Expression, rhs: Expression) -> Expression {
         sum(of: [lhs, rhs])
     }
 
+    /// The difference, as the sum of `lhs` and ``negated(_:)`` `rhs`; not simplified.
     public static func - (lhs: Expression, rhs: Expression) -> Expression {
         sum(of: [lhs, negated(rhs)])
     }
 
+    /// The negation ``negated(_:)``.
     public static prefix func - (x: Expression) -> Expression {
         negated(x)
     }
 
+    /// The product `lhs * rhs`, flattened (``product(of:)``); not simplified.
     public static func * (lhs: Expression, rhs: Expression) -> Expression {
         product(of: [lhs, rhs])
     }
 
+    /// The quotient, as a product with `rhs` in the denominator (a factor with a negative
+    /// exponent); not simplified.
     public static func / (lhs: Expression, rhs: Expression) -> Expression {
         product(of: lhs._factors + [_reciprocal(rhs)])
     }
 
+    /// `lhs = lhs + rhs`.
     public static func += (lhs: inout Expression, rhs: Expression) { lhs = lhs + rhs }
+    /// `lhs = lhs - rhs`.
     public static func -= (lhs: inout Expression, rhs: Expression) { lhs = lhs - rhs }
+    /// `lhs = lhs * rhs`.
     public static func *= (lhs: inout Expression, rhs: Expression) { lhs = lhs * rhs }
+    /// `lhs = lhs / rhs`.
     public static func /= (lhs: inout Expression, rhs: Expression) { lhs = lhs / rhs }
 }
 

@@ -15,8 +15,8 @@ public enum LinearAlgebra {
     /// ascending order, by `gsl_eigen_symm` (Householder tridiagonalisation + implicit QL).
     /// Gradient flows have symmetric Jacobians (J = -Hessian/tau), for which this is the right
     /// and stable solver.
-    public static func symmetricEigenvalues(_ matrix: [Double], n: Int) throws -> [Double] {
-        try withGSLMatrix(matrix, n: n, caller: "symmetricEigenvalues") { a in
+    public static func symmetricEigenvalues(_ matrix: [Double], n: Int) throws(Failure) -> [Double] {
+        try withGSLMatrix(matrix, n: n, caller: "symmetricEigenvalues") { a throws(Failure) in
             guard let eval = gsl_vector_alloc(n), let work = gsl_eigen_symm_alloc(n) else {
                 throw Failure(message: "symmetricEigenvalues: allocation failed")
             }
@@ -35,8 +35,8 @@ public enum LinearAlgebra {
     /// Eigenvalues (real and imaginary parts) of a general real n x n matrix by
     /// `gsl_eigen_nonsymm` (Hessenberg reduction + Francis QR). May fail to converge: that is
     /// reported as an error, never as made-up values. Sorted by real part, then imaginary part.
-    public static func generalEigenvalues(_ matrix: [Double], n: Int) throws -> [(re: Double, im: Double)] {
-        try withGSLMatrix(matrix, n: n, caller: "generalEigenvalues") { a in
+    public static func generalEigenvalues(_ matrix: [Double], n: Int) throws(Failure) -> [(re: Double, im: Double)] {
+        try withGSLMatrix(matrix, n: n, caller: "generalEigenvalues") { a throws(Failure) in
             guard let eval = gsl_vector_complex_alloc(n), let work = gsl_eigen_nonsymm_alloc(n) else {
                 throw Failure(message: "generalEigenvalues: allocation failed")
             }
@@ -58,8 +58,8 @@ public enum LinearAlgebra {
     /// Checks a row-major n x n matrix, copies it into a GSL matrix for `body` (which may
     /// overwrite it, as GSL's eigensolvers do) and frees it afterwards.
     static func withGSLMatrix<T>(
-        _ matrix: [Double], n: Int, caller: String, _ body: (UnsafeMutablePointer<gsl_matrix>) throws -> T
-    ) throws -> T {
+        _ matrix: [Double], n: Int, caller: String, _ body: (UnsafeMutablePointer<gsl_matrix>) throws(Failure) -> T
+    ) throws(Failure) -> T {
         guard n > 0, matrix.count == n * n else {
             throw Failure(message: "\(caller): expected \(n * n) entries, got \(matrix.count)")
         }

@@ -5,8 +5,8 @@ extension LinearAlgebra {
     /// Eigenvalues (descending) and orthonormal eigenvectors of a real symmetric n x n matrix
     /// (row-major; the lower triangle is read), by `gsl_eigen_symmv` (Householder
     /// tridiagonalisation + implicit QL). `vectors[k]` belongs to `values[k]`.
-    public static func symmetricEigenSystem(_ matrix: [Double], n: Int) throws -> (values: [Double], vectors: [[Double]]) {
-        try withGSLMatrix(matrix, n: n, caller: "symmetricEigenSystem") { a in
+    public static func symmetricEigenSystem(_ matrix: [Double], n: Int) throws(Failure) -> (values: [Double], vectors: [[Double]]) {
+        try withGSLMatrix(matrix, n: n, caller: "symmetricEigenSystem") { a throws(Failure) in
             guard let eval = gsl_vector_alloc(n), let evec = gsl_matrix_alloc(n, n), let work = gsl_eigen_symmv_alloc(n) else {
                 throw Failure(message: "symmetricEigenSystem: allocation failed")
             }
@@ -27,7 +27,7 @@ extension LinearAlgebra {
     /// M M^T and M^T M, the other side's vectors as M^T u_k / s_k (or M v_k / s_k), orthonormal to
     /// working accuracy relative to the largest singular value. A zero singular value gets a
     /// zero partner vector.
-    public static func singularValueDecomposition(_ matrix: [Double], rows: Int, cols: Int) throws
+    public static func singularValueDecomposition(_ matrix: [Double], rows: Int, cols: Int) throws(Failure)
         -> (values: [Double], left: [[Double]], right: [[Double]])
     {
         guard rows > 0, cols > 0, matrix.count == rows * cols else {

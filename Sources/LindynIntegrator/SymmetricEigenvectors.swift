@@ -5,7 +5,7 @@ extension LinearAlgebra {
     /// Eigenvalues and orthonormal eigenvectors of a real symmetric n x n matrix (row-major; the
     /// lower triangle is read) by `gsl_eigen_symmv`, eigenvalues in descending order. Column k of
     /// `vectors` (row-major n x n) belongs to `values[k]`.
-    public static func symmetricEigenvectors(_ matrix: [Double], n: Int) throws -> (values: [Double], vectors: [Double]) {
+    public static func symmetricEigenvectors(_ matrix: [Double], n: Int) throws(Failure) -> (values: [Double], vectors: [Double]) {
         // The same decomposition as symmetricEigenSystem, with the vectors as columns of one
         // row-major matrix.
         let system = try symmetricEigenSystem(matrix, n: n)
@@ -22,7 +22,7 @@ extension LinearAlgebra {
     /// eigenvalues are +-s_i with eigenvectors (v_i, +-u_i)/sqrt 2 (backward stable: each s_i is
     /// accurate to round-off times the largest); singular values below 1e-13 of the largest
     /// count as zero, and their directions complete U and V to orthonormal bases.
-    public static func singularValueDecomposition(_ a: [Double], rows m: Int, columns n: Int) throws -> (u: [Double], s: [Double], v: [Double]) {
+    public static func singularValueDecomposition(_ a: [Double], rows m: Int, columns n: Int) throws(Failure) -> (u: [Double], s: [Double], v: [Double]) {
         guard m > 0, n > 0, a.count == m * n else {
             throw Failure(message: "singularValueDecomposition: expected \(m * n) entries, got \(a.count)")
         }

@@ -19,7 +19,7 @@ public struct SingleNeuronModel: Dynamics {
     public let rateA: Double
 
     /// A neuron with `w.count` inputs fitting `target` (beta*), with learning rates eta_w, eta_a.
-    /// - Throws: ``ArgumentError`` naming `w` (empty, or not as long as `target`), `target`, `a`
+    /// - Throws: `ArgumentError` naming `w` (empty, or not as long as `target`), `target`, `a`
     ///   or a learning rate (finite and > 0).
     public init(target: [Double], w: [Double], a: Double, rateW: Double, rateA: Double) throws(ArgumentError) {
         guard !w.isEmpty, w.count <= 256 else { throw ArgumentError(argument: "w", message: "expected 1 to 256 input weights, got \(w.count)") }
@@ -143,7 +143,7 @@ public struct EndToEndModel: Dynamics {
 
     /// The product flow of a depth-`depth` network on `task`, starting at the product `initial`
     /// (n_D x n_0, row-major).
-    /// - Throws: ``ArgumentError`` naming `depth` (1 to 100), `initial` (n_D n_0 finite values),
+    /// - Throws: `ArgumentError` naming `depth` (1 to 100), `initial` (n_D n_0 finite values),
     ///   `weightDecay` (>= 0) or `tau` (> 0).
     public init(depth: Int, task: NetworkTask, initial: [Double], weightDecay: Double = 0, tau: Double = 1) throws(ArgumentError) {
         guard depth >= 1, depth <= 100 else { throw ArgumentError(argument: "depth", message: "must be between 1 and 100, got \(depth)") }

@@ -98,6 +98,7 @@ public enum Formula {
 
     /// The closed form of the problem's dynamics at its output times, with derived quantities
     /// (fixed points, half times, time to learn) and the problem's events located on it.
+    /// - Parameter problem: the problem (its dynamics, output times, `formula` settings and events).
     /// - Parameter requireLearned: refuse a mode that is never learned (decay at or above its
     ///   strength) instead of reporting its fixed point.
     /// - Throws: ``ProblemFileError`` naming the field that puts the problem outside every closed

@@ -64,7 +64,7 @@ public struct ModeModel: Dynamics {
 
     /// A mode with the problem file's defaults: depth 2, no decay, dropout or noise, one
     /// sample, whitened input, tau = 1.
-    /// - Throws: ``ArgumentError`` naming the argument at fault: `u0` (> 0), `depth` (1 to
+    /// - Throws: `ArgumentError` naming the argument at fault: `u0` (> 0), `depth` (1 to
     ///   1000), `dropout` and `noiseVariance` (depth 2 only), `weightDecay`, `samples`,
     ///   `inputVariance` or `tau`.
     public init(

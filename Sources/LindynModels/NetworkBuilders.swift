@@ -131,7 +131,7 @@ extension NetworkModel {
     ///   - aligned: identity task basis instead of a seeded random one.
     ///   - seed: the seed of the task basis.
     ///   - tau: the time constant (1 / learning rate), > 0.
-    /// - Throws: ``ArgumentError`` naming the argument at fault.
+    /// - Throws: `ArgumentError` naming the argument at fault.
     public static func saxe(
         widths: [Int], singularValues: [Double], inputEigenvalues: [Double]? = nil, initialization: NetworkInit? = nil,
         weightDecay: Double = 0, dropout: DropoutSettings? = nil, noiseVariance: Double = 0, samples: Double = 1,
@@ -214,7 +214,7 @@ extension NetworkModel {
     ///   - aligned: identity eigenbasis (the default) instead of a seeded random one.
     ///   - seed: the seed of the eigenbasis.
     ///   - tau: the time constant of the summed loss, > 0.
-    /// - Throws: ``ArgumentError`` naming the argument at fault.
+    /// - Throws: `ArgumentError` naming the argument at fault.
     public static func autoencoder(
         eigenvalues: [Double], hidden: Int, samples: Double = 1, noiseVariance: Double = 0, weightDecay: Double = 0,
         initialization: NetworkInit? = nil, aligned: Bool = true, seed: UInt64 = 1, tau: Double = 1

@@ -67,7 +67,7 @@ public struct NetworkModel: Dynamics {
     public internal(set) var initKind: NetworkInit.Kind = .decoupled
 
     /// A network learning the task (Sigma_yx, Sigma_xx) (see ``init(kind:widths:task:modes:initialWeights:weightDecay:dropout:noiseVariance:samples:tau:)``).
-    /// - Throws: ``ArgumentError`` naming the argument at fault.
+    /// - Throws: `ArgumentError` naming the argument at fault.
     public init(
         kind: String = "network", widths: [Int], sigmaYX: [Double], sigmaXX: [Double]?, modes: [NetworkMode],
         initialWeights: [Double], weightDecay: Double = 0, dropout: DropoutSettings? = nil, noiseVariance: Double = 0,
@@ -102,7 +102,7 @@ public struct NetworkModel: Dynamics {
     ///   - noiseVariance: input-noise variance sigma^2 >= 0 (already in `task.sigmaXX`; recorded).
     ///   - samples: the sample count N, a whole number >= 1.
     ///   - tau: the time constant, > 0.
-    /// - Throws: ``ArgumentError`` naming the argument at fault.
+    /// - Throws: `ArgumentError` naming the argument at fault.
     public init(
         kind: String = "network", widths: [Int], task: NetworkTask, modes: [NetworkMode],
         initialWeights: [Double], weightDecay: Double = 0, dropout: DropoutSettings? = nil, noiseVariance: Double = 0,

@@ -16,7 +16,7 @@ public struct NetworkTask: Sendable, Hashable {
     public let sigmaXX: [Double]?
 
     /// A task of `inputs` x `outputs` with the given correlations.
-    /// - Throws: ``ArgumentError`` naming `inputs`, `outputs`, `sigmaYX` or `sigmaXX` when a
+    /// - Throws: `ArgumentError` naming `inputs`, `outputs`, `sigmaYX` or `sigmaXX` when a
     ///   width is below 1 or a matrix has the wrong number of entries or a non-finite one.
     public init(inputs: Int, outputs: Int, sigmaYX: [Double], sigmaXX: [Double]? = nil) throws(ArgumentError) {
         guard inputs >= 1 else { throw ArgumentError(argument: "inputs", message: "must be at least 1, got \(inputs)") }
@@ -86,7 +86,7 @@ extension NetworkModel {
     /// (min(n_0, n_D)); a decoupled init puts `scale` on each in every layer as in `NetworkModel.saxe`.
     ///
     /// The defaults are those of a `network` model with `correlation` in a problem file.
-    /// - Throws: ``ArgumentError`` naming the argument at fault (`task` also when its
+    /// - Throws: `ArgumentError` naming the argument at fault (`task` also when its
     ///   decomposition fails).
     public static func correlated(
         widths: [Int], task: NetworkTask, initialization: NetworkInit? = nil, weightDecay: Double = 0, dropout: DropoutSettings? = nil,

@@ -90,7 +90,7 @@ public struct ChainModel: Dynamics {
     public var tauValue: Double
 
     /// A chain of `initialWeights.count` layers starting at those values.
-    /// - Throws: ``ArgumentError`` naming `initialWeights` (1 to 1000 finite values), `s`,
+    /// - Throws: `ArgumentError` naming `initialWeights` (1 to 1000 finite values), `s`,
     ///   `weightDecay` (>= 0) or `tau` (> 0).
     public init(s: Double, initialWeights: [Double], weightDecay: Double = 0, tau: Double = 1) throws(ArgumentError) {
         guard !initialWeights.isEmpty, initialWeights.count <= 1000 else {

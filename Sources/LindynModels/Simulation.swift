@@ -54,7 +54,7 @@ public struct RunResult: Sendable {
     /// The problem's events, in the order given, each with its first time or nil.
     public var events: [EventResult] = []
 
-    /// A result; `status` defaults to ``SolveStatus/success``.
+    /// A result; `status` defaults to `SolveStatus.success`.
     public init(
         status: SolveStatus = .success, message: String? = nil, columns: [String], rows: [[Double]], tReached: Double,
         statistics: SolverStatistics? = nil, descent: DescentStatistics? = nil, derived: [DerivedQuantity] = [], notes: [String] = []
@@ -70,7 +70,7 @@ public struct RunResult: Sendable {
         self.notes = notes
     }
 
-    /// Whether ``status`` is ``SolveStatus/success``.
+    /// Whether ``status`` is `SolveStatus.success`.
     public var succeeded: Bool { status == .success }
 
     /// The values of one column, or nil when absent.

@@ -5,15 +5,21 @@ import Foundation
 public struct Figure: Sendable, Hashable {
     /// One panel of a figure.
     public enum Panel: Sendable, Hashable {
+        /// A line and scatter plot.
         case plot(Plot)
+        /// A heat map with its colour bar.
         case heatmap(Heatmap)
     }
 
+    /// The title above all panels; `nil` for none.
     public var title: String?
+    /// The panels, filled row by row.
     public var panels: [Panel]
     /// Panels per row.
     public var columns: Int
+    /// Width of one panel, in pixels.
     public var panelWidth: Double
+    /// Height of one panel, in pixels.
     public var panelHeight: Double
     /// Gives every plot panel without an explicit y range the same automatic y range (the union of
     /// their data), so that panels compare at a glance.
@@ -22,6 +28,9 @@ public struct Figure: Sendable, Hashable {
     /// ``Provenance`` there as JSON.
     public var metadata: String?
 
+    /// A figure of `panels`, `columns` per row (all in one row by default).
+    ///
+    /// - Precondition: `panels` is not empty.
     public init(panels: [Panel], columns: Int? = nil, title: String? = nil, panelWidth: Double = 560,
                 panelHeight: Double = 420, sharesYRange: Bool = false)
     {

@@ -8,20 +8,31 @@ import Foundation
 /// values. Colours follow viridis (perceptually uniform and colour-blind-safe), on a linear or
 /// log colour scale. Cells whose value is non-finite (or non-positive on a log scale) are grey.
 public struct Heatmap: Sendable, Hashable {
+    /// The title above the map; `nil` for none.
     public var title: String?
+    /// The horizontal axis title.
     public var xLabel: String?
+    /// The vertical axis title.
     public var yLabel: String?
+    /// The parameter values along the horizontal axis, one per column of cells.
     public var x: [Double]
+    /// The parameter values along the vertical axis, one per row of cells.
     public var y: [Double]
+    /// The cell values, `values[j][i]` at `(x[i], y[j])`.
     public var values: [[Double]]
+    /// Linear or logarithmic colour scale.
     public var colorScale: Scale
     /// The values mapped to the ends of the colour bar; `nil` spans the valid values. Values
     /// outside are drawn in the end colours.
     public var colorRange: ClosedRange<Double>?
+    /// The colour bar's title.
     public var colorBarLabel: String?
     /// Writes each cell's value (3 significant digits) in the cell.
     public var showsValues: Bool
 
+    /// A heat map of `values` over `x` and `y`.
+    ///
+    /// - Precondition: one row of `values` per `y`, one value per `x` in each row.
     public init(x: [Double], y: [Double], values: [[Double]], title: String? = nil, xLabel: String? = nil,
                 yLabel: String? = nil, colorScale: Scale = .linear, colorRange: ClosedRange<Double>? = nil,
                 colorBarLabel: String? = nil, showsValues: Bool = false)

@@ -17,12 +17,19 @@ import Foundation
 /// `JSONSerialization` returns long numbers as `NSDecimalNumber`, whose `doubleValue` can be one
 /// ulp off; convert its `stringValue` with `Double(_:)` instead.
 public enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without fraction or exponent, kept exact.
     case integer(Int)
+    /// A floating-point number (written as `null` when not finite).
     case number(Double)
+    /// A string (escaped as RFC 8259 requires).
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object, keys in insertion order.
     case object(JSONObject)
 
     /// How ``JSONValue/serialized(_:)`` lays out the text.
@@ -90,12 +97,19 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
+    /// `nil` as ``null``.
     public init(nilLiteral: ()) { self = .null }
+    /// A Boolean literal as ``bool(_:)``.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An integer literal as ``integer(_:)``.
     public init(integerLiteral value: Int) { self = .integer(value) }
+    /// A floating-point literal as ``number(_:)``.
     public init(floatLiteral value: Double) { self = .number(value) }
+    /// A string literal as ``string(_:)``.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An array literal as ``array(_:)``.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A dictionary literal as ``object(_:)``, keys in the literal's order.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(JSONObject(elements))
     }
@@ -106,9 +120,11 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral,
 /// Setting an existing key replaces its value in place; setting a new key appends it; setting
 /// `nil` removes the key.
 public struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral, RandomAccessCollection {
+    /// The keys, in insertion order.
     public private(set) var keys: [String] = []
     private var values: [String: JSONValue] = [:]
 
+    /// An empty object.
     public init() {}
 
     /// An object with `pairs` in order; a repeated key keeps its first position and last value.
@@ -116,10 +132,13 @@ public struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral, Ra
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// An object from a literal, keys in the literal's order.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements)
     }
 
+    /// The value of `key`; setting replaces it in place, appends a new key, or removes the key
+    /// when set to `nil`.
     public subscript(key: String) -> JSONValue? {
         get { values[key] }
         set {
@@ -136,17 +155,22 @@ public struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral, Ra
         for (key, value) in other { self[key] = value }
     }
 
+    /// The position of the first member.
     public var startIndex: Int { keys.startIndex }
+    /// The position past the last member.
     public var endIndex: Int { keys.endIndex }
+    /// The member at `position`, in insertion order.
     public subscript(position: Int) -> (key: String, value: JSONValue) {
         let key = keys[position]
         return (key, values[key]!)
     }
 
+    /// Equal when the keys are in the same order with equal values.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.keys == rhs.keys && lhs.values == rhs.values
     }
 
+    /// Hashes the keys in order and their values.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(keys)
         for key in keys { hasher.combine(values[key]) }

@@ -21,6 +21,7 @@ public struct LaTeXTableOptions: Sendable, Hashable {
     /// The space on each side of a column (`\tabcolsep`).
     public var columnSeparation: String = "4pt"
 
+    /// Options; by default every column, in a `table` float, without a label.
     public init(columns: [String]? = nil, headers: [String: String] = [:], label: String? = nil, long: Bool = false,
                 significantDigits: Int = 3, size: String = "\\small")
     {

@@ -2,10 +2,14 @@ import Foundation
 
 /// An sRGB colour.
 public struct Color: Sendable, Hashable {
+    /// Red channel, 0-255.
     public var red: UInt8
+    /// Green channel, 0-255.
     public var green: UInt8
+    /// Blue channel, 0-255.
     public var blue: UInt8
 
+    /// A colour from its three channels.
     public init(red: UInt8, green: UInt8, blue: UInt8) {
         self.red = red
         self.green = green
@@ -38,13 +42,22 @@ public struct Color: Sendable, Hashable {
         okabeIto[((index % okabeIto.count) + okabeIto.count) % okabeIto.count]
     }
 
+    /// `#000000`.
     public static let black = Color(red: 0, green: 0, blue: 0)
+    /// `#808080`, for reference lines and grid strokes.
     public static let gray = Color(red: 0x80, green: 0x80, blue: 0x80)
 }
 
 /// How a line is stroked.
 public enum LineStyle: Sendable, Hashable, CaseIterable {
-    case solid, dashed, dotted, dashDot
+    /// An unbroken line.
+    case solid
+    /// Dashes four line widths long.
+    case dashed
+    /// Dots one line width long.
+    case dotted
+    /// Alternating dashes and dots.
+    case dashDot
 
     /// The SVG `stroke-dasharray` for a line of `width`, or `nil` when solid.
     func dashArray(width: Double) -> String? {
@@ -60,7 +73,14 @@ public enum LineStyle: Sendable, Hashable, CaseIterable {
 
 /// The shape of scatter markers.
 public enum MarkerShape: Sendable, Hashable, CaseIterable {
-    case circle, square, diamond, triangle
+    /// A filled circle.
+    case circle
+    /// A filled square.
+    case square
+    /// A filled square standing on a corner.
+    case diamond
+    /// A filled triangle pointing up.
+    case triangle
 }
 
 /// A data series of a ``Plot``: a line through the points, markers at the points, or both.
@@ -68,21 +88,31 @@ public enum MarkerShape: Sendable, Hashable, CaseIterable {
 /// Points with a non-finite coordinate (or a non-positive one on a log axis) are skipped; a line
 /// is broken at them.
 public struct Series: Sendable, Hashable {
+    /// How the points are drawn.
     public enum Kind: Sendable, Hashable {
+        /// A line through the points.
         case line
+        /// A marker at each point.
         case scatter
+        /// A line through the points and a marker at each.
         case lineWithMarkers
     }
 
     /// The legend entry; `nil` keeps the series out of the legend.
     public var label: String?
+    /// The x coordinates.
     public var x: [Double]
+    /// The y coordinates, one per x.
     public var y: [Double]
+    /// Line, markers or both.
     public var kind: Kind
     /// `nil` takes the next colour of ``Color/okabeIto`` (by the series' position).
     public var color: Color?
+    /// How the line is stroked.
     public var lineStyle: LineStyle
+    /// Line width in pixels.
     public var lineWidth: Double
+    /// The shape of the markers.
     public var marker: MarkerShape
     /// Marker radius in pixels.
     public var markerSize: Double
@@ -90,6 +120,9 @@ public struct Series: Sendable, Hashable {
     /// empty for none, else one entry per point ("" skips a point).
     public var pointLabels: [String] = []
 
+    /// A series from its points and style.
+    ///
+    /// - Precondition: `x` and `y` have the same length.
     public init(label: String?, x: [Double], y: [Double], kind: Kind, color: Color? = nil,
                 lineStyle: LineStyle = .solid, lineWidth: Double = 2, marker: MarkerShape = .circle,
                 markerSize: Double = 3.5)
@@ -123,6 +156,7 @@ public struct Series: Sendable, Hashable {
 
 /// How values map to positions (or colours).
 public enum Scale: Sendable, Hashable {
+    /// Values as they are.
     case linear
     /// Base-10 logarithmic; non-positive values are skipped.
     case log
@@ -137,7 +171,9 @@ public enum Scale: Sendable, Hashable {
 
 /// An axis of a ``Plot``.
 public struct Axis: Sendable, Hashable {
+    /// The axis title; `nil` for none.
     public var label: String?
+    /// Linear or logarithmic.
     public var scale: Scale
     /// The visible range; `nil` fits the data with 5% padding on each side (in the scale's
     /// coordinates). An invalid range (empty, non-finite, or non-positive on a log axis) is
@@ -146,6 +182,7 @@ public struct Axis: Sendable, Hashable {
     /// Unlabelled ticks between the major ones (2…9 × 10^k on a log axis).
     public var minorTicks: Bool
 
+    /// An axis; by default linear, fitted to the data, without minor ticks.
     public init(label: String? = nil, scale: Scale = .linear, range: ClosedRange<Double>? = nil,
                 minorTicks: Bool = false)
     {
@@ -213,9 +250,23 @@ public enum LegendPlacement: Sendable, Hashable {
     /// The place inside the plot area covering the fewest data points: a corner, else the middle
     /// of an edge.
     case automatic
-    case topRight, topLeft, bottomRight, bottomLeft
-    /// The middle of the top, bottom, left or right edge.
-    case top, bottom, left, right
+    /// The top right corner of the plot area.
+    case topRight
+    /// The top left corner of the plot area.
+    case topLeft
+    /// The bottom right corner of the plot area.
+    case bottomRight
+    /// The bottom left corner of the plot area.
+    case bottomLeft
+    /// The middle of the top edge.
+    case top
+    /// The middle of the bottom edge.
+    case bottom
+    /// The middle of the left edge.
+    case left
+    /// The middle of the right edge.
+    case right
+    /// No legend.
     case hidden
 }
 
@@ -225,14 +276,20 @@ public enum LegendPlacement: Sendable, Hashable {
 /// Ticks are "nice" (1, 2 or 5 times a power of ten) on linear axes and decades on log axes;
 /// series are clipped to the plot area; the legend lists labelled series.
 public struct Plot: Sendable, Hashable {
+    /// The title above the plot area; `nil` for none.
     public var title: String?
+    /// The horizontal axis.
     public var xAxis: Axis
+    /// The vertical axis.
     public var yAxis: Axis
+    /// The series, drawn in order (later ones on top).
     public var series: [Series]
+    /// Where the legend goes (``LegendPlacement/automatic`` by default).
     public var legend: LegendPlacement
     /// Light grid lines at the major ticks.
     public var showsGrid: Bool
 
+    /// A plot from its axes and series.
     public init(title: String? = nil, xAxis: Axis = Axis(), yAxis: Axis = Axis(), series: [Series] = [],
                 legend: LegendPlacement = .automatic, showsGrid: Bool = true)
     {

@@ -16,6 +16,7 @@ public struct Provenance: Sendable, Hashable {
         /// The number of bytes read.
         public var bytes: Int
 
+        /// An input record from its fields.
         public init(path: String, sha256: String, bytes: Int) {
             self.path = path
             self.sha256 = sha256
@@ -53,6 +54,8 @@ public struct Provenance: Sendable, Hashable {
     /// The cores the operating system made available.
     public var cores: Int
 
+    /// A record; by default this build and this process (arguments, working directory, date,
+    /// host and core count), without inputs or seeds.
     public init(
         version: String = BuildInfo.version, commit: String = BuildInfo.commit,
         configuration: String = BuildInfo.configuration, swiftVersion: String = BuildInfo.swiftVersion,

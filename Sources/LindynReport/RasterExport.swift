@@ -5,7 +5,10 @@ import Foundation
 public enum FigureExport {
     /// A format a figure can be written in besides SVG.
     public enum Format: String, Sendable, CaseIterable {
-        case png, pdf
+        /// A raster image (`.png`).
+        case png
+        /// A vector document (`.pdf`).
+        case pdf
     }
 
     /// The `rsvg-convert` executable on `PATH`, or `nil`.

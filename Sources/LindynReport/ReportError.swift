@@ -13,6 +13,7 @@ public enum ReportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An input is larger than the documented limit (in bytes).
     case inputTooLarge(path: String, limit: Int)
 
+    /// One sentence naming the file or input and what went wrong.
     public var description: String {
         switch self {
         case .fileOperation(let path, let operation, let reason):

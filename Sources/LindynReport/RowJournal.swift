@@ -31,6 +31,7 @@ import Darwin
 public final class RowJournal: @unchecked Sendable {
     /// What a journal file holds.
     public struct Contents: Sendable, Hashable {
+        /// The column names of the header.
         public var columns: [String]
         /// The complete rows, in the order they were appended.
         public var rows: [[Cell]]
@@ -51,7 +52,9 @@ public final class RowJournal: @unchecked Sendable {
     /// The format version written.
     public static let currentVersion = 2
 
+    /// The journal file.
     public let url: URL
+    /// The column names every row has.
     public let columns: [String]
     /// The rows the journal already held when it was opened; empty for a new journal.
     public let resumedRows: [[Cell]]

@@ -9,7 +9,9 @@ public enum Cell: Sendable, Hashable {
     case number(Double)
     /// An exact count.
     case integer(Int)
+    /// Text (escaped by each writer as its format needs).
     case text(String)
+    /// A Boolean, written `true` or `false`.
     case bool(Bool)
     /// No value (a failed or skipped computation).
     case missing
@@ -51,10 +53,15 @@ public enum Cell: Sendable, Hashable {
 extension Cell: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByNilLiteral
 {
+    /// An integer literal as ``integer(_:)``.
     public init(integerLiteral value: Int) { self = .integer(value) }
+    /// A floating-point literal as ``number(_:)``.
     public init(floatLiteral value: Double) { self = .number(value) }
+    /// A string literal as ``text(_:)``.
     public init(stringLiteral value: String) { self = .text(value) }
+    /// A Boolean literal as ``bool(_:)``.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// `nil` as ``missing``.
     public init(nilLiteral: ()) { self = .missing }
 }
 
@@ -66,25 +73,34 @@ extension Cell: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, Expressi
 public struct Table: Sendable, Hashable {
     /// A column's name (the key scripts use), with an optional unit and description.
     public struct Column: Sendable, Hashable, ExpressibleByStringLiteral {
+        /// The column's name, e.g. `max_abs_error`.
         public var name: String
+        /// The unit of its values, e.g. `s`; `nil` when dimensionless.
         public var unit: String?
+        /// What the column holds, in one sentence (the tables' README lists it).
         public var description: String?
 
+        /// A column from its name, unit and description.
         public init(_ name: String, unit: String? = nil, description: String? = nil) {
             self.name = name
             self.unit = unit
             self.description = description
         }
 
+        /// A column named by a string literal, without unit or description.
         public init(stringLiteral value: String) { self.init(value) }
 
         /// The name followed by the unit in parentheses, for human-readable headers.
         public var heading: String { unit.map { "\(name) (\($0))" } ?? name }
     }
 
+    /// The table's title (a heading or `\caption` where the format has one).
     public var title: String?
+    /// A longer explanation printed with the table.
     public var caption: String?
+    /// The columns, in order.
     public private(set) var columns: [Column]
+    /// The rows, each with one cell per column.
     public private(set) var rows: [[Cell]]
 
     /// A table with `columns` and `rows`; every row must have one cell per column.
@@ -102,6 +118,7 @@ public struct Table: Sendable, Hashable {
         self.init(columns: columns.map { Column($0) }, rows: rows, title: title, caption: caption)
     }
 
+    /// The column names, in order.
     public var columnNames: [String] { columns.map(\.name) }
 
     /// Appends a row; it must have one cell per column.

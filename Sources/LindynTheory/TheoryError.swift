@@ -15,6 +15,7 @@ public enum TheoryError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A numerical procedure (quadrature or root bracketing) did not reach its tolerance.
     case notConverged(procedure: String, detail: String)
 
+    /// One sentence naming the parameter or quantity and what is wrong with it.
     public var description: String {
         switch self {
         case let .invalidParameter(name, value, requirement):

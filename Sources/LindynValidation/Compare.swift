@@ -14,6 +14,8 @@ public struct Deviation: Sendable, Equatable {
     public var ratio: Double
 }
 
+/// Comparing one run's trajectory with a reference run's: the shared columns, the output times,
+/// the per-column scales and the deviations the pass rules of `Notes/validation.md` act on.
 public enum TrajectoryComparison {
     /// The compared columns: the reference's columns other than `t` that `result` also has.
     public static func sharedColumns(_ result: RunResult, _ reference: RunResult) -> [String] {

@@ -6,9 +6,12 @@ import LindynModels
 /// paths joined by commas in the file (`"model.w1,model.w2"`) are tied: all take the same value
 /// at a point (a balanced scalar start, say), so they count as one axis.
 public struct GridAxis: Sendable, Equatable {
+    /// The dotted paths the axis sets (one, or several tied together).
     public var paths: [String]
+    /// The values the paths take, one per point along the axis.
     package var values: [InputJSON]
 
+    /// An axis setting every path in `paths` to each of `values`.
     package init(paths: [String], values: [InputJSON]) {
         self.paths = paths
         self.values = values
@@ -20,9 +23,12 @@ public struct GridAxis: Sendable, Equatable {
 
 /// One rung of a tolerance ladder: GSL's `epsabs` and `epsrel`.
 public struct Tolerance: Sendable, Hashable {
+    /// `epsabs`.
     public var absolute: Double
+    /// `epsrel`.
     public var relative: Double
 
+    /// A rung from its two tolerances.
     public init(absolute: Double, relative: Double) {
         self.absolute = absolute
         self.relative = relative
@@ -31,8 +37,17 @@ public struct Tolerance: Sendable, Hashable {
 
 /// What is compared at every grid point, and the pass rules (see `Notes/validation.md`).
 public struct CompareSettings: Sendable, Equatable {
-    public enum Method: String, Sendable, CaseIterable { case integrator, descent, formula }
+    /// A method compared with the reference at every point.
+    public enum Method: String, Sendable, CaseIterable {
+        /// Each stepper at each tolerance, integrating the flow.
+        case integrator
+        /// Gradient descent on the same weights, learning rate `1/tau`.
+        case descent
+        /// The closed form, checked against the tight reference integration.
+        case formula
+    }
 
+    /// The methods compared, in the order of the table's rows.
     public var methods: [Method]
     /// A point fails when `formula` is compared but the settings have no closed form.
     public var requireFormula: Bool
@@ -40,11 +55,13 @@ public struct CompareSettings: Sendable, Equatable {
     /// of the reference column from its first output (an absolute error made at a small start is
     /// amplified by the escape from the saddle).
     public var integratorFactor: Double
+    /// The floor of the integrator rule, relative to the reference column's largest magnitude.
     public var integratorFloor: Double
     /// Descent rule: max |x - r| <= maxScaledError max|r| (per compared column).
     public var descentMaxScaledError: Double
     /// Formula check against the tight reference integration: |x - r| <= rtol |r| + floor max|r|.
     public var formulaRelative: Double
+    /// The floor of the formula rule, relative to the reference column's largest magnitude.
     public var formulaFloor: Double
     /// The tight integration used as the reference when there is no closed form, and to check
     /// the closed form itself.
@@ -59,6 +76,7 @@ public struct CompareSettings: Sendable, Equatable {
     /// from the exact curves is at most `largeNFactor / sqrt(N)` (`compare.large_n.factor`).
     public var largeNFactor: Double = 3
 
+    /// Settings with the defaults of a grid file's `compare` object (`Notes/validation.md`).
     public init(
         methods: [Method] = Method.allCases, requireFormula: Bool = false, integratorFactor: Double = 1000,
         integratorFloor: Double = 1e-12, descentMaxScaledError: Double = 0.05, formulaRelative: Double = 1e-7,
@@ -78,6 +96,7 @@ public struct CompareSettings: Sendable, Equatable {
         self.knownInaccurate = knownInaccurate
     }
 
+    /// True when `method` is among ``methods``.
     public func compares(_ method: Method) -> Bool { methods.contains(method) }
 }
 
@@ -87,7 +106,9 @@ public struct StiffnessSettings: Sendable, Equatable {
     /// rk4 and rk4imp, has the same order and the same step-doubling error estimate, so their
     /// step ratio isolates stability from accuracy.
     public var explicitStepper: Stepper
+    /// The implicit stepper of the pair.
     public var implicitStepper: Stepper
+    /// The tolerance both runs use.
     public var tolerance: Tolerance
     /// Step cap of the explicit run (reaching it counts as giving up).
     public var maxSteps: Int
@@ -96,6 +117,8 @@ public struct StiffnessSettings: Sendable, Equatable {
     /// Stiff when explicit steps >= ratio * implicit steps (or the explicit run reaches its step cap).
     public var ratio: Double
 
+    /// Settings with the defaults of a grid file's `stiffness` object: rk4 against rk4imp at
+    /// 1e-6, stiff at a step ratio of 10.
     public init(
         explicitStepper: Stepper = .rk4, implicitStepper: Stepper = .rk4imp, tolerance: Tolerance = Tolerance(absolute: 1e-6, relative: 1e-6),
         maxSteps: Int = 200_000, cutoff: Double = 1e-6, ratio: Double = 10
@@ -115,18 +138,24 @@ public struct PlotSettings: Sendable, Equatable {
     public var trajectories: [Int]
     /// Figure file name stem (default `trajectories-<grid>`).
     public var figure: String?
+    /// The figure's title (`plots.title`); none when not given.
     public var title: String?
     /// One title per trajectory panel (default: the point's parameters).
     public var panelTitles: [String]
+    /// The x-axis label of the trajectory panels.
     public var xLabel: String
+    /// The y-axis label of the trajectory panels.
     public var yLabel: String
     /// Logarithmic axes for the trajectory panels (e.g. chemical kinetics over decades of t).
     public var logX = false
+    /// Logarithmic y axis for the trajectory panels.
     public var logY = false
     /// The columns drawn (default: every compared column), e.g. only the mode strengths of a
     /// network that also observes its product entries.
     public var columns: [String] = []
 
+    /// Settings with the defaults of a grid file's `plots` object: point 0 drawn, mode strength
+    /// against epochs.
     public init(trajectories: [Int] = [0], figure: String? = nil, title: String? = nil, panelTitles: [String] = [], xLabel: String = "Epoch (t)", yLabel: String = "Mode strength") {
         self.trajectories = trajectories
         self.figure = figure
@@ -141,15 +170,23 @@ public struct PlotSettings: Sendable, Equatable {
 /// (axes as dotted paths, Cartesian product), `steppers`, `tolerances`, `compare`, and
 /// optionally `stiffness` and `plots`. The format is described in `Notes/validation.md`.
 public struct ValidationGrid: Sendable {
+    /// The grid's name (the `name` key, else the file name): names its rows, tables and figures.
     public var name: String
+    /// What the grid checks, in one sentence (the `description` key), for the tables' README.
     public var description: String?
     /// The problem document without the grid's own keys.
     package var base: InputJSON
+    /// The axes, in file order; the points are their Cartesian product.
     public var axes: [GridAxis]
+    /// The GSL steppers compared at each point.
     public var steppers: [Stepper]
+    /// The tolerance ladder each stepper runs at.
     public var tolerances: [Tolerance]
+    /// What is compared and the pass rules.
     public var compare: CompareSettings
+    /// Settings of the stiffness analysis at each point.
     public var stiffness: StiffnessSettings
+    /// Which points are drawn, and how.
     public var plots: PlotSettings
     /// A hash of the grid's text (FNV-1a, 64 bits): journal rows of another version are not resumed.
     public var fingerprint: String
@@ -439,9 +476,11 @@ public struct ValidationGrid: Sendable {
 
 /// One point of a grid.
 public struct GridPoint: Sendable {
+    /// The point's position in the grid's point order (the last axis varies fastest).
     public var index: Int
     /// Axis name and value, in axis order.
     package var parameters: [(String, InputJSON)]
+    /// The problem file with the point's values substituted.
     public var problem: Problem
 
     /// `model.s=2; model.u0=0.001`: the parameters as one text cell.

@@ -21,6 +21,7 @@ public struct Invariant: Sendable {
 
 /// The worst drift of one invariant along a solve, at its output times.
 public struct InvariantDrift: Sendable {
+    /// The invariant's printed name (``Invariant/name``).
     public let name: String
     /// max over t of |I(t) - I_exact(t)| / (size of the terms that cancel in I).
     public let relativeDrift: Double

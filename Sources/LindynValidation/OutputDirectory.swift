@@ -16,6 +16,7 @@ public enum OutputDirectoryError: Error, Sendable, CustomStringConvertible {
     /// `validate merge` was given a set of shard directories that is not one complete run.
     case incompleteShards([String])
 
+    /// One sentence naming the directory or path and what to do about it.
     public var description: String {
         switch self {
         case .busy(let directory, let holder):

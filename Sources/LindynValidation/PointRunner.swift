@@ -5,12 +5,16 @@ import LindynReport
 
 /// One curve set for a trajectory plot: times and the compared columns of one method.
 public struct TrajectoryCurves: Sendable, Equatable {
+    /// The legend label of the method (e.g. `ODE rk8pd`, `GD`, `theory`).
     public var label: String
+    /// Output times, in epochs.
     public var times: [Double]
     /// Column name and values, in the order compared.
     public var columns: [String]
+    /// One array per column, each as long as ``times``.
     public var values: [[Double]]
 
+    /// Curves from their values.
     public init(label: String, times: [Double], columns: [String], values: [[Double]]) {
         self.label = label
         self.times = times
@@ -18,6 +22,7 @@ public struct TrajectoryCurves: Sendable, Equatable {
         self.values = values
     }
 
+    /// The named columns of a run (a column the run lacks is empty).
     public init(label: String, result: RunResult, columns: [String]) {
         self.init(label: label, times: result.times, columns: columns, values: columns.map { result.column($0) ?? [] })
     }
@@ -25,13 +30,17 @@ public struct TrajectoryCurves: Sendable, Equatable {
 
 /// The trajectories of a plotted point: the reference (theory), the integrator and the descent.
 public struct TrajectorySet: Sendable, Equatable {
+    /// The reference: the closed form, or the tight reference integration without one.
     public var theory: TrajectoryCurves?
+    /// The first stepper's trajectory at the tightest tolerance.
     public var integrator: TrajectoryCurves?
+    /// Gradient descent on the same weights (the mean of the Monte-Carlo runs with dropout).
     public var descent: TrajectoryCurves?
     /// The factor between the training-time and test-time output: the keep probability p of
     /// standard dropout (test-time output p u; Notes/dropout.md), `nil` otherwise.
     public var testScale: Double?
 
+    /// A set from its curves; `testScale` as ``testScale``.
     public init(theory: TrajectoryCurves?, integrator: TrajectoryCurves?, descent: TrajectoryCurves?, testScale: Double? = nil) {
         self.theory = theory
         self.integrator = integrator
@@ -57,21 +66,31 @@ public struct TrajectorySet: Sendable, Equatable {
 /// Everything one grid point produced: its error-table rows, its stiffness-table row, and the
 /// trajectories when the point is plotted. One journal line holds one point.
 public struct PointResult: Sendable {
+    /// The grid's name.
     public var grid: String
     /// Position of the grid in the run (files in command-line order): the output order.
     public var gridOrder: Int
+    /// The point's index in the grid's point order (``GridPoint/index``).
     public var index: Int
+    /// ``ValidationGrid/fingerprint`` of the grid version that produced it (resume matches it).
     public var fingerprint: String
+    /// The grid's `description`, for the tables' README.
     public var gridDescription: String?
     /// Axis name and value text, in axis order.
     public var parameters: [(String, String)]
+    /// Rows of the error table (``ErrorTable/columns``), one per compared method run.
     public var errorRows: [[Cell]]
+    /// The point's row of the stiffness table (``StiffnessTable/columns``).
     public var stiffnessRow: [Cell]
+    /// The curves, when the point is one of the grid's plotted trajectories.
     public var trajectories: TrajectorySet?
     /// Plot settings of the grid (needed to draw a merged run's figures).
     public var plotTitle: String?
+    /// The title of the point's trajectory panel.
     public var panelTitle: String?
+    /// The file name stem of the trajectory figure the point is drawn in.
     public var figure: String?
+    /// Axis labels of the trajectory panel.
     public var axisLabels: (x: String, y: String)
     /// Logarithmic trajectory axes.
     public var logAxes: (x: Bool, y: Bool) = (false, false)

@@ -8,10 +8,14 @@ import LindynReport
 public struct RunManifest: Sendable, Hashable {
     /// One grid of the run.
     public struct GridEntry: Sendable, Hashable {
+        /// The grid's name.
         public var name: String
+        /// ``ValidationGrid/fingerprint`` of the version that ran.
         public var fingerprint: String
+        /// Its number of points.
         public var points: Int
 
+        /// An entry from its fields.
         public init(name: String, fingerprint: String, points: Int) {
             self.name = name
             self.fingerprint = fingerprint
@@ -19,6 +23,7 @@ public struct RunManifest: Sendable, Hashable {
         }
     }
 
+    /// The manifest's file name in an output directory.
     public static let fileName = "run.json"
 
     /// The grids of the whole run (every shard lists all of them), in run order.
@@ -30,6 +35,7 @@ public struct RunManifest: Sendable, Hashable {
     /// The files of the set, relative to the directory (tables, figures, README, journal, this file).
     public var files: [String]
 
+    /// A manifest from its fields (a whole, complete run by default).
     public init(grids: [GridEntry], shard: (index: Int, count: Int)? = nil, partial: [String] = [], files: [String] = []) {
         self.grids = grids
         self.shard = shard
@@ -42,10 +48,12 @@ public struct RunManifest: Sendable, Hashable {
         self.init(grids: grids.map { GridEntry(name: $0.name, fingerprint: $0.fingerprint, points: $0.pointCount) }, shard: shard)
     }
 
+    /// Equal when every field is (the shard tuple compared by its parts).
     public static func == (a: RunManifest, b: RunManifest) -> Bool {
         a.grids == b.grids && a.shard?.index == b.shard?.index && a.shard?.count == b.shard?.count && a.partial == b.partial && a.files == b.files
     }
 
+    /// Hashes every field that ``==(_:_:)`` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(grids)
         hasher.combine(shard?.index)
@@ -105,6 +113,7 @@ public struct RunManifest: Sendable, Hashable {
 public struct ShardSetCheck: Sendable {
     /// One directory of the set.
     public struct Shard: Sendable {
+        /// The shard's output directory.
         public var directory: URL
         /// Its manifest; nil when the directory holds no finished run.
         public var manifest: RunManifest?
@@ -112,6 +121,7 @@ public struct ShardSetCheck: Sendable {
         public var missingPoints: Int
     }
 
+    /// Every directory given, in the order given.
     public var shards: [Shard]
     /// The shard count `n` all directories agree on; nil when they disagree or none has one.
     public var shardCount: Int?

@@ -5,6 +5,8 @@ import LindynReport
 
 /// How `lindyn validate` runs.
 public struct ValidationOptions: Sendable {
+    /// The directory the tables, figures, journal and `run.json` are written to (created if
+    /// missing; locked while the run lasts).
     public var outputDirectory: URL
     /// Keep the journal's finished points and run only the others.
     public var resume: Bool
@@ -30,6 +32,7 @@ public struct ValidationOptions: Sendable {
     /// Formats written beside each SVG figure (PNG, PDF; needs rsvg-convert).
     public var figureFormats: [FigureExport.Format] = []
 
+    /// Options with the defaults of `lindyn validate` (provenance of this process).
     public init(outputDirectory: URL, resume: Bool = false, shard: (index: Int, count: Int)? = nil, plots: Bool = true, progress: Bool = true, workers: Int? = nil, handlesSignals: Bool = false, provenance: Provenance? = nil) {
         self.handlesSignals = handlesSignals
         self.provenance = provenance ?? .current()
@@ -48,21 +51,30 @@ public struct ValidationSummary: Sendable {
     public var knownFailRows: Int
     /// Rows whose method gave up where the grid allows it (not failures).
     public var gaveUpRows: Int
+    /// Number of grids run.
     public var grids: Int
+    /// Number of points run (resumed ones included).
     public var points: Int
+    /// The points that failed, as `grid #index (parameters)`; empty when the run passed.
     public var failedPoints: [String]
+    /// Points taken from the journal of an earlier run (`resume`).
     public var resumedPoints: Int
+    /// Rows of the error table: one per compared method run.
     public var comparisons: Int
     /// Method, the worst error_ratio, and where.
     public var worst: [(method: String, ratio: Double, scaled: Double, at: String)]
+    /// Points whose stiffness verdict is `stiff` (rule in `Notes/stiffness.md`).
     public var stiffPoints: Int
+    /// The files written (tables, figures, README, journal, manifest).
     public var files: [URL]
+    /// Wall time of the run, in seconds.
     public var seconds: Double
     /// Recoverable problems met on the way (corrupt journal lines skipped), one sentence each.
     public var warnings: [String] = []
     /// Why the tables are not one complete run (a merge accepted with `--allow-partial`).
     public var partial: [String] = []
 
+    /// True when no point failed (known failures and allowed give-ups do not count).
     public var passed: Bool { failedPoints.isEmpty }
 
     /// The summary printed on standard output.
@@ -91,6 +103,8 @@ public struct ValidationSummary: Sendable {
 
 /// Runs validation grids, journals each finished point, and writes the tables and plots.
 public enum Validation {
+    /// The journal's file name in the output directory: one JSON line per finished point, the
+    /// record `resume` continues from.
     public static let journalName = "journal.jsonl"
 
     /// Runs `grids` (in order) into `options.outputDirectory`.

@@ -10,17 +10,21 @@ import LindynReport
 public enum ShardPlan {
     /// What the split needs to know of a grid: its name, version and size.
     public struct GridEntry: Sendable, Hashable {
+        /// The grid's name.
         public var name: String
         /// ``ValidationGrid/fingerprint``: journal rows of another version do not count.
         public var fingerprint: String
+        /// Its number of points.
         public var points: Int
 
+        /// An entry from its fields.
         public init(name: String, fingerprint: String, points: Int) {
             self.name = name
             self.fingerprint = fingerprint
             self.points = points
         }
 
+        /// The entry of a loaded grid.
         public init(_ grid: ValidationGrid) { self.init(name: grid.name, fingerprint: grid.fingerprint, points: grid.pointCount) }
     }
 
@@ -98,12 +102,15 @@ public enum ShardPlan {
 
 /// The memory estimate of one grid point (see ``ShardPlan/pointMemory(_:point:)``).
 public struct PointMemory: Sendable, Equatable {
+    /// The grid's name.
     public var grid: String
+    /// The point's index in the grid.
     public var point: Int
     /// State variables of the point's problem.
     public var variables: Int
     /// Output times.
     public var outputs: Int
+    /// The estimate, in bytes (an upper bound; see ``ShardPlan/pointMemory(_:point:)``).
     public var bytes: Int
 }
 

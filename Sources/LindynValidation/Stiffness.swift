@@ -10,17 +10,21 @@ import LindynModels
 /// max |Re lambda| / min |Re lambda| over the decaying ones (Re lambda < -delta). The textbook
 /// ratio over all eigenvalues would be infinite whenever a null direction exists.
 public struct EigenSummary: Sendable {
+    /// The time of the state, in epochs.
     public var t: Double
     /// Real and imaginary parts, sorted by real part.
     public var eigenvalues: [EigenValue]
     /// True when the symmetric solver was used (gradient flows).
     public var symmetric: Bool
+    /// max |lambda| over all eigenvalues.
     public var maxAbs: Double
     /// Smallest |Re lambda| among the decaying eigenvalues (Re lambda < -delta), nil if none.
     public var minDecaying: Double?
     /// Largest |Re lambda| among the decaying eigenvalues, nil if none.
     public var maxDecaying: Double?
+    /// Eigenvalues with |Re lambda| <= delta (null directions).
     public var nullCount: Int
+    /// Eigenvalues with Re lambda > delta (unstable directions: saddles).
     public var unstableCount: Int
     /// The absolute cut-off delta.
     public var delta: Double
@@ -31,6 +35,7 @@ public struct EigenSummary: Sendable {
         return hi / lo
     }
 
+    /// The summary of a spectrum, with delta = `cutoff` * max|lambda|.
     public init(t: Double, eigenvalues: [EigenValue], symmetric: Bool, cutoff: Double) {
         self.t = t
         self.eigenvalues = eigenvalues
@@ -49,23 +54,52 @@ public struct EigenSummary: Sendable {
 
 /// One eigenvalue, lambda = re + i im.
 public struct EigenValue: Sendable, Hashable {
+    /// Real part.
     public var re: Double
+    /// Imaginary part (0 for a symmetric Jacobian).
     public var im: Double
 
+    /// An eigenvalue `re + i im`.
     public init(re: Double, im: Double = 0) {
         self.re = re
         self.im = im
     }
 
+    /// |lambda|.
     public var magnitude: Double { (re * re + im * im).squareRoot() }
 }
 
 /// What one stepper did on the step-count comparison.
 public struct StepCount: Sendable {
+    /// Whether the stepper ran, and how its run ended.
+    public enum Outcome: Sendable, Hashable, CustomStringConvertible {
+        /// The solve ran and ended with this status.
+        case finished(SolveStatus)
+        /// The solver refused the settings before stepping (the reason given).
+        case refused(String)
+        /// The analysis did not run the stepper (a system over the size limit).
+        case notRun
+
+        /// The status word of the output (`explicit_status`, `implicit_status`): the
+        /// status's raw value, `refused: <reason>` or `not_run`.
+        public var description: String {
+            switch self {
+            case .finished(let status): status.rawValue
+            case .refused(let reason): "refused: \(reason)"
+            case .notRun: "not_run"
+            }
+        }
+    }
+
+    /// The stepper compared.
     public var stepper: Stepper
-    public var status: String
+    /// Whether it ran and how its run ended.
+    public var status: Outcome
+    /// Accepted steps over the interval.
     public var acceptedSteps: Int
+    /// Right-hand-side evaluations.
     public var rhsEvaluations: Int
+    /// Jacobian evaluations (0 for explicit steppers).
     public var jacobianEvaluations: Int
     /// Mean accepted step (T / steps), nil without steps.
     public var meanStep: Double?
@@ -74,14 +108,19 @@ public struct StepCount: Sendable {
 /// The stiffness analysis of one problem: Jacobian spectra along the trajectory and the
 /// empirical explicit-versus-implicit step counts, with a verdict (see `Notes/stiffness.md`).
 public struct StiffnessReport: Sendable {
+    /// The spectra at the sampled states (start, middle, end of the trajectory by default).
     public var samples: [EigenSummary]
+    /// The explicit stepper's run.
     public var explicit: StepCount
+    /// The implicit stepper's run.
     public var implicit: StepCount
+    /// The settings the analysis ran with.
     public var settings: StiffnessSettings
     /// T = end - start.
     public var span: Double
     /// tau for gradient flows (descent runs with alpha = 1/tau and a step of one epoch).
     public var tau: Double?
+    /// What the verdict and indices rest on or could not compute, one sentence each.
     public var notes: [String]
 
     /// max|lambda| over the samples.
@@ -93,7 +132,7 @@ public struct StiffnessReport: Sendable {
     public var descentIndex: Double? { tau == nil ? nil : maxAbs }
     /// Explicit over implicit accepted steps.
     public var stepRatio: Double? {
-        guard implicit.status == "success", implicit.acceptedSteps > 0, explicit.acceptedSteps > 0 else { return nil }
+        guard implicit.status == .finished(.success), implicit.acceptedSteps > 0, explicit.acceptedSteps > 0 else { return nil }
         return Double(explicit.acceptedSteps) / Double(implicit.acceptedSteps)
     }
 
@@ -102,9 +141,9 @@ public struct StiffnessReport: Sendable {
     /// implicit one succeeds. Any other failure (non-finite values, say) says nothing about
     /// stiffness: undetermined.
     public var verdict: String {
-        guard implicit.status == "success" else { return "undetermined" }
-        if explicit.status == "max_steps" { return "stiff" }
-        if explicit.status != "success" { return "undetermined" }
+        guard implicit.status == .finished(.success) else { return "undetermined" }
+        if explicit.status == .finished(.maxSteps) { return "stiff" }
+        if explicit.status != .finished(.success) { return "undetermined" }
         guard let r = stepRatio else { return "undetermined" }
         return r >= settings.ratio ? "stiff" : "not stiff"
     }
@@ -119,6 +158,9 @@ public struct StiffnessReport: Sendable {
     }
 }
 
+/// Stiffness of a problem: Jacobian spectra (symmetric eigensolver for gradient flows, whose
+/// Jacobian is minus the Hessian of the loss) and the explicit-versus-implicit step-count
+/// comparison (`Notes/stiffness.md`).
 public enum StiffnessAnalysis {
     /// The Jacobian J = df/dy at `state` (row-major), from the system's own Jacobian or, when it
     /// has none, by central differences (h = 1e-6 max(1, |y_j|)).
@@ -186,11 +228,11 @@ public enum StiffnessAnalysis {
             let r = try Simulation.integrate(p)
             let s = r.statistics
             let steps = s?.acceptedSteps ?? 0
-            return (StepCount(stepper: stepper, status: r.status.rawValue, acceptedSteps: steps, rhsEvaluations: s?.rhsEvaluations ?? 0,
+            return (StepCount(stepper: stepper, status: .finished(r.status), acceptedSteps: steps, rhsEvaluations: s?.rhsEvaluations ?? 0,
                               jacobianEvaluations: s?.jacobianEvaluations ?? 0,
                               meanStep: steps > 0 ? (r.tReached - problem.time.start) / Double(steps) : nil), r)
         } catch {
-            return (StepCount(stepper: stepper, status: "refused: \(error)", acceptedSteps: 0, rhsEvaluations: 0, jacobianEvaluations: 0, meanStep: nil), nil)
+            return (StepCount(stepper: stepper, status: .refused("\(error)"), acceptedSteps: 0, rhsEvaluations: 0, jacobianEvaluations: 0, meanStep: nil), nil)
         }
     }
 
@@ -207,7 +249,7 @@ public enum StiffnessAnalysis {
             // Dense spectra and implicit step counts would take minutes and gigabytes here.
             let n = problem.dynamics.stateNames.count
             func notRun(_ stepper: Stepper) -> StepCount {
-                StepCount(stepper: stepper, status: "not_run", acceptedSteps: 0, rhsEvaluations: 0, jacobianEvaluations: 0, meanStep: nil)
+                StepCount(stepper: stepper, status: .notRun, acceptedSteps: 0, rhsEvaluations: 0, jacobianEvaluations: 0, meanStep: nil)
             }
             return StiffnessReport(
                 samples: [], explicit: notRun(settings.explicitStepper), implicit: notRun(settings.implicitStepper), settings: settings, span: end - start, tau: problem.dynamics.tau,

@@ -3,6 +3,8 @@ import LindynReport
 
 /// `lindyn stiffness`: the spectra along one trajectory as a table, and the step-count summary.
 public enum StiffnessTrajectoryTable {
+    /// One row per sampled state: its time, max |lambda|, the extreme real parts, the null and
+    /// unstable counts and the restricted ratio.
     public static func table(_ report: StiffnessReport) -> Table {
         var table = Table(
             columns: [
@@ -30,9 +32,9 @@ public enum StiffnessTrajectoryTable {
         [
             ("T_max_lambda", number(r.spanIndex)),
             ("alpha_max_lambda", number(r.descentIndex)),
-            ("explicit", ["stepper": .string(r.explicit.stepper.rawValue), "status": .string(r.explicit.status), "accepted_steps": .integer(r.explicit.acceptedSteps),
+            ("explicit", ["stepper": .string(r.explicit.stepper.rawValue), "status": .string(r.explicit.status.description), "accepted_steps": .integer(r.explicit.acceptedSteps),
                           "rhs_evaluations": .integer(r.explicit.rhsEvaluations), "h_max_lambda": number(r.explicit.meanStep.map { $0 * r.maxAbs })]),
-            ("implicit", ["stepper": .string(r.implicit.stepper.rawValue), "status": .string(r.implicit.status), "accepted_steps": .integer(r.implicit.acceptedSteps),
+            ("implicit", ["stepper": .string(r.implicit.stepper.rawValue), "status": .string(r.implicit.status.description), "accepted_steps": .integer(r.implicit.acceptedSteps),
                           "rhs_evaluations": .integer(r.implicit.rhsEvaluations), "jacobian_evaluations": .integer(r.implicit.jacobianEvaluations),
                           "h_max_lambda": number(r.implicit.meanStep.map { $0 * r.maxAbs })]),
             ("step_ratio", number(r.stepRatio)),
@@ -42,6 +44,7 @@ public enum StiffnessTrajectoryTable {
         ]
     }
 
+    /// The indices and the step-count verdict as text, for the terminal.
     public static func summaryText(_ r: StiffnessReport) -> String {
         var s = "T max|lambda| = \(shortNumber(r.spanIndex))"
         if let d = r.descentIndex { s += "; gradient descent: alpha max|lambda(Hessian)| = \(shortNumber(d)) (stable near a minimum below 2)" }

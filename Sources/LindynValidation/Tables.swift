@@ -5,6 +5,7 @@ import LindynReport
 /// The error table: one row per grid point and method (every stepper and tolerance for the
 /// integrator, one row for the descent, one for the closed form).
 public enum ErrorTable {
+    /// The columns, in order, with units and descriptions (the tables' README lists them).
     public static let columns: [Table.Column] = [
         .init("grid", description: "grid name"),
         .init("point", description: "point index within the grid"),
@@ -30,9 +31,14 @@ public enum ErrorTable {
         .init("invariant_drift", description: "integrator rows: the worst drift of the flow's conservation laws (balancedness, linear invariants) in tolerance units; above 1000 the row's message warns"),
         .init("seconds", unit: "s", description: "wall time of the method"),
     ]
+    /// The column names, in order.
     public static let names = columns.map(\.name)
+    /// Values of the `status` column that fail a point.
     public static let failingStatuses: Set<String> = ["fail", "error"]
 
+    /// The position of column `name`.
+    ///
+    /// - Precondition: `name` is one of ``names``.
     public static func index(_ name: String) -> Int {
         guard let k = names.firstIndex(of: name) else { preconditionFailure("no error-table column \(name)") }
         return k
@@ -58,6 +64,7 @@ public enum ErrorTable {
         set(&cells, "error_ratio", .number(d.ratio))
     }
 
+    /// The table of `rows`, with its title and a caption stating the pass rules.
     public static func table(_ rows: [[Cell]]) -> Table {
         Table(
             columns: columns, rows: rows, title: "Errors against the closed forms",
@@ -69,6 +76,8 @@ public enum ErrorTable {
 public enum StiffnessTable {
     static let sampleTags = ["start", "middle", "end"]
 
+    /// The columns, in order: the point, its eigenvalue summaries at the start, middle and end,
+    /// the stability indices (`h max|lambda|`, `alpha max|lambda|`), the step counts and the verdict.
     public static let columns: [Table.Column] = {
         var c: [Table.Column] = [
             .init("grid"), .init("point"), .init("parameters"),
@@ -100,8 +109,12 @@ public enum StiffnessTable {
         ]
         return c
     }()
+    /// The column names, in order.
     public static let names = columns.map(\.name)
 
+    /// The position of column `name`.
+    ///
+    /// - Precondition: `name` is one of ``names``.
     public static func index(_ name: String) -> Int {
         guard let k = names.firstIndex(of: name) else { preconditionFailure("no stiffness-table column \(name)") }
         return k
@@ -135,10 +148,10 @@ public enum StiffnessTable {
         set("alpha_max_lambda", number(report.descentIndex))
         set("explicit_stepper", .text(report.explicit.stepper.rawValue))
         set("explicit_steps", .integer(report.explicit.acceptedSteps))
-        set("explicit_status", .text(report.explicit.status))
+        set("explicit_status", .text(report.explicit.status.description))
         set("implicit_stepper", .text(report.implicit.stepper.rawValue))
         set("implicit_steps", .integer(report.implicit.acceptedSteps))
-        set("implicit_status", .text(report.implicit.status))
+        set("implicit_status", .text(report.implicit.status.description))
         set("step_ratio", number(report.stepRatio))
         set("h_max_lambda_explicit", number(report.explicit.meanStep.map { $0 * m }))
         set("h_max_lambda_implicit", number(report.implicit.meanStep.map { $0 * m }))
@@ -150,6 +163,7 @@ public enum StiffnessTable {
         return cells
     }
 
+    /// The table of `rows`, with its title and caption.
     public static func table(_ rows: [[Cell]]) -> Table {
         Table(
             columns: columns, rows: rows, title: "Stiffness along the trajectory",
@@ -165,6 +179,7 @@ func shortNumber(_ x: Double) -> String {
 
 /// The work-precision table: per grid, stepper and tolerance, the error against the work.
 public enum WorkPrecisionTable {
+    /// The columns, in order.
     public static let columns: [Table.Column] = [
         .init("grid"), .init("stepper"), .init("epsabs"), .init("epsrel"),
         .init("points", description: "points compared"),

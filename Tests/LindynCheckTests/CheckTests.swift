@@ -19,7 +19,8 @@ func value(_ p: CheckPointResult, _ name: String) -> Double {
 
 @Suite("Derivation checker")
 struct CheckTests {
-    // The closed forms of science.md sections 2, 4-8, each with its own dynamics. They are exact,
+    // The closed forms of Notes/logistic-law.md, deep-networks.md, weight-decay.md, dropout.md and
+    // autoencoders.md, each with its own dynamics. They are exact,
     // so what the checker measures is the integrator's error: rk8pd at epsrel 1e-12 gives relative
     // errors ~1e-14 (measured worst 6e-15). The verdict uses the file's tolerance 1e-6; the
     // second bound, 1e-10, asserts the check is far tighter than the verdict needs (100x the
@@ -144,14 +145,15 @@ struct CheckTests {
 
     // Gradient descent at alpha = 1/tau = 0.01 on the Saxe mode (s = 1): near the saddle
     // descent grows by (1 + alpha s)^2 < e^{2 alpha s} per epoch, so its half-time is longer by
-    // about 1 + alpha s/2 (science.md section 9): the ratio must lie in (1, 1 + alpha s). The
+    // about 1 + alpha s/2 (Notes/gradient-descent.md): the ratio must lie in (1, 1 + alpha s). The
     // candidate's descent error equals the flow's own lag to 1e-9 (the candidate is exact).
     @Test func descentLagIsShownAndOnlyDecidesWithATolerance() throws {
         var check = try shippedCheck("weight-decay")
         check.grid = [("s", [1]), ("lambda", [0]), ("u0", [1e-3]), ("tau", [100])]
         var report = try check.run()
         let d = try #require(report.points[0].descent)
-        #expect(d.status == "success")
+        #expect(d.status == .success)
+        #expect(d.statusWord == "success")
         let ratio = try #require(d.timeRatio)
         #expect(ratio > 1 && ratio < 1.01)
         #expect(Swift.abs((d.error ?? .nan) - (d.lag ?? .nan)) < 1e-9)

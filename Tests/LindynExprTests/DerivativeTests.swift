@@ -122,7 +122,8 @@ struct FiniteDifference {
         #expect(Swift.abs(try d.evaluate(["x": x]) - expected) <= 1e-14 * expected)
     }
 
-    /// Gradient of a two-weight loss (`interface.md`): dL/da = -(s - a b) b + lambda a,
+    /// Gradient of the two-weight loss `1/2 (s - a b)^2 + lambda/2 (a^2 + b^2)` (a Saxe mode with
+    /// weight decay): dL/da = -(s - a b) b + lambda a,
     /// dL/db = -(s - a b) a + lambda b, derived by hand.
     @Test func gradientOfLoss() throws {
         let loss = try Expression.parse("1/2*(s - a*b)^2 + lambda/2*(a^2 + b^2)")
@@ -134,7 +135,7 @@ struct FiniteDifference {
     }
 
     /// Robertson's chemical kinetics (Robertson 1966; Hairer & Wanner, Solving ODEs II,
-    /// sec. IV.1), the stiff example of `interface.md`.
+    /// sec. IV.1), the classic stiff test problem.
     static let robertson = [
         "-k1*y1 + k3*y2*y3",
         "k1*y1 - k3*y2*y3 - k2*y2^2",

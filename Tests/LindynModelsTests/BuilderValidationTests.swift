@@ -154,3 +154,18 @@ import Testing
         #expect(data(noise: -1) == "labelNoise")
     }
 }
+
+@Suite struct DocumentedExampleTests {
+    /// The example in the LindynModels catalog: a network built in Swift integrates, and a run
+    /// that runs out of steps reports the enum, whose raw value is the output file's word.
+    @Test func catalogExampleRunsAndReportsAnEnumStatus() throws {
+        let network = try NetworkModel.saxe(widths: [3, 4, 2], singularValues: [2, 1])
+        var problem = Problem(dynamics: network, time: TimeSpec(end: 10, points: 101))
+        let run = try Simulation.integrate(problem)
+        #expect(run.succeeded && run.status == .success && run.rows.count == 101)
+        problem.solver.maxSteps = 3
+        let short = try Simulation.integrate(problem)
+        #expect(short.status == .maxSteps && short.status.rawValue == "max_steps")
+        #expect(!short.succeeded && short.rows.count < 101)
+    }
+}

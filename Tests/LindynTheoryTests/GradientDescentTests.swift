@@ -187,7 +187,7 @@ struct GradientDescentTests {
         for eps in [1e-1, 1e-3, 1e-6] {
             let exact = try standard.exactLearningTime(epsilon: eps)
             let bound = try standard.learningTimeBound(epsilon: eps)
-            #expect(relativeError(bound, tau / (s * p) * log(s / eps)) < 1e-14)  // science.md section 7
+            #expect(relativeError(bound, tau / (s * p) * log(s / eps)) < 1e-14)  // Notes/dropout.md
             #expect(relativeError(exact, tau / (p * s) * log((s - eps) / eps)) < 1e-13)
             #expect(exact <= bound)
             // Exact counterpart = time from eps to s - eps of the effective law (rounding of

@@ -63,7 +63,7 @@ struct LogisticLawTests {
         for (a, b, tau, u0) in [(1.0, 1.0, 1.0, 1e-3), (4.0, 0.5, 10.0, 1e-9), (0.2, 3.0, 0.5, 0.01)] {
             let law = try LogisticLaw(a: a, b: b, tau: tau)
             let th = try law.halfTime(from: u0)
-            let formula = tau / (2 * a) * log(a / (b * u0) - 1)  // science.md section 2
+            let formula = tau / (2 * a) * log(a / (b * u0) - 1)  // Notes/logistic-law.md
             #expect(relativeError(th, formula) < 1e-13)
             #expect(relativeError(try law.value(at: th, from: u0), a / (2 * b)) < 1e-13)
             #expect(relativeError(try law.time(from: u0, to: a / (2 * b)), th) < 1e-13)

@@ -4,7 +4,8 @@ import Testing
 @testable import LindynTheory
 
 // Each case's (a, b) is checked against an independent route: the per-mode *loss* of that case,
-// written down here from its definition (science.md sections 2, 6, 7, 8), is differentiated by
+// written down here from its definition (Saxe et al. 2014; Pretorius, Kroon & Kamper 2018;
+// Srivastava et al. 2014 Sec. 9.1; Notes/logistic-law.md), is differentiated by
 // hand and the resulting gradient flow on the raw weights integrated with Dormand-Prince
 // (rtol 1e-12). The closed-form law must match the product of the weights to 1e-9.
 
@@ -143,7 +144,7 @@ struct TwoLayerCaseTests {
         }
     }
 
-    @Test("table of coefficients and fixed points (science.md section 2)")
+    @Test("table of coefficients and fixed points (Notes/logistic-law.md)")
     func coefficientTable() throws {
         func ab(_ c: TwoLayerCase) throws -> [Double] { let r = try c.coefficients(); return [r.a, r.b] }
         #expect(try ab(.scalar(x: 2, y: 3)) == [6, 4])

@@ -48,7 +48,7 @@ import Testing
 
     /// Gradient descent at learning rate 0.2 on a mode with s = 3 (alpha s = 0.6) lags the flow far
     /// beyond the 5% bound: the point must fail, with the lag positive (descent is slower,
-    /// science.md sec. 9: growth (1 + alpha s)^2 < e^{2 alpha s}).
+    /// Notes/gradient-descent.md: growth (1 + alpha s)^2 < e^{2 alpha s}).
     @Test func largeLearningRateFailsTheDescentCheck() throws {
         let g = try grid("""
             {"model": {"kind": "mode", "s": 3, "u0": 0.001, "tau": 5}, "time": {"end": 40, "points": 41},

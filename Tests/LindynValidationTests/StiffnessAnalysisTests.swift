@@ -86,7 +86,8 @@ import Testing
         var settings = StiffnessSettings()
         settings.maxSteps = 50
         let r = StiffnessAnalysis.analyse(try Self.linear(1e5), settings: settings)
-        #expect(r.explicit.status == "max_steps")
+        #expect(r.explicit.status == .finished(.maxSteps))
+        #expect(r.explicit.status.description == "max_steps")
         #expect(r.verdict == "stiff")
     }
 

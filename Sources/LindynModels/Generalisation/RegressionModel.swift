@@ -48,7 +48,7 @@ public struct RegressionModel: Dynamics {
     public static let maxSampleEntries = 8_000_000
 
     /// Draws the data set of `task` with `inputs` = N and `samples` = P from `seed`.
-    /// - Throws: ``ArgumentError`` naming `inputs` (1 to ``maxInputs``), `samples` (at least 1,
+    /// - Throws: `ArgumentError` naming `inputs` (1 to ``maxInputs``), `samples` (at least 1,
     ///   P N at most ``maxSampleEntries``) or `tau` (> 0).
     public init(inputs: Int, samples: Int, task: RegressionTask, seed: UInt64 = 1, tau: Double = 1) throws(ArgumentError) {
         guard inputs >= 1, inputs <= Self.maxInputs else {

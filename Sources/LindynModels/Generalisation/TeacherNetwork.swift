@@ -56,7 +56,7 @@ public struct TeacherData: Sendable, Hashable {
     public static let maxSampleEntries = 8_000_000
 
     /// Draws the teacher and the data set from `seed`.
-    /// - Throws: ``ArgumentError`` naming `inputs` or `outputs` (1 to ``maxWidth``), `samples`
+    /// - Throws: `ArgumentError` naming `inputs` or `outputs` (1 to ``maxWidth``), `samples`
     ///   (P = N1 for orthonormal inputs; at least 1 and P max(N1, N3) at most
     ///   ``maxSampleEntries`` for Gaussian ones), `teacher` (1 to min(N1, N3) positive finite
     ///   singular values) or `labelNoise` (finite, >= 0).

@@ -20,11 +20,15 @@ import Foundation
 /// does not fix (the flow's own rotation is not a closed form for n1 > 1); for n1 = 1 the carried
 /// factor is the weight vector itself.
 public struct BalancedTwoLayerSolution: Sendable {
+    /// Input width `n0` (columns of W1).
     public let inputs: Int
+    /// Hidden width `n1` (rows of W1, columns of W2).
     public let hidden: Int
+    /// Output width `n2` (rows of W2).
     public let outputs: Int
     /// The balance lambda read off the start.
     public let lambda: Double
+    /// Time constant `tau = 1/learningRate` (epochs).
     public let tau: Double
     /// Sigma_yx (outputs x inputs).
     public let sigma: Matrix

@@ -4,11 +4,16 @@ import Foundation
 /// two-layer solution from any start, the end-to-end flow). Sizes are those of a network's
 /// widths; the products are plain loops (this module has no BLAS).
 public struct Matrix: Sendable, Hashable {
+    /// Number of rows.
     public let rows: Int
+    /// Number of columns.
     public let columns: Int
     /// Entries, row-major: `values[i * columns + j]`.
     public var values: [Double]
 
+    /// A `rows x columns` matrix from its entries in row-major order.
+    ///
+    /// - Precondition: `values.count == rows * columns`.
     public init(rows: Int, columns: Int, values: [Double]) {
         precondition(values.count == rows * columns, "a \(rows) x \(columns) matrix needs \(rows * columns) entries")
         self.rows = rows
@@ -16,6 +21,7 @@ public struct Matrix: Sendable, Hashable {
         self.values = values
     }
 
+    /// A `rows x columns` matrix whose every entry is `x` (the zero matrix by default).
     public init(rows: Int, columns: Int, repeating x: Double = 0) {
         self.init(rows: rows, columns: columns, values: Array(repeating: x, count: rows * columns))
     }
@@ -34,17 +40,22 @@ public struct Matrix: Sendable, Hashable {
         return m
     }
 
+    /// The entry in row `i`, column `j` (both from 0).
     public subscript(i: Int, j: Int) -> Double {
         get { values[i * columns + j] }
         set { values[i * columns + j] = newValue }
     }
 
+    /// The transpose (`columns x rows`).
     public var transposed: Matrix {
         var t = Matrix(rows: columns, columns: rows)
         for i in 0..<rows { for j in 0..<columns { t.values[j * rows + i] = values[i * columns + j] } }
         return t
     }
 
+    /// The matrix product `a b`.
+    ///
+    /// - Precondition: `a.columns == b.rows`.
     public static func * (a: Matrix, b: Matrix) -> Matrix {
         precondition(a.columns == b.rows, "product of \(a.rows)x\(a.columns) and \(b.rows)x\(b.columns)")
         var c = Matrix(rows: a.rows, columns: b.columns)
@@ -65,16 +76,23 @@ public struct Matrix: Sendable, Hashable {
         return c
     }
 
+    /// The entrywise sum.
+    ///
+    /// - Precondition: `a` and `b` have the same shape.
     public static func + (a: Matrix, b: Matrix) -> Matrix {
         precondition(a.rows == b.rows && a.columns == b.columns)
         return Matrix(rows: a.rows, columns: a.columns, values: zip(a.values, b.values).map { $0 + $1 })
     }
 
+    /// The entrywise difference `a - b`.
+    ///
+    /// - Precondition: `a` and `b` have the same shape.
     public static func - (a: Matrix, b: Matrix) -> Matrix {
         precondition(a.rows == b.rows && a.columns == b.columns)
         return Matrix(rows: a.rows, columns: a.columns, values: zip(a.values, b.values).map { $0 - $1 })
     }
 
+    /// The matrix `a` scaled by `x`.
     public static func * (x: Double, a: Matrix) -> Matrix {
         Matrix(rows: a.rows, columns: a.columns, values: a.values.map { x * $0 })
     }

@@ -16,7 +16,8 @@ import Foundation
 /// otherwise the mode is never learned.
 ///
 /// Conventions: loss with a factor 1/2, `tau = 1/learningRate`, `t` in epochs. Source: the mode
-/// law of Saxe et al. 2014 (Eq. 15) plus the decay term (science.md section 6).
+/// law of Saxe et al. 2014 (Eq. 15) plus the decay term `-lambda a_l` of each layer's penalty
+/// `(lambda/2) a_l^2`, which adds `-D lambda u` on a balanced mode.
 public struct DeepDecayModeLaw: Sendable, Hashable {
     /// Number of weight matrices `D >= 2`.
     public let depth: Int

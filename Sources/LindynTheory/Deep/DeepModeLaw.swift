@@ -301,7 +301,8 @@ public struct DeepModeLaw: Sendable, Hashable {
     /// Leading small-initialisation behaviour for `D >= 3`:
     /// `t ~ tau / (s (D-2) u0^{(D-2)/D})` as `u0 -> 0`, for any fixed target below `s`
     /// (the power term of ``time(from:to:)`` dominates; relative correction
-    /// `O(u0^{(D-2)/D})`). Source: science.md section 5, derived in `Notes/deep-networks.md`.
+    /// `O(u0^{(D-2)/D})`). Source: the exact time of the depth-`D` mode law of Saxe et al. 2014
+    /// (Eq. 15) as `u0 -> 0`, derived in `Notes/deep-networks.md`.
     /// - Throws: `undefined` for `D = 2` (the divergence is logarithmic there:
     ///   `(tau/(2s)) ln(1/u0)`); `invalidParameter` for `u0 <= 0`.
     public func smallInitAsymptoticTime(from u0: Double) throws(TheoryError) -> Double {

@@ -11,13 +11,18 @@ import Foundation
 /// - test `E_g = E[(y - w.x)^2]` on a fresh example, label noise included: `|w - wbar|^2/N + noise variance`;
 /// - train `E_t = (1/P) sum_mu (y_mu - w.x_mu)^2`.
 public struct RegressionTask: Sendable, Hashable {
+    /// Variance of each teacher entry `wbar_i` (the signal power per input).
     public let teacherVariance: Double
+    /// Variance of the label noise added to `wbar.x`.
     public let noiseVariance: Double
+    /// Variance of each entry of the student's start `w0` (`0`: started at the origin).
     public let initVariance: Double
     /// Weight decay `lambda` on the summed loss, `L + lambda/2 |w|^2`: the flow
     /// `tau dw/dt = Sigma_yx - (Sigma_xx + lambda I) w` converges to ridge regression with `gamma = lambda`.
     public let weightDecay: Double
 
+    /// A task from its three variances and the weight decay.
+    ///
     /// - Throws: `invalidParameter` for a negative or non-finite variance or weight decay.
     public init(teacherVariance: Double, noiseVariance: Double, initVariance: Double = 0, weightDecay: Double = 0) throws(TheoryError) {
         try _requireNonNegative(weightDecay, "weight_decay")
@@ -53,11 +58,15 @@ public struct RegressionExact: Sendable, Hashable {
     public let projectedTeacher: [Double]
     /// `sum_mu y_mu^2`.
     public let labelPower: Double
+    /// Number of training samples `P`.
     public let samples: Int
+    /// The task the data set was drawn from (its noise variance enters the test error).
     public let task: RegressionTask
     /// Eigenvalues at or below it count as exactly 0 (`N * eps * max eigenvalue`).
     public let zeroThreshold: Double
 
+    /// The solution from one data set, already projected onto the eigenbasis of `Sigma_xx`.
+    ///
     /// - Throws: `invalidParameter` when the lengths differ or a value is not finite.
     public init(
         eigenvalues: [Double], projectedCorrelation: [Double], projectedStart: [Double], projectedTeacher: [Double],
@@ -82,7 +91,9 @@ public struct RegressionExact: Sendable, Hashable {
         self.task = task
     }
 
+    /// Input dimension `N`.
     public var inputs: Int { eigenvalues.count }
+    /// Rank of `Sigma_xx`: the number of eigenvalues above ``zeroThreshold`` (at most `P`).
     public var rank: Int { eigenvalues.filter { $0 > 0 }.count }
 
     /// `e^{-lam T}` and `phi(lam, T) = (1 - e^{-lam T})/lam`, stable for `lam -> 0` and `T = infinity`.
@@ -186,10 +197,14 @@ public struct RegressionExact: Sendable, Hashable {
 /// and, as `T -> infinity`, `E_g = s_e/(1 - alpha) + (1 - alpha) s_w` (alpha < 1),
 /// `s_e alpha/(alpha - 1)` (alpha > 1), infinite at alpha = 1: the overfitting peak.
 public struct RegressionTheory: Sendable, Hashable {
+    /// Load `alpha = P/N`, samples per input dimension.
     public let alpha: Double
+    /// Teacher, noise and start variances.
     public let task: RegressionTask
     let spectrum: MarchenkoPastur
 
+    /// The large-N theory at load `alpha`.
+    ///
     /// - Throws: `invalidParameter` unless alpha is finite and positive.
     public init(alpha: Double, task: RegressionTask) throws(TheoryError) {
         try _requirePositive(alpha, "alpha")
@@ -198,6 +213,10 @@ public struct RegressionTheory: Sendable, Hashable {
         spectrum = try MarchenkoPastur(ratio: alpha)
     }
 
+    /// Train error `E_t(T)` and test error `E_g(T)` of the formulas above, at `T = t/tau`
+    /// (`+infinity` gives the converged values).
+    ///
+    /// - Throws: `invalidParameter` for a negative or NaN `T`.
     public func errors(at T: Double) throws(TheoryError) -> ErrorPair {
         try _requireTime(T, "T")
         if task.weightDecay > 0 { return decayedErrors(at: T) }

@@ -7,6 +7,7 @@ public struct ErrorPair: Sendable, Hashable {
     /// Normalised test error.
     public var test: Double
 
+    /// A pair of normalised errors.
     public init(train: Double, test: Double) {
         self.train = train
         self.test = test
@@ -44,8 +45,11 @@ public struct TeacherStudentExact: Sendable, Hashable {
     public let studentModes: Int
     /// The start of each carried mode.
     public let initialStrength: Double
+    /// The per-mode law every student mode follows.
     public let law: StudentModeLaw
 
+    /// The exact curves of one data set, from its singular values and the teacher's overlaps.
+    ///
     /// - Throws: `invalidParameter` for mismatched lengths, negative singular values, a
     ///   non-positive teacher norm or start.
     public init(
@@ -93,6 +97,9 @@ public struct TeacherStudentExact: Sendable, Hashable {
         return den > 0 ? num / den : 0
     }
 
+    /// Normalised train and test error at `T = t/tau` (formulas above).
+    ///
+    /// - Throws: as ``strengths(at:)``.
     public func errors(at T: Double) throws(TheoryError) -> ErrorPair {
         let u = try strengths(at: T)
         return ErrorPair(train: trainError(strengths: u), test: testError(strengths: u))
@@ -141,6 +148,7 @@ public struct TeacherStudentExact: Sendable, Hashable {
 /// - the other singular values fill the Marchenko-Pastur bulk with `shat^2` distributed as
 ///   ``MarchenkoPastur`` of ratio `A` (mass normalised to 1, `<shat^2> = 1`).
 public struct SpikedTeacherTheory: Sendable, Hashable {
+    /// `A = N3/N1`, outputs per input, in `(0, 1]`.
     public let aspectRatio: Double
     let bulk: MarchenkoPastur
 
@@ -236,12 +244,19 @@ public struct SpikedTeacherTheory: Sendable, Hashable {
 /// O(N^{-1/2}) for one data set (it drops the O(1) depletion of the bulk by the outliers and
 /// the bulk-teacher cross terms).
 public struct TeacherStudentTheory: Sendable, Hashable {
+    /// The teacher's singular values `sbar_a` (its rank `Nb2` is their count).
     public let teacher: [Double]
+    /// Input width `N1` (also the number of samples `P`).
     public let inputs: Int
+    /// Output width `N3`.
     public let outputs: Int
+    /// Student hidden width `N2`, the number of student modes.
     public let hidden: Int
+    /// Start `eps` of every student mode.
     public let initialStrength: Double
+    /// The per-mode law every student mode follows.
     public let law: StudentModeLaw
+    /// Outliers, overlaps and bulk of the data's singular values at `A = outputs/inputs`.
     public let spiked: SpikedTeacherTheory
     /// The angle splitting the bulk at the top fraction the free student modes fit.
     let splitAngle: Double
@@ -250,6 +265,8 @@ public struct TeacherStudentTheory: Sendable, Hashable {
     /// `<shat^2>` over the part of the bulk the student does not fit (time-independent).
     let restSquare: Double
 
+    /// The large-N curves of a rank-`teacher.count` teacher.
+    ///
     /// - Throws: `invalidParameter` for `A = outputs/inputs > 1`, a hidden width below the
     ///   teacher rank or above the outputs, a rank of 0 or above `outputs`, or a non-positive
     ///   start or teacher value.
@@ -277,8 +294,12 @@ public struct TeacherStudentTheory: Sendable, Hashable {
         restSquare = hidden < outputs ? spiked.bulkAverage(split: split, top: false, mass: restMass) { $0 * $0 } : 0
     }
 
+    /// `A = outputs/inputs`.
     public var aspectRatio: Double { spiked.aspectRatio }
 
+    /// Normalised train and test error at `T = t/tau` (formulas above).
+    ///
+    /// - Throws: `invalidParameter` for a negative or NaN `T`.
     public func errors(at T: Double) throws(TheoryError) -> ErrorPair {
         let rank = Double(teacher.count)
         let free = Double(hidden) - rank

@@ -5,7 +5,8 @@ import Foundation
 /// GD with learning rate `alpha` is forward Euler on the flow with a unit step in epochs
 /// (`tau = 1/alpha`). On a balanced two-layer mode (`w1 = w2 = w`, `u = w^2`) one step is
 /// `w <- w (1 + alpha (a - b w^2))`, hence `u_{k+1} = u_k (1 + alpha (a - b u_k))^2` (no closed
-/// form in general). Source: science.md section 9; derivation in `Notes/gradient-descent.md`.
+/// form in general). Derivation in `Notes/gradient-descent.md`; the learning-rate limits it implies
+/// are those discussed by Saxe et al. 2014, App. B.
 public struct GradientDescentMode: Sendable, Hashable {
     /// Growth coefficient `a` of the mode's logistic law.
     public let a: Double
@@ -135,7 +136,8 @@ public struct GradientDescentMode: Sendable, Hashable {
     /// Top Hessian eigenvalue at the balanced minimum of a depth-`D` mode,
     /// `L = 1/2 (s - prod_l a_l)^2`, `a_l = s^{1/D}`: the Hessian is `g g^T` with
     /// `g_l = prod_{i != l} a_i = s^{1 - 1/D}`, so `lambda_max = |g|^2 = D s^{2-2/D}`.
-    /// GD is stable there iff `alpha < 2 / (D s^{2-2/D})`. Source: science.md section 9.
+    /// GD is stable there iff `alpha < 2 / (D s^{2-2/D})`, the `1/(D s^2)`-like scaling of the
+    /// learning rate with depth of Saxe et al. 2014, App. B.
     /// - Throws: `invalidParameter` for `depth < 1` or `s <= 0`.
     public static func deepBalancedMinimumTopHessianEigenvalue(depth: Int, s: Double)
         throws(TheoryError) -> Double

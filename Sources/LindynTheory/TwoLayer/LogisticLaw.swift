@@ -251,7 +251,8 @@ public struct LogisticLaw: Sendable, Hashable {
 
     /// The upper bound `(tau/a) ln((a/b)/epsilon)` on ``symmetricLearningTime(epsilon:)``
     /// (drops the `-epsilon` in the numerator). For standard dropout (`a = p s`, `b = p`) it is
-    /// the `(tau/(s p)) ln(s/epsilon)` bound of the dropout analysis (science.md section 7).
+    /// the `(tau/(s p)) ln(s/epsilon)` bound of the expected-dropout dynamics (`Notes/dropout.md`;
+    /// expected objective of Srivastava et al. 2014, Sec. 9.1, and Mianjy, Arora & Vidal 2018).
     /// - Throws: as ``symmetricLearningTime(epsilon:)``.
     public func learningTimeBound(epsilon: Double) throws(TheoryError) -> Double {
         _ = try symmetricLearningTime(epsilon: epsilon)

@@ -3,7 +3,8 @@ import Foundation
 /// Weight decay on a two-layer mode: closed forms that do not fit the logistic law.
 ///
 /// Conventions: penalty `(lambda/2)(||W1||^2 + ||W2||^2)`, loss with 1/2, `tau = 1/learningRate`,
-/// `t` in epochs. Source: science.md section 6; derivation in `Notes/weight-decay.md`.
+/// `t` in epochs. Source: the two-layer mode equations of Saxe et al. 2014 (Eq. 8) with the
+/// gradient of the penalty added; derivation in `Notes/weight-decay.md`.
 public enum WeightDecay {
     /// Decay of the layer imbalance: with `tau a' = b(s - ab) - lambda a`,
     /// `tau b' = a(s - ab) - lambda b`, `d/dt (a^2 - b^2) = -(2 lambda/tau)(a^2 - b^2)`, so
