@@ -4,23 +4,27 @@
 # the compiler or inherited from a protocol excluded) that carry their own doc comment. Reads the
 # symbol graphs that `swift package dump-symbol-graph` writes (it builds the package first).
 #
-#   Scripts/doc-coverage.sh [--list] [--require MODULE[=PERCENT]]... [MODULE ...]
+#   Scripts/doc-coverage.sh [--list] [--inherited] [--require MODULE[=PERCENT]]... [MODULE ...]
 #
 #   --list      also print every undocumented public symbol as file:line: name
+#   --inherited count a member without its own comment as documented when it implements a
+#               documented requirement of a protocol of this package (DocC shows that comment)
 #   --require   fail (exit 1) when MODULE is below PERCENT (default 100); may be repeated
 #
 # Without MODULE arguments every library module is reported.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 list=0
+inherited=0
 requires=()
 modules=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --list) list=1 ;;
+        --inherited) inherited=1 ;;
         --require) shift; requires+=("${1:?--require needs MODULE[=PERCENT]}") ;;
         --require=*) requires+=("${1#--require=}") ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "doc-coverage: unknown option $1 (see --help)" >&2; exit 64 ;;
         *) modules+=("$1") ;;
     esac
@@ -30,7 +34,9 @@ done
 
 mkdir -p .build
 log=.build/doc-coverage.log
-if ! swift package dump-symbol-graph --skip-synthesized-members --skip-inherited-docs >"$log" 2>&1; then
+flags=(--skip-synthesized-members)
+[ "$inherited" = 1 ] || flags+=(--skip-inherited-docs)
+if ! swift package dump-symbol-graph "${flags[@]}" >"$log" 2>&1; then
     echo "doc-coverage: swift package dump-symbol-graph failed; see $log" >&2
     tail -20 "$log" >&2
     exit 2
@@ -51,6 +57,8 @@ for item in sys.argv[4 + count:]:
     name, _, percent = item.partition("=")
     requires[name] = float(percent) if percent else 100.0
 root = os.getcwd() + "/"
+# The package's own modules: those with a symbol graph in the directory.
+package = {os.path.basename(p).split(".")[0].split("@")[0] for p in glob.glob(os.path.join(directory, "*.symbols.json"))}
 failed = []
 print(f"{'module':<20} {'documented':>10} {'public':>7} {'coverage':>9}")
 for module in modules:
@@ -74,8 +82,9 @@ for module in modules:
             seen.add(precise)
             total += 1
             doc = symbol.get("docComment")
-            # A comment inherited from another module's declaration is not this module's doc.
-            own = doc and doc.get("module", module) == module and any(
+            # A comment inherited from outside the package (a standard-library protocol's
+            # generic text) is not documentation of this declaration.
+            own = doc and doc.get("module", module) in package and any(
                 line["text"].strip() for line in doc["lines"])
             if not own:
                 where = symbol["location"]
