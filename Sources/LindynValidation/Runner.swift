@@ -302,6 +302,13 @@ public enum Validation {
         files += try stiffness.write(to: directory, baseName: "stiffness", formats: full)
         files += try work.write(to: directory, baseName: "work-precision", formats: full)
         files += try summaryTable.write(to: directory, baseName: "summary", formats: full)
+        let generalisation = results.filter { $0.generalisationRow != nil }
+        if !generalisation.isEmpty {
+            var table = ParameterColumns.inserting(
+                into: GeneralisationTable.table(generalisation.map { $0.generalisationRow! }), owners: generalisation, names: ParameterColumns.names(generalisation))
+            if !partial.isEmpty { table.caption = "PARTIAL RESULTS, not one complete run: " + partial.joined(separator: "; ") + ". " + (table.caption ?? "") }
+            files += try table.write(to: directory, baseName: "generalisation", formats: full)
+        }
         // LaTeX for a paper: chosen columns, one table per grid (PaperTables).
         let latex = PaperTables.latex(
             results: results, errors: errors, stiffness: stiffness, work: work, summary: summaryTable, columns: latexColumns,
@@ -319,7 +326,7 @@ public enum Validation {
         files += try exportFigures(figures, formats: figureFormats)
         let e = ErrorTable.index
         var worst: [(String, Double, Double, String)] = []
-        for method in ["integrator", "descent", "formula"] {
+        for method in ["integrator", "descent", "formula", "large_n", "aligned_law"] {
             let rows = errorRows.filter { $0[e("method")] == .text(method) && $0[e("status")] != .text("known_fail") }
             guard let w = rows.max(by: { ($0[e("error_ratio")].doubleValue ?? -1) < ($1[e("error_ratio")].doubleValue ?? -1) }),
                 let ratio = w[e("error_ratio")].doubleValue else { continue }
