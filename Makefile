@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # apt-get needs root: use sudo when not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
-.PHONY: all deps tex-deps build release test test-full test-cluster examples demo bench bench-peers bench-startup bench-validate clean cli-docs check-cli-docs
+.PHONY: all deps tex-deps build release test test-full test-cluster examples demo bench bench-peers bench-rerun bench-startup bench-validate clean cli-docs check-cli-docs
 
 all: build
 
@@ -95,6 +95,15 @@ bench-peers: deps
 	$(PYTHON) Validation/bench/scipy_baseline.py --out bench-out/scipy.json
 	$(PYTHON) Validation/bench/diffrax_baseline.py --out bench-out/diffrax.json
 	.build/release/lindyn-bench --compare bench-out/scipy.json --compare bench-out/diffrax.json --json bench-out/lindyn-bench-peers.json
+
+# Every benchmark figure of Notes/performance.md in one go, for a rerun on a quiet machine: the
+# Lindyn/C cases and sections (make bench), then SciPy and diffrax side by side (make
+# bench-peers), with the load average before and after. Output: bench-out/ and the terminal.
+bench-rerun:
+	@echo "load before: $$(uptime)"
+	$(MAKE) bench
+	$(MAKE) bench-peers
+	@echo "load after: $$(uptime)"
 
 # Whole-process start-up and a shell loop of small solves against the pre-static build.
 bench-startup: deps

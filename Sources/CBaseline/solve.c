@@ -128,11 +128,126 @@ int lindyn_baseline_solve(lindyn_baseline_problem problem, const double *params,
                                             hstart, max_steps, t0, y0, tout, nout, yout, 0, 0, stats);
 }
 
+static int solve_impl(lindyn_baseline_problem problem, const double *params, int nparams, int dim,
+                      const char *stepper, double epsabs, double epsrel, double hstart, long max_steps,
+                      double t0, const double *y0, const double *tout, int nout, double *yout, int norm,
+                      int controller, int output, lindyn_baseline_stats *stats);
+
 int lindyn_baseline_solve_controlled(lindyn_baseline_problem problem, const double *params, int nparams,
                                      int dim, const char *stepper, double epsabs, double epsrel,
                                      double hstart, long max_steps, double t0, const double *y0,
                                      const double *tout, int nout, double *yout, int norm,
                                      int controller, lindyn_baseline_stats *stats) {
+    return solve_impl(problem, params, nparams, dim, stepper, epsabs, epsrel, hstart, max_steps, t0, y0, tout,
+                      nout, yout, norm, controller, 0, stats);
+}
+
+int lindyn_baseline_solve_dense(lindyn_baseline_problem problem, const double *params, int nparams, int dim,
+                                double epsabs, double epsrel, double hstart, double t0, const double *y0,
+                                const double *tout, int nout, double *yout, int controlled,
+                                lindyn_baseline_stats *stats) {
+    return solve_impl(problem, params, nparams, dim, "rk8pd", epsabs, epsrel, hstart, 0, t0, y0, tout, nout,
+                      yout, 0, 0, controlled ? 1 : 2, stats);
+}
+
+/* The spacing of doubles above |x| (Swift's x.ulp). */
+static double ulp(double x) {
+    x = fabs(x);
+    return nextafter(x, INFINITY) - x;
+}
+
+/* The free run with rk8pd's dense output, step for step as ODESolver.solve does it with
+ * solver.output dense (controlled) or interpolate. */
+static int dense_loop(gsl_odeiv2_driver *d, gsl_odeiv2_system *sys, double epsabs, double epsrel, double *t_io,
+                      double *y, const double *tout, int nout, double *yout, int controlled, long *steps_out,
+                      long *retries_out, int *rows_out) {
+    const size_t dim = sys->dimension;
+    double t = *t_io;
+    const double end = tout[nout - 1];
+    int next = 0, rows = 0, status = GSL_SUCCESS;
+    long steps = 0, retries = 0;
+    int retries_this_step = 0;
+    while (next < nout && tout[next] <= t) {
+        memcpy(yout + (size_t)next * dim, y, dim * sizeof(double));
+        next++;
+        rows++;
+    }
+    const int interior = next < nout && tout[next] < end;
+    double cap = INFINITY;
+    double *work = malloc((5 * dim) * sizeof(double));
+    gsl_odeiv2_step *aux = NULL;
+    if (work == NULL) return GSL_ENOMEM;
+    while (t < end) {
+        if (d->h > cap && next < nout && tout[next] <= t + 4 * d->h) d->h = fmax(cap, 1e4 * ulp(t));
+        const double start = t;
+        status = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, sys, &t, end, &d->h, y);
+        if (status != GSL_SUCCESS) break;
+        steps++;
+        if (interior && next < nout && tout[next] <= t) {
+            const double h = lindyn_evolve_last_step(d->e);
+            const double r = lindyn_rk8pd_defect_ratio(d->s, sys, d->e->dydt_out, start, h, epsabs, epsrel, work, &status);
+            if (r < 0) break;
+            int restep = 0;
+            if (controlled) {
+                if (r > 0) cap = h * fmin(5, fmax(0.2, 0.9 * pow(r, -1.0 / 6)));
+                restep = r > 1;
+                if (restep && retries_this_step < 4 && cap > 1e4 * ulp(start)) {
+                    retries_this_step++;
+                    retries++;
+                    lindyn_rk8pd_restore_start(d->s, d->e, y);
+                    t = start;
+                    d->h = cap;
+                    steps--;
+                    continue;
+                }
+            }
+            retries_this_step = 0;
+            if (!restep) {
+                int last = next;
+                while (last < nout && tout[last] < t) last++;
+                lindyn_rk8pd_interpolate_many(d->s, d->e->dydt_out, start, h, tout + next, (size_t)(last - next), dim,
+                                              yout + (size_t)next * dim);
+                rows += last - next;
+                next = last;
+            }
+            while (next < nout && tout[next] <= t) {
+                double *out = yout + (size_t)next * dim;
+                if (tout[next] == t) {
+                    memcpy(out, y, dim * sizeof(double));
+                } else {
+                    if (aux == NULL && (aux = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk8pd, dim)) == NULL) {
+                        status = GSL_ENOMEM;
+                        break;
+                    }
+                    status = lindyn_rk8pd_restep(aux, d->s, sys, start, tout[next] - start, out, work + 3 * dim);
+                    if (status != GSL_SUCCESS) break;
+                }
+                next++;
+                rows++;
+            }
+            if (status != GSL_SUCCESS) break;
+        }
+    }
+    if (status == GSL_SUCCESS) {
+        while (next < nout) {
+            memcpy(yout + (size_t)next * dim, y, dim * sizeof(double));
+            next++;
+            rows++;
+        }
+    }
+    if (aux != NULL) gsl_odeiv2_step_free(aux);
+    free(work);
+    *t_io = t;
+    *steps_out = steps;
+    *retries_out = retries;
+    *rows_out = rows;
+    return status;
+}
+
+static int solve_impl(lindyn_baseline_problem problem, const double *params, int nparams, int dim,
+                      const char *stepper, double epsabs, double epsrel, double hstart, long max_steps,
+                      double t0, const double *y0, const double *tout, int nout, double *yout, int norm,
+                      int controller, int output, lindyn_baseline_stats *stats) {
     lindyn_bl_init();
     if (stats != NULL) memset(stats, 0, sizeof *stats);
 
@@ -189,9 +304,12 @@ int lindyn_baseline_solve_controlled(lindyn_baseline_problem problem, const doub
     }
 
     double t = t0;
-    long steps = 0;
+    long steps = 0, retries = 0;
     int status = GSL_SUCCESS, rows = 0;
-    for (int k = 0; k < nout && status == GSL_SUCCESS; k++) {
+    if (output != 0 && nout > 0) {
+        status = dense_loop(d, &sys, epsabs, epsrel, &t, y, tout, nout, yout, output == 1, &steps, &retries, &rows);
+    }
+    for (int k = 0; output == 0 && k < nout && status == GSL_SUCCESS; k++) {
         const double t_out = tout[k];
         while (t < t_out) {
             status = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &sys, &t, t_out, &d->h, y);
@@ -210,7 +328,7 @@ int lindyn_baseline_solve_controlled(lindyn_baseline_problem problem, const doub
     if (stats != NULL) {
         stats->accepted_steps = steps;
         stats->attempted_steps = (long)d->e->count;
-        stats->rejected_steps = (long)d->e->failed_steps;
+        stats->rejected_steps = (long)d->e->failed_steps + retries;
         stats->rhs_evaluations = ctx.rhs_evaluations;
         stats->jacobian_evaluations = ctx.jacobian_evaluations;
     }

@@ -14,6 +14,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Two BLAS libraries, each where it is fastest:
    - GSL's own reference CBLAS (libgslcblas, linked) serves GSL's internal calls: the tiny LU
@@ -280,5 +281,148 @@ static inline int lindyn_step_gives_exact_dydt_out(const gsl_odeiv2_step *s) { r
 static inline int lindyn_step_can_use_dydt_in(const gsl_odeiv2_step *s) { return s->type->can_use_dydt_in; }
 static inline double *lindyn_evolve_dydt_in(gsl_odeiv2_evolve *e) { return e->dydt_in; }
 static inline double *lindyn_evolve_dydt_out(gsl_odeiv2_evolve *e) { return e->dydt_out; }
+
+/* ---- Continuous extension of rk8pd ----
+ * GSL's rk8pd is Prince and Dormand's RK8(7)13M (J. Comput. Appl. Math. 7, 1981). Its stages
+ * k_1..k_13 stay in the stepper's private state after a step (ode-initval2/rk8pd.c, unchanged
+ * since GSL 1.x: struct { double *k[13]; double *ytmp; double *y0; }), k_14 = f(t + h, y(t + h))
+ * is the evolve's dydt_out, and y0 is the step's start. The interpolant
+ *     u(t0 + theta h) = y0 + h sum_i b_i(theta) k_i,  b_i(theta) = theta P_i(theta), deg P_i = 5,
+ * uses the weights of Bogacki and Shampine (Comput. Math. Appl. 20(3), 1990, 15-24) for this
+ * tableau, in the form JAX's diffrax (0.7, `Dopri8`) tabulates them (P_i's coefficients from
+ * theta^5 down to theta^0), here by power. u(t0 + h) is the step's own result, and
+ * u(t0) = y0. Its error is O(h^6) against the step's O(h^9) (Notes/integrator.md); see
+ * lindyn_rk8pd_defect_ratio for how it is kept within the tolerance. */
+
+struct lindyn_rk8pd_state { double *k[13]; double *ytmp; double *y0; };
+
+/* Whether `s` is GSL's rk8pd (whose stages the functions below read). */
+static inline int lindyn_step_is_rk8pd(const gsl_odeiv2_step *s) { return s->type == gsl_odeiv2_step_rk8pd; }
+
+/* The length of the last step the evolve took (the h the stages were computed with). */
+static inline double lindyn_evolve_last_step(const gsl_odeiv2_evolve *e) { return e->last_step; }
+
+/* Row j holds the theta^(6-j) coefficients of b_i(theta) for the 10 stages with nonzero weight
+ * (k_1, k_6..k_14; k_2..k_5 have none), so that the weights are computed as vector sums. */
+static const double lindyn_rk8pd_dense_columns[6][10] = {
+    {-6.3448349392860401388, -39.6107919852202505218, 20.3761213808791436958, 7.3347098826795362023, 32.8801774352459155182, -10.1588990526426760954, -12.5401268098782561200, 29.5553001484516038033, -41.7923486424390588923, 20.3006925822100825485},
+    {22.1396504998094068976, 116.4422149550342161651, -67.1451318825957197185, -16.5672243527496524646, -89.9916014847245016028, 22.6237489648532849093, 32.2362340167355370113, -82.1020315488359848644, 116.2662185791119533462, -53.9020777466385396792},
+    {-30.0610568289666450593, -121.4999627731334642623, 83.1721004639847717481, 9.5724507555993664382, 87.8406057677205645007, -17.4152107770762969005, -28.5903289514790976966, 81.6630950584341412934, -114.9375291377009418170, 50.2558364226176017553},
+    {19.9990069333683970610, 52.2273532792945524050, -46.8919164181093621583, -0.1890893225010595467, -35.7075975946222072821, 6.2736448083240352160, 10.3160881272450748458, -34.7650769866611817349, 47.7457971078225540396, -19.0082099341608028453},
+    {-6.6910181737837595697, -7.6142658045872677172, 10.7281392630428866124, 0.5526637063753648783, 4.2186562625665153803, -0.6627209125361597559, -1.2636789001135462218, 5.4106037898590422230, -7.0321379067945741781, 2.3537586759714983486},
+    {1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0},
+};
+
+/* u(t0 + theta h) into out and, when deriv != NULL, u'(t0 + theta h) into deriv, for the rk8pd
+ * step `s` just taken (k14 = the evolve's dydt_out). */
+static inline void lindyn_rk8pd_interpolate(const gsl_odeiv2_step *s, const double *k14, double h, double theta,
+                                            size_t dim, double *out, double *deriv) {
+    const struct lindyn_rk8pd_state *st = (const struct lindyn_rk8pd_state *)s->state;
+    const double *k[10] = {st->k[0], st->k[5], st->k[6], st->k[7], st->k[8], st->k[9], st->k[10], st->k[11], st->k[12], k14};
+    /* Powers of theta once; each weight is then a short dot product (no dependent chain). */
+    const double t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2, t5 = t4 * theta, t6 = t3 * t3;
+    const double pw[6] = {t6, t5, t4, t3, t2, theta};
+    const double dpw[6] = {6 * t5, 5 * t4, 4 * t3, 3 * t2, 2 * theta, 1};
+    double w[10] = {0}, dw[10] = {0};
+    for (int j = 0; j < 6; j++) {
+        for (int r = 0; r < 10; r++) w[r] += lindyn_rk8pd_dense_columns[j][r] * pw[j];
+    }
+    for (int r = 0; r < 10; r++) w[r] *= h;
+    if (deriv != NULL) {
+        for (int j = 0; j < 6; j++) {
+            for (int r = 0; r < 10; r++) dw[r] += lindyn_rk8pd_dense_columns[j][r] * dpw[j];
+        }
+    }
+    const double *y0 = st->y0;
+    if (dim == 1) {
+        double sum = 0;
+        for (int r = 0; r < 10; r++) sum += w[r] * k[r][0];
+        out[0] = y0[0] + sum;
+    } else {
+        for (size_t i = 0; i < dim; i++) {
+            double sum = 0;
+            for (int r = 0; r < 10; r++) sum += w[r] * k[r][i];
+            out[i] = y0[i] + sum;
+        }
+    }
+    if (deriv != NULL) {
+        for (size_t i = 0; i < dim; i++) {
+            double sum = 0;
+            for (int r = 0; r < 10; r++) sum += dw[r] * k[r][i];
+            deriv[i] = sum;
+        }
+    }
+}
+
+/* u at the `count` times tout[0..count-1] (all in the step [t0, t0 + h] just taken) into
+ * out[k * dim + i], row after row: the stage pointers are set up once for all of them. */
+static inline void lindyn_rk8pd_interpolate_many(const gsl_odeiv2_step *s, const double *k14, double t0, double h,
+                                                 const double *tout, size_t count, size_t dim, double *out) {
+    const struct lindyn_rk8pd_state *st = (const struct lindyn_rk8pd_state *)s->state;
+    const double *const k[10] = {st->k[0], st->k[5], st->k[6], st->k[7], st->k[8], st->k[9], st->k[10], st->k[11], st->k[12], k14};
+    const double *const y0 = st->y0;
+    for (size_t n = 0; n < count; n++) {
+        const double theta = (tout[n] - t0) / h;
+        const double t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2, t5 = t4 * theta, t6 = t3 * t3;
+        double w[10];
+        for (int r = 0; r < 10; r++) {
+            w[r] = h * (lindyn_rk8pd_dense_columns[0][r] * t6 + lindyn_rk8pd_dense_columns[1][r] * t5
+                        + lindyn_rk8pd_dense_columns[2][r] * t4 + lindyn_rk8pd_dense_columns[3][r] * t3
+                        + lindyn_rk8pd_dense_columns[4][r] * t2 + lindyn_rk8pd_dense_columns[5][r] * theta);
+        }
+        double *const row = out + n * dim;
+        for (size_t i = 0; i < dim; i++) {
+            double sum = 0;
+            for (int r = 0; r < 10; r++) sum += w[r] * k[r][i];
+            row[i] = y0[i] + sum;
+        }
+    }
+}
+
+/* The sample point and scale of the defect estimate (Notes/integrator.md, "Dense output"). */
+#define LINDYN_RK8PD_DEFECT_THETA 0.3
+#define LINDYN_RK8PD_DEFECT_SCALE 0.5
+
+/* An estimate of the interpolant's error on the step just taken, relative to the tolerance:
+ * max_i 0.5 h |u_i'(t*) - f_i(t*, u(t*))| / (epsabs + epsrel |u_i(t*)|) at t* = t0 + 0.3 h. The
+ * defect u' - f drives the interpolant's error (e' = J e - defect), which it bounds with a margin
+ * of 1.5 to 7 on the test problems. One right-hand side; `work` holds 3 dim doubles. Returns -1
+ * when the right-hand side fails (its status in *status). */
+static inline double lindyn_rk8pd_defect_ratio(const gsl_odeiv2_step *s, const gsl_odeiv2_system *sys, const double *k14,
+                                               double t0, double h, double epsabs, double epsrel, double *work,
+                                               int *status) {
+    const size_t dim = sys->dimension;
+    double *u = work, *du = work + dim, *g = work + 2 * dim;
+    const double theta = LINDYN_RK8PD_DEFECT_THETA;
+    lindyn_rk8pd_interpolate(s, k14, h, theta, dim, u, du);
+    *status = sys->function(t0 + theta * h, u, g, sys->params);
+    if (*status != GSL_SUCCESS) return -1;
+    double worst = 0;
+    for (size_t i = 0; i < dim; i++) {
+        const double e = LINDYN_RK8PD_DEFECT_SCALE * fabs(h) * fabs(du[i] - g[i]) / (epsabs + epsrel * fabs(u[i]));
+        if (!(e <= worst)) worst = e;
+    }
+    return worst;
+}
+
+/* Puts the start of the rk8pd step `s` just took back into y, and f there into the evolve's
+ * dydt_in and dydt_out (GSL's evolve starts a step with dydt_in = the previous dydt_out), so
+ * that the step can be taken again from its start. */
+static inline void lindyn_rk8pd_restore_start(const gsl_odeiv2_step *s, gsl_odeiv2_evolve *e, double *y) {
+    const struct lindyn_rk8pd_state *st = (const struct lindyn_rk8pd_state *)s->state;
+    memcpy(y, st->y0, s->dimension * sizeof(double));
+    memcpy(e->dydt_in, st->k[0], s->dimension * sizeof(double));
+    memcpy(e->dydt_out, st->k[0], s->dimension * sizeof(double));
+}
+
+/* The state at t0 + dt (0 < dt <= h) by a fresh rk8pd step from the start of the step `s` just
+ * took, with the auxiliary stepper `aux` (same type and dimension): the output then has the
+ * stepper's own local accuracy. k1 is reused (12 right-hand sides). `yerr` holds dim doubles. */
+static inline int lindyn_rk8pd_restep(gsl_odeiv2_step *aux, const gsl_odeiv2_step *s, const gsl_odeiv2_system *sys,
+                                      double t0, double dt, double *out, double *yerr) {
+    const struct lindyn_rk8pd_state *st = (const struct lindyn_rk8pd_state *)s->state;
+    memcpy(out, st->y0, sys->dimension * sizeof(double));
+    return gsl_odeiv2_step_apply(aux, t0, dt, out, yerr, st->k[0], NULL, sys);
+}
 
 #endif

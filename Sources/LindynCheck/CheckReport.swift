@@ -74,6 +74,12 @@ public struct CheckPointResult: Sendable {
     public var errorComponent: String?
     /// The integrator's own error estimate (relative, the same measure as `relativeError`).
     public var integratorError: Double?
+    /// Model checks: the candidate against the model's exact formula for this data set, where it has one.
+    public var formulaError: Double?
+    /// The time of the largest formula error.
+    public var formulaErrorTime: Double?
+    /// The observable with the largest formula error.
+    public var formulaComponent: String?
     /// Check 5 (loss checks).
     public var descent: DescentComparison?
     public var statistics: SolverStatistics?
@@ -86,12 +92,11 @@ public struct CheckPointResult: Sendable {
     }
 
     /// Sets the verdict, the severity and the reason from the errors.
-    mutating func decide(tolerance: Double, descentTolerance: Double?) {
-        var checks: [(String, Double?, Double?, String?, Double)] = [
-            ("initial condition", initialError, nil, errorComponent, tolerance),
-            ("residual", residual, residualTime, residualComponent, tolerance),
-            ("trajectory", relativeError, errorTime, errorComponent, tolerance),
-        ]
+    mutating func decide(tolerance: Double, descentTolerance: Double?, residualApplies: Bool = true) {
+        var checks: [(String, Double?, Double?, String?, Double)] = [("initial condition", initialError, nil, errorComponent, tolerance)]
+        if residualApplies { checks.append(("residual", residual, residualTime, residualComponent, tolerance)) }
+        checks.append(("trajectory", relativeError, errorTime, errorComponent, tolerance))
+        if let formulaError { checks.append(("formula", formulaError, formulaErrorTime, formulaComponent, tolerance)) }
         if let descentTolerance, let descent {
             checks.append(("descent", descent.status == .success ? descent.error : .infinity, descent.errorTime, nil, descentTolerance))
             self.descent?.passed = descent.status == .success && (descent.error ?? .nan) <= descentTolerance
@@ -133,11 +138,14 @@ public struct CheckReport: Sendable {
     public var points: [CheckPointResult]
     /// How the errors are measured, printed with the table.
     public var notes: [String]
+    /// Whether the table has a `formula_error` column (model checks).
+    public var formulaColumn: Bool
 
     public init(
         axisNames: [String], tolerance: Double, descentTolerance: Double?, relativeFloor: Double, points: [CheckPointResult],
-        notes: [String]
+        notes: [String], formulaColumn: Bool = false
     ) {
+        self.formulaColumn = formulaColumn
         self.axisNames = axisNames
         self.tolerance = tolerance
         self.descentTolerance = descentTolerance
@@ -203,13 +211,18 @@ public struct CheckReport: Sendable {
 
     /// One row per grid point: the axes, each error, the verdict and the reason.
     public var table: Table {
-        var table = Table(columns: axisNames + Self.errorColumns)
+        var columns = Self.errorColumns
+        if formulaColumn { columns.insert("formula_error", at: columns.firstIndex(of: "integrator_error")! + 1) }
+        var table = Table(columns: axisNames + columns)
         func number(_ x: Double?) -> Cell { x.map { Cell.number($0) } ?? .missing }
         for p in points {
             var row: [Cell] = p.parameters.map { .number($0.value) }
             row += [
                 number(p.initialError), .text(p.symbolic.rawValue), number(p.residual), number(p.residualTime),
                 number(p.absoluteError), number(p.relativeError), number(p.errorTime), number(p.integratorError),
+            ]
+            if formulaColumn { row.append(number(p.formulaError)) }
+            row += [
                 number(p.descent?.error), number(p.descent?.lag), number(p.descent?.timeRatio), .text(p.verdict.rawValue),
                 .text(p.reason ?? (p.descent.map { $0.status == .success ? "" : "descent \($0.statusWord)" } ?? "")),
             ]

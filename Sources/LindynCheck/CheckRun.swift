@@ -58,6 +58,7 @@ extension DerivationCheck {
     /// Runs every check at every grid point (sequentially, in grid order: the last axis varies
     /// fastest). `progress`, when given, is called after each point.
     public func run(progress: ((Int, Int) -> Void)? = nil) throws(ProblemFileError) -> CheckReport {
+        if kind == .model { return try _runModel(progress: progress) }
         let programs = try _compile()
         var results: [CheckPointResult] = []
         let total = pointCount
@@ -338,6 +339,8 @@ extension DerivationCheck {
         case .system:
             return try ExpressionSystem(
                 variables: stateNames, equations: rightHandSides, parameters: parameters, initial: initialState, observables: observed)
+        case .model:
+            throw ProblemFileError(field: "model", message: "a model check builds its model per point")
         }
     }
 

@@ -11,8 +11,9 @@ import LindynModels
 /// `time.at`) is kept symbolic and evaluated at each grid point. Grid axes override
 /// `parameters` of the same name.
 public struct DerivationCheck: Sendable {
-    /// `loss` (a gradient flow tau dw/dt = -dL/dw) or `system` (dy/dt = f).
-    public enum Kind: String, Sendable { case loss, system }
+    /// `loss` (a gradient flow tau dw/dt = -dL/dw), `system` (dy/dt = f), or `model` (a
+    /// data-backed model file: a regression or a network with a data block, see ``ModelCheckSpec``).
+    public enum Kind: String, Sendable { case loss, system, model }
 
     public var kind: Kind
     /// Weights or variables, in state order.
@@ -47,6 +48,8 @@ public struct DerivationCheck: Sendable {
     public var solver: SolverOptions?
     /// Whether `solver.epsabs` was given (otherwise it is scaled to the initial state).
     public var solverAbsoluteToleranceGiven: Bool
+    /// The data-backed model of a `model` check (nil for `loss` and `system`).
+    public var model: ModelCheckSpec?
 
     /// The time grid of a check, symbolic in the parameters.
     public struct TimeSettings: Sendable {
@@ -83,7 +86,7 @@ public struct DerivationCheck: Sendable {
     /// Keys accepted at the top level of a check file.
     public static let topLevelKeys = [
         "loss", "system", "candidate", "grid", "time", "tolerance", "descent_tolerance", "relative_floor", "descent",
-        "solver", "description", "name",
+        "solver", "description", "name", "model", "parameters",
     ]
     /// Most grid points a file may ask for.
     public static let maximumPoints = 100_000
@@ -97,22 +100,40 @@ public struct DerivationCheck: Sendable {
             throw ProblemFileError(field: "file", message: "a check file is a JSON object with loss or system, candidate, grid and time")
         }
         try root.onlyKeys(topLevelKeys)
-        let present = ["loss", "system"].filter { root[$0].isPresent }
+        let present = ["loss", "system", "model"].filter { root[$0].isPresent }
         guard present.count == 1 else {
             throw ProblemFileError(
-                field: present.isEmpty ? "loss" : "loss/system",
-                message: present.isEmpty ? "the file needs the dynamics: a loss or a system" : "give only one of loss or system")
+                field: present.isEmpty ? "loss" : present.joined(separator: "/"),
+                message: present.isEmpty ? "the file needs the dynamics: a loss or a system (or a data-backed model)" : "give only one of loss, system or model")
         }
         var check: DerivationCheck
         if present[0] == "loss" {
             check = try _loadLoss(root["loss"])
-        } else {
+        } else if present[0] == "system" {
             check = try _loadSystem(root["system"])
+        } else {
+            check = try _loadModel(root)
+        }
+        if check.kind != .model && root["parameters"].isPresent {
+            throw root["parameters"].error("belongs inside \(check.kind.rawValue) (top-level parameters are for model checks)")
         }
         try check._loadGrid(root["grid"])
         try check._checkNames()
-        try check._loadCandidate(root["candidate"])
-        try check._loadTime(root["time"])
+        if check.kind == .model {
+            let modelKind = check.model?.kind ?? ""
+            let reserved = ModelCheckSpec.globalVariables(kind: modelKind) + ModelCheckSpec.modeVariables(kind: modelKind) + [ModelCheckSpec.modeSumName]
+            if let clash = check.grid.first(where: { reserved.contains($0.name) }) {
+                throw root["grid"][clash.name].error("clashes with a data variable of the model; rename the parameter")
+            }
+            for key in ["descent", "descent_tolerance"] where root[key].isPresent {
+                throw root[key].error("a model check compares with the flow and the formula, not descent; compare descent with lindyn validate")
+            }
+            try check._loadTime(root["time"])
+            try check._loadModelCandidate(root["candidate"])
+        } else {
+            try check._loadCandidate(root["candidate"])
+        }
+        if check.kind != .model { try check._loadTime(root["time"]) }
         try check._checkAxesUsed(root["grid"])
         check.tolerance = try root["tolerance"].positive(default: 1e-6)
         if root["descent_tolerance"].isPresent {
@@ -220,6 +241,18 @@ public struct DerivationCheck: Sendable {
         if let loss { expressions.append(loss) }
         if let tau { expressions.append(tau) }
         for e in expressions { used.formUnion(e.freeVariables) }
+        if let model {
+            used.formUnion(model.modeTerms.compactMap { $0?.freeVariables }.joined())
+            func strings(_ v: InputJSON) {
+                switch v {
+                case .string(let s): if let e = try? SymbolicExpression.parse(s) { used.formUnion(e.freeVariables) }
+                case .array(let items): items.forEach(strings)
+                case .object(let pairs): pairs.forEach { strings($0.1) }
+                default: break
+                }
+            }
+            strings(model.model)
+        }
         for axis in grid where !used.contains(axis.name) {
             throw f[axis.name].error("no expression of the check uses the parameter '\(axis.name)' (not the dynamics, the candidate nor the time settings); remove the axis or fix its name")
         }

@@ -274,11 +274,17 @@ public enum ODESolver {
         let tracker = _EventTracker(events)
         let capacity = options.stepper.denseOutputNodes
         let interior = !land && next < outputCount && outputTimes[next] < end
-        let controlInterpolation = interior && options.output == .dense
+        // rk8pd interpolates on its own continuous extension; the other steppers on the Hermite
+        // interpolant through the last few steps (events always use the latter).
+        let continuous: _RK8PDDense? =
+            interior && lindyn_step_is_rk8pd(step) != 0
+            ? _RK8PDDense(dimension: dimension, controlled: options.output == .dense) : nil
+        let controlInterpolation = interior && options.output == .dense && continuous == nil
         var stepCap = Double.infinity
         var worstRatio = 0.0
         let nodes: _DenseNodes? =
-            interior || !events.isEmpty ? _DenseNodes(dimension: dimension, capacity: options.stepper.denseOutputNodes) : nil
+            (interior && continuous == nil) || !events.isEmpty
+            ? _DenseNodes(dimension: dimension, capacity: options.stepper.denseOutputNodes) : nil
         // Derivatives at the step ends: GSL's own dydt_out when the stepper computes it exactly,
         // else one more call of the right-hand side (counted as an interpolation evaluation).
         let exactDerivativeOut = lindyn_step_gives_exact_dydt_out(step) != 0
@@ -303,7 +309,7 @@ public enum ODESolver {
         ) {
             guard let served = nodes.servedUpTo(final: final) else { return }
             let limit = nodes.time(served)
-            if !land {
+            if !land && continuous == nil {
                 if served >= 1 && next < outputCount && outputTimes[next] < end {
                     // While interior outputs remain, estimate the interpolation error at the
                     // middle of the newest served interval [t_{served-1}, t_served] and cap the
@@ -342,11 +348,12 @@ public enum ODESolver {
             // GSL's failed_steps counts both error-control rejections and steps the stepper
             // itself could not complete (e.g. msadams' functional iteration not converging);
             // its `count` misses the latter, so attempts are accepted + failed.
-            solution.statistics.rejectedSteps = Int(evolve.pointee.failed_steps)
-            solution.statistics.attemptedSteps = accepted + Int(evolve.pointee.failed_steps)
+            let retried = continuous?.retries ?? 0
+            solution.statistics.rejectedSteps = Int(evolve.pointee.failed_steps) + retried
+            solution.statistics.attemptedSteps = accepted + Int(evolve.pointee.failed_steps) + retried
             solution.statistics.rhsEvaluations = callbacks.rhsCount
             solution.statistics.jacobianEvaluations = callbacks.jacobianCount
-            solution.statistics.interpolationEvaluations = interpolationEvaluations
+            solution.statistics.interpolationEvaluations = interpolationEvaluations + (continuous?.evaluations ?? 0)
             solution.statistics.interpolationErrorRatio = worstRatio
             guard let reason else { return nil }
             let underlying = callbacks.thrown
@@ -376,6 +383,7 @@ public enum ODESolver {
             {
                 h.pointee = max(stepCap, 1e4 * t.ulp)
             }
+            let stepStart = t
             let status = gsl_odeiv2_evolve_apply(evolve, control, step, gslSystem.pointer, &t, target, h, y.baseAddress!)
             if status != GSL_SUCCESS {
                 if callbacks.thrown != nil {
@@ -394,6 +402,26 @@ public enum ODESolver {
             accepted += 1
             for i in 0..<dimension where !y[i].isFinite {
                 throw finish(.nonFinite, "\(variableLabel(i, variableNames)) became \(y[i].isNaN ? "NaN" : "\(y[i])")", t, accepted, &next, interpolationEvaluations, &solution)!
+            }
+            if let continuous, next < outputCount && outputTimes[next] <= t {
+                switch continuous.produce(
+                    step: step!, evolve: evolve, system: gslSystem.pointer, derivativeOut: dydtOut, start: stepStart, end: t,
+                    y: UnsafeBufferPointer(y), absolute: options.absoluteTolerance, relative: options.relativeTolerance,
+                    outputTimes: outputTimes, next: &next, solution: &solution, worstRatio: &worstRatio, stepCap: &stepCap)
+                {
+                case .produced: break
+                case .retry:
+                    // The interpolant is not accurate enough on this step: take it again from
+                    // its start, shorter (counted as a rejected step).
+                    lindyn_rk8pd_restore_start(step, evolve, y.baseAddress!)
+                    t = stepStart
+                    h.pointee = stepCap
+                    accepted -= 1
+                    continue
+                case .failed(let status):
+                    let what = callbacks.thrown.map { "\($0)" } ?? "GSL status \(status)"
+                    throw finish(.userFunction, "the right-hand side failed while interpolating: \(what)", t, accepted, &next, interpolationEvaluations, &solution)!
+                }
             }
             if let nodes {
                 if accepted == 1 && derivativeIn {

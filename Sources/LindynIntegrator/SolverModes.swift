@@ -1,12 +1,15 @@
 /// How a solve produces the states at its output times.
 public enum OutputMode: String, CaseIterable, Sendable, Codable, Hashable {
-    /// Steps run freely to the end; each output state is interpolated between the accepted steps
-    /// around it with a Hermite polynomial through the states and derivatives of up to four
-    /// consecutive steps (see ``Stepper/denseOutputNodes``). The interpolation error is
-    /// estimated on every interval that holds an output, and the step size is capped so that
-    /// the estimate stays within the tolerance: steps grow no larger than the interpolant allows,
-    /// whatever the number of outputs (the largest estimate is reported in
-    /// ``SolverStatistics/interpolationErrorRatio``).
+    /// Steps run freely to the end; each output state is interpolated: for rk8pd on the step's
+    /// own continuous extension (from its stages; a step whose estimated interpolation error
+    /// exceeds the tolerance is taken again, shorter), for the other steppers with a Hermite
+    /// polynomial through the states and derivatives of up to four consecutive steps (see
+    /// ``Stepper/denseOutputNodes``). The interpolation error is estimated on every step or
+    /// interval that holds an output, and the step size is capped so that the estimate stays
+    /// within the tolerance: steps grow no larger than the interpolant allows, whatever the
+    /// number of outputs (the largest estimate is reported in
+    /// ``SolverStatistics/interpolationErrorRatio``; above 1 it flags outputs less accurate than
+    /// the tolerance).
     case dense
     /// As ``dense`` without the cap: the steps are exactly those of a solve with no interior
     /// outputs, and the interpolation error (estimated and reported, not controlled) can exceed

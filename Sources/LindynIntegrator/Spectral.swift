@@ -48,11 +48,19 @@ extension LinearAlgebra {
         let s = values.map { $0 > 0 ? $0.squareRoot() : 0 }
         let partners: [[Double]] = (0..<k).map { a in
             guard s[a] > 0 else { return [Double](repeating: 0, count: other) }
-            let v = vectors[a]
-            return (0..<other).map { j in
-                var total = 0.0
-                if wide { for i in 0..<rows { total += matrix[i * cols + j] * v[i] } } else { for i in 0..<cols { total += matrix[j * cols + i] * v[i] } }
-                return total / s[a]
+            // The same sums in the same order as M^T v (or M v) written out, on unsafe buffers.
+            return vectors[a].withUnsafeBufferPointer { v in
+                matrix.withUnsafeBufferPointer { m in
+                    (0..<other).map { j in
+                        var total = 0.0, i = 0
+                        if wide {
+                            while i < rows { total += m[i * cols + j] * v[i]; i += 1 }
+                        } else {
+                            while i < cols { total += m[j * cols + i] * v[i]; i += 1 }
+                        }
+                        return total / s[a]
+                    }
+                }
             }
         }
         return wide ? (s, vectors, partners) : (s, partners, vectors)

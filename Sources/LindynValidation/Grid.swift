@@ -72,6 +72,9 @@ public struct CompareSettings: Sendable, Equatable {
     /// Steppers known to miss the integrator rule on this grid: their failing rows are reported as
     /// `known_fail` (and still shown), not failures.
     public var knownInaccurate: [Stepper]
+    /// Large-N rule (data-backed problems): the worst scaled deviation of the large-N theory
+    /// from the exact curves is at most `largeNFactor / sqrt(N)` (`compare.large_n.factor`).
+    public var largeNFactor: Double = 3
 
     /// Settings with the defaults of a grid file's `compare` object (`Notes/validation.md`).
     public init(
@@ -315,7 +318,7 @@ public struct ValidationGrid: Sendable {
     static func compareSettings(_ f: Field) throws(ProblemFileError) -> CompareSettings {
         var c = CompareSettings()
         guard f.isPresent else { return c }
-        try f.onlyKeys(["methods", "require_formula", "integrator", "descent", "formula", "reference_solver", "allow_method_failure", "known_inaccurate"])
+        try f.onlyKeys(["methods", "require_formula", "integrator", "descent", "formula", "reference_solver", "allow_method_failure", "known_inaccurate", "large_n"])
         if f["methods"].isPresent {
             c.methods = []
             for item in try f["methods"].items("a list of integrator, descent and formula") {
@@ -338,6 +341,8 @@ public struct ValidationGrid: Sendable {
         c.integratorFloor = try f["integrator"]["floor"].positive(default: c.integratorFloor)
         try f["descent"].onlyKeys(["max_scaled_error"])
         c.descentMaxScaledError = try f["descent"]["max_scaled_error"].positive(default: c.descentMaxScaledError)
+        try f["large_n"].onlyKeys(["factor"])
+        c.largeNFactor = try f["large_n"]["factor"].positive(default: c.largeNFactor)
         try f["formula"].onlyKeys(["rtol", "floor"])
         c.formulaRelative = try f["formula"]["rtol"].positive(default: c.formulaRelative)
         c.formulaFloor = try f["formula"]["floor"].positive(default: c.formulaFloor)

@@ -59,6 +59,7 @@ enum PointCodec {
             "x_label": .string(r.axisLabels.x), "y_label": .string(r.axisLabels.y),
             "x_log": .bool(r.logAxes.x), "y_log": .bool(r.logAxes.y),
         ]
+        if let g = r.generalisationRow { o["generalisation"] = .array(g.map(encode)) }
         if let d = r.gridDescription { o["description"] = .string(d) }
         if let t = r.plotTitle { o["plot_title"] = .string(t) }
         if let t = r.panelTitle { o["panel_title"] = .string(t) }
@@ -89,6 +90,10 @@ enum PointCodec {
             panelTitle: v["panel_title"]?.stringValue, figure: v["figure"]?.stringValue,
             axisLabels: (v["x_label"]?.stringValue ?? "Epoch (t)", v["y_label"]?.stringValue ?? "Mode strength"))
         if case .bool(let x)? = v["x_log"], case .bool(let y)? = v["y_log"] { r.logAxes = (x, y) }
+        if let g = v["generalisation"]?.arrayValue {
+            guard g.count == GeneralisationTable.columns.count else { return nil }
+            r.generalisationRow = g.map(decodeCell)
+        }
         if let t = v["trajectories"] {
             r.trajectories = TrajectorySet(
                 theory: decodeCurves(t["theory"]), integrator: decodeCurves(t["integrator"]), descent: decodeCurves(t["descent"]),

@@ -43,7 +43,7 @@ final class OutputDirectory {
     static let stagingName = ".lindyn-staging"
     static let markerName = ".complete"
     /// The table base names of a run's set.
-    static let tableNames = ["errors", "stiffness", "work-precision", "summary"]
+    static let tableNames = ["errors", "stiffness", "work-precision", "summary", "generalisation"]
 
     let url: URL
     let staging: URL

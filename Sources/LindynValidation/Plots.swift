@@ -244,6 +244,9 @@ enum Readme {
         s += "| `errors.{csv,md,tex,json}` | per point and method: parameters, stepper, tolerance, max absolute, relative and scaled error, error_ratio (<= 1 passes), half times, descent lag, status, steps and evaluations, wall time |\n"
         s += "| `stiffness.{csv,md,tex,json}` | per point: Jacobian eigenvalues at start, middle and end (largest, smallest decaying, restricted ratio, null and unstable counts), T max|lambda|, alpha max|lambda|, explicit versus implicit steps, verdict |\n"
         s += "| `work-precision.{csv,md,tex,json}` | per grid, stepper and tolerance: worst and median error against evaluations and time |\n"
+        if summary.files.contains(where: { $0.lastPathComponent == "generalisation.csv" }) {
+            s += "| `generalisation.{csv,md,json}` | per data-backed point: early-stopped, converged, ridge and shrinkage test errors (exact and large-N; inf at the alpha = 1 peak), outlier and overlap, and the large_n and aligned_law comparisons |\n"
+        }
         s += "| `journal.jsonl` | one line per finished point (with a CRC-32 per line); `--resume` continues from it and `lindyn validate merge` joins shards |\n"
         s += "| `run.json` | the grids run (name, fingerprint, points), the shard, and the files of this set; `lindyn validate merge` checks it |\n"
         s += "| `provenance.json` | version and commit, command line, input files with SHA-256, seeds, date, host and cores of the run that wrote these files |\n"

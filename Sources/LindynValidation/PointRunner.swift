@@ -94,6 +94,8 @@ public struct PointResult: Sendable {
     public var axisLabels: (x: String, y: String)
     /// Logarithmic trajectory axes.
     public var logAxes: (x: Bool, y: Bool) = (false, false)
+    /// The generalisation-table row of a data-backed point (``GeneralisationTable``).
+    public var generalisationRow: [Cell]? = nil
 
     /// False when any error row has status `fail` or `error`.
     public var passed: Bool {
@@ -220,6 +222,27 @@ public enum PointRunner {
                 ErrorTable.set(&cells, "message", .text(tightError ?? "no reference integration"))
             }
             result.errorRows.append(cells)
+        }
+
+        // Data-backed problems: the large-N theory against the exact curves, a random start
+        // against the aligned law, and the generalisation-table row (GeneralisationRows).
+        if let size = GeneralisationRows.size(problem.dynamics) {
+            var comparisons: [[Cell]] = []
+            if let f = formula, let cells = GeneralisationRows.largeNRow(f, size: size, factor: settings.largeNFactor, row: row("large_n", status: "pass")) {
+                comparisons.append(cells)
+            }
+            if let t = tight, let (aligned, u0) = GeneralisationRows.alignedProblem(problem) {
+                do {
+                    let f = try Formula.evaluate(aligned, requireLearned: false)
+                    comparisons.append(GeneralisationRows.alignedRow(reference: t, aligned: f, u0: u0, row: row("aligned_law", status: "measured")))
+                } catch {
+                    comparisons.append(row("aligned_law", status: "error", message: "the aligned law failed: \(error)"))
+                }
+            }
+            result.errorRows += comparisons
+            result.generalisationRow = GeneralisationRows.tableRow(
+                grid: grid.name, point: index, parameters: parameters, dynamics: problem.dynamics, reference: reference, formula: formula,
+                comparisons: comparisons, formulaMessage: formulaError)
         }
 
         var stepperSteps: [(Stepper, Tolerance, Int, Double)] = []

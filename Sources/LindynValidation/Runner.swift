@@ -323,6 +323,20 @@ public enum Validation {
                 }
             }
         }
+        let generalisation = results.filter { $0.generalisationRow != nil }
+        if !generalisation.isEmpty {
+            var table = ParameterColumns.inserting(
+                into: GeneralisationTable.table(generalisation.map { $0.generalisationRow! }), owners: generalisation, names: ParameterColumns.names(generalisation))
+            if !partial.isEmpty { table.caption = "PARTIAL RESULTS, not one complete run: " + partial.joined(separator: "; ") + ". " + (table.caption ?? "") }
+            let generalisationTable = table
+            for format in full {
+                jobs.append {
+                    let url = directory.appendingPathComponent("generalisation." + format.fileExtension)
+                    try writeAtomically(generalisationTable.rendered(as: format), to: url)
+                    return [url]
+                }
+            }
+        }
         // LaTeX for a paper: chosen columns, one table per grid (PaperTables).
         let note = partial.isEmpty ? nil : "PARTIAL RESULTS, not one complete run: " + partial.joined(separator: "; ") + "."
         jobs.append {
@@ -352,7 +366,7 @@ public enum Validation {
         files += try exportFigures(figures, formats: figureFormats)
         let e = ErrorTable.index
         var worst: [(String, Double, Double, String)] = []
-        for method in ["integrator", "descent", "formula"] {
+        for method in ["integrator", "descent", "formula", "large_n", "aligned_law"] {
             let rows = errorRows.filter { $0[e("method")] == .text(method) && $0[e("status")] != .text("known_fail") }
             guard let w = rows.max(by: { ($0[e("error_ratio")].doubleValue ?? -1) < ($1[e("error_ratio")].doubleValue ?? -1) }),
                 let ratio = w[e("error_ratio")].doubleValue else { continue }

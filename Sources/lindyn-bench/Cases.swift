@@ -30,6 +30,8 @@ struct BenchCase {
     let c: () -> RunOutcome
     /// Descent: epochs per run.
     var epochs: Int? = nil
+    /// The output times (for the error over every output, where a closed form exists).
+    var outputTimes: [Double] = []
 
     var id: String { "\(problem)/\(stepper)" }
 }
@@ -55,31 +57,35 @@ let firstStep = 1e-6
 
 // MARK: - running one side
 
-func swiftSolve<S: ODESystem>(_ system: S, _ data: ProblemData, _ stepper: Stepper) -> RunOutcome {
+func swiftSolve<S: ODESystem>(
+    _ system: S, _ data: ProblemData, _ stepper: Stepper, output: OutputMode = .land, norm: ErrorNorm = .max,
+    controller: StepController = .standard
+) -> RunOutcome {
     let options = SolverOptions(
         stepper: stepper, absoluteTolerance: data.absoluteTolerance, relativeTolerance: data.relativeTolerance,
-        initialStep: firstStep, maxSteps: 0, output: .land)
+        initialStep: firstStep, maxSteps: 0, output: output, errorNorm: norm, controller: controller)
     do {
         let solution = try ODESolver.solve(
             system, initialState: data.initial, start: data.times[0], outputTimes: data.times, options: options)
         let s = solution.statistics
         return RunOutcome(
             acceptedSteps: s.acceptedSteps, rejectedSteps: s.rejectedSteps, rhsEvaluations: s.rhsEvaluations,
-            jacobianEvaluations: s.jacobianEvaluations, finalState: solution.finalState)
+            jacobianEvaluations: s.jacobianEvaluations, finalState: solution.finalState, rows: solution.states)
     } catch {
         return RunOutcome(failure: "\(error)")
     }
 }
 
 func cSolve(
-    _ problem: lindyn_baseline_problem, _ params: [Double], _ data: ProblemData, _ stepper: String
+    _ problem: lindyn_baseline_problem, _ params: [Double], _ data: ProblemData, _ stepper: String, norm: Int32 = 0,
+    controller: Int32 = 0
 ) -> RunOutcome {
     let dim = data.initial.count
     var rows = [Double](repeating: 0, count: data.times.count * dim)
     var stats = lindyn_baseline_stats()
-    let status = lindyn_baseline_solve(
+    let status = lindyn_baseline_solve_controlled(
         problem, params, Int32(params.count), Int32(dim), stepper, data.absoluteTolerance, data.relativeTolerance,
-        firstStep, 0, data.times[0], data.initial, data.times, Int32(data.times.count), &rows, &stats)
+        firstStep, 0, data.times[0], data.initial, data.times, Int32(data.times.count), &rows, norm, controller, &stats)
     var outcome = RunOutcome(
         acceptedSteps: stats.accepted_steps, rejectedSteps: stats.rejected_steps, rhsEvaluations: stats.rhs_evaluations,
         jacobianEvaluations: stats.jacobian_evaluations)
@@ -87,6 +93,30 @@ func cSolve(
         outcome.failure = "C baseline status \(status) at t = \(stats.t_reached)"
     } else {
         outcome.finalState = Array(rows[((data.times.count - 1) * dim)...])
+        outcome.rows = rows
+    }
+    return outcome
+}
+
+/// The C baseline's free rk8pd run with the same continuous extension and control as Lindyn's
+/// `dense` (controlled) or `interpolate` output.
+func cSolveDense(
+    _ problem: lindyn_baseline_problem, _ params: [Double], _ data: ProblemData, controlled: Bool
+) -> RunOutcome {
+    let dim = data.initial.count
+    var rows = [Double](repeating: 0, count: data.times.count * dim)
+    var stats = lindyn_baseline_stats()
+    let status = lindyn_baseline_solve_dense(
+        problem, params, Int32(params.count), Int32(dim), data.absoluteTolerance, data.relativeTolerance, firstStep,
+        data.times[0], data.initial, data.times, Int32(data.times.count), &rows, controlled ? 1 : 0, &stats)
+    var outcome = RunOutcome(
+        acceptedSteps: stats.accepted_steps, rejectedSteps: stats.rejected_steps, rhsEvaluations: stats.rhs_evaluations,
+        jacobianEvaluations: stats.jacobian_evaluations)
+    if status != 0 {
+        outcome.failure = "C baseline status \(status) at t = \(stats.t_reached)"
+    } else {
+        outcome.finalState = Array(rows[((data.times.count - 1) * dim)...])
+        outcome.rows = rows
     }
     return outcome
 }
@@ -178,7 +208,7 @@ func allCases(descentEpochs: Int) -> [BenchCase] {
                     problem: problem, group: group, stepper: stepper.rawValue, dimension: data.initial.count,
                     flopsPerRHS: flops,
                     swift: { swiftSolve(makeSystem(), data, stepper) },
-                    c: { cSolve(cProblem, params, data, stepper.rawValue) }))
+                    c: { cSolve(cProblem, params, data, stepper.rawValue) }, outputTimes: data.times))
         }
     }
 
@@ -198,8 +228,19 @@ func allCases(descentEpochs: Int) -> [BenchCase] {
     // count is set by the tolerance, not by the number of outputs.
     add("mode2", .builtin, [.rk8pd], data: ProblemData(initial: [1e-3], times: [0, 10], absoluteTolerance: 1e-10, relativeTolerance: 1e-10),
         swift: { modeFlow }, c: LINDYN_BASELINE_MODE, params: [3, 1])
-    add("mode2001", .builtin, [.rk8pd], data: ProblemData(initial: [1e-3], times: grid(10, 2001), absoluteTolerance: 1e-10, relativeTolerance: 1e-10),
-        swift: { modeFlow }, c: LINDYN_BASELINE_MODE, params: [3, 1])
+    // mode2001 steps freely with dense output on both sides (Lindyn's default `dense`, and the
+    // C baseline with the same continuous extension and control); mode2001-interp without the
+    // control (`interpolate`), mode2001-land landing on every output (GSL's driver).
+    let data2001 = ProblemData(initial: [1e-3], times: grid(10, 2001), absoluteTolerance: 1e-10, relativeTolerance: 1e-10)
+    for (name, output) in [("mode2001", OutputMode.dense), ("mode2001-interp", .interpolate)] {
+        cases.append(
+            BenchCase(
+                problem: name, group: .builtin, stepper: "rk8pd", dimension: 1, flopsPerRHS: nil,
+                swift: { swiftSolve(modeFlow, data2001, .rk8pd, output: output) },
+                c: { cSolveDense(LINDYN_BASELINE_MODE, [3, 1], data2001, controlled: output == .dense) },
+                outputTimes: data2001.times))
+    }
+    add("mode2001-land", .builtin, [.rk8pd], data: data2001, swift: { modeFlow }, c: LINDYN_BASELINE_MODE, params: [3, 1])
 
     // chain: depth 4, s = 2, tau = 1, lambda = 0.
     let chainData = ProblemData(initial: [0.1, 0.1, 0.1, 0.1], times: grid(40, 11), absoluteTolerance: 1e-10, relativeTolerance: 1e-10)
@@ -239,6 +280,27 @@ func allCases(descentEpochs: Int) -> [BenchCase] {
                     flopsPerRHS: 6 * nn * Double(n) + nn,
                     swift: { swiftSolve(network.value.flow(tau: 1), network.value.data, stepper) },
                     c: { cSolve(LINDYN_BASELINE_NETWORK, network.value.params, network.value.data, stepper.rawValue) }))
+        }
+    }
+
+    // The same networks with the scaled RMS norm and the PI controller (`solver.error_norm: rms`,
+    // `solver.controller: pi`, the control diffrax and Hairer's codes use), C with the same control.
+    // With tolerance 1e-8 too: the PI controller's runs are far more accurate than the tolerance
+    // (Notes/performance.md), so this is the run that compares with a peer at equal accuracy.
+    for n in [64, 256] {
+        let network = Lazy { NetworkCase(n: n) }
+        let nn = Double(n * n)
+        for tol in [1e-10, 1e-8] {
+            let data = Lazy {
+                ProblemData(
+                    initial: network.value.data.initial, times: network.value.data.times, absoluteTolerance: tol, relativeTolerance: tol)
+            }
+            cases.append(
+                BenchCase(
+                    problem: "network\(n)", group: .builtin, stepper: tol == 1e-10 ? "rk8pd-rms-pi" : "rk8pd-rms-pi-1e-8",
+                    dimension: 2 * n * n, flopsPerRHS: 6 * nn * Double(n) + nn,
+                    swift: { swiftSolve(network.value.flow(tau: 1), data.value, .rk8pd, norm: .rms, controller: .pi) },
+                    c: { cSolve(LINDYN_BASELINE_NETWORK, network.value.params, data.value, "rk8pd", norm: 1, controller: 1) }))
         }
     }
 

@@ -8,6 +8,9 @@ struct RunOutcome {
     var rhsEvaluations = 0
     var jacobianEvaluations = 0
     var finalState: [Double] = []
+    /// Every output state, row after row (kept to measure the error over all outputs after the
+    /// timing, not inside it).
+    var rows: [Double] = []
     /// Non-nil when the run failed (the message says how).
     var failure: String? = nil
 }

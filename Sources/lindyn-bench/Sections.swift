@@ -138,6 +138,25 @@ func finalRelativeError(_ problem: String, _ state: [Double]) -> Double? {
     }
 }
 
+/// Lindyn's largest relative error over every output of a run, against the closed form (the
+/// peers' `max_rel_error_vs_closed_form`); nil where the case has none.
+func maxRelativeErrorOverOutputs(_ problem: String, times: [Double], rows: [Double]) -> Double? {
+    func logistic(_ a: Double, _ b: Double, _ u0: Double, _ t: Double) -> Double { a / (b + (a / u0 - b) * exp(-2 * a * t)) }
+    guard !times.isEmpty else { return nil }
+    if problem.hasPrefix("mode") {
+        guard rows.count == times.count else { return nil }
+        return zip(times, rows).map { t, u in let e = logistic(3, 1, 1e-3, t); return abs(u - e) / e }.max()
+    }
+    if problem == "scalar" {
+        guard rows.count == 2 * times.count else { return nil }
+        return times.indices.map { k in
+            let e = logistic(1, 1, 1e-4, times[k])
+            return abs(rows[2 * k] * rows[2 * k + 1] - e) / e
+        }.max()
+    }
+    return nil
+}
+
 func compare(_ results: [CaseResult], with document: JSONValue, path: String) -> JSONValue {
     let entries = document["cases"]?.arrayValue ?? []
     if document["tool"]?.stringValue == "lindyn-bench" {
@@ -150,19 +169,24 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
     let load = versions?["load_average"]?.arrayValue?.compactMap(\.doubleValue).map { String(format: "%.2f", $0) }.joined(separator: " ")
     say("Against \(peer) (\(path); \(version)\(load.map { ", load then \($0)" } ?? ""); load now \(loadAverage())):")
     say("  speed-up = \(peer) median / Lindyn median (the \(peer) file's medians were taken in another process);")
-    say("  f evals and the relative error at the last output time are shown for both sides")
+    say("  f evals, the relative error at the last output time and (where a closed form gives it) the largest")
+    say("  relative error over every output are shown for both sides")
     var rows: [JSONValue] = []
-    var bestPeer: [String: (Double, String)] = [:]
+    var bestPeer: [String: (Double, String, Double?)] = [:]
     for entry in entries {
         guard let name = entry["name"]?.stringValue, let method = entry["method"]?.stringValue,
-            var peerSeconds = entry["median_seconds"]?.doubleValue
+            let peerSeconds = entry["median_seconds"]?.doubleValue
         else { continue }
         let ok = entry["success"] == .bool(true)
         let mine = results.filter { $0.benchCase.problem == name && !$0.failed }
         guard !mine.isEmpty else { continue }
         let stiff = name.hasPrefix("robertson") || name == "vanderpol"
         let wanted = counterpart(of: method, stiff: stiff)
-        let match = mine.first { $0.benchCase.stepper == wanted } ?? mine.min { $0.swiftMedian < $1.swiftMedian }!
+        // Every Lindyn variant of the counterpart stepper (rk8pd, rk8pd-rms-pi, ...), else the fastest.
+        var matches = mine.filter { wanted != nil && ($0.benchCase.stepper == wanted! || $0.benchCase.stepper.hasPrefix(wanted! + "-")) }
+        if matches.isEmpty { matches = [mine.min { $0.swiftMedian < $1.swiftMedian }!] }
+        for match in matches {
+        var peerSeconds = peerSeconds
         var lindynSeconds = match.swiftMedian
         var unit = ""
         if let epochs = entry["epochs"]?.doubleValue, let mineEpochs = match.benchCase.epochs {
@@ -175,10 +199,12 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
         let peerError = entry["final_rel_error"]?.doubleValue
         let lindynError = finalRelativeError(name, match.swift.finalState)
         let peerEvaluations = entry["nfev"]?.doubleValue.map { Int($0) }
+        let peerMax = entry["max_rel_error_vs_closed_form"]?.doubleValue
+        let lindynMax = maxRelativeErrorOverOutputs(name, times: match.benchCase.outputTimes, rows: match.swift.rows)
         func error(_ value: Double?) -> String { value.map { String(format: "%.1e", $0) } ?? "-" }
-        if ok, bestPeer[name].map({ peerSeconds < $0.0 }) ?? true { bestPeer[name] = (peerSeconds, method) }
+        if ok, bestPeer[name].map({ peerSeconds < $0.0 }) ?? true { bestPeer[name] = (peerSeconds, method, peerMax ?? peerError) }
         say(
-            "  \(pad(name, 12)) \(pad(method, 8)) \(pad(formatSeconds(peerSeconds), 11, right: true)) f \(pad(peerEvaluations.map { "\($0)" } ?? "-", 7, right: true)) err \(pad(error(peerError), 8))  Lindyn \(pad(match.benchCase.stepper, 7)) \(pad(formatSeconds(lindynSeconds), 11, right: true)) f \(pad("\(match.swift.rhsEvaluations)", 7, right: true)) err \(pad(error(lindynError), 8))\(unit)  speed-up \(String(format: "%8.2f", speedup))x\(ok ? "" : "  (\(peer) run FAILED)")")
+            "  \(pad(name, 12)) \(pad(method, 8)) \(pad(formatSeconds(peerSeconds), 11, right: true)) f \(pad(peerEvaluations.map { "\($0)" } ?? "-", 7, right: true)) err \(pad(error(peerError), 8)) max \(pad(error(peerMax), 8))  Lindyn \(pad(match.benchCase.stepper, 7)) \(pad(formatSeconds(lindynSeconds), 11, right: true)) f \(pad("\(match.swift.rhsEvaluations)", 7, right: true)) err \(pad(error(lindynError), 8)) max \(pad(error(lindynMax), 8))\(unit)  speed-up \(String(format: "%8.2f", speedup))x\(ok ? "" : "  (\(peer) run FAILED)")")
         rows.append(
             .object([
                 "name": .string(name), "peer": .string(tool), "peer_method": .string(method), "peer_seconds": .number(peerSeconds),
@@ -187,19 +213,30 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
                 "lindyn_stepper": .string(match.benchCase.stepper), "lindyn_seconds": .number(lindynSeconds),
                 "lindyn_rhs_evaluations": .number(Double(match.swift.rhsEvaluations)),
                 "lindyn_final_rel_error": lindynError.map(JSONValue.number) ?? .null,
+                "peer_max_rel_error": peerMax.map(JSONValue.number) ?? .null,
+                "lindyn_max_rel_error": lindynMax.map(JSONValue.number) ?? .null,
                 "speedup": .number(speedup), "peer_success": .bool(ok), "per_epoch": .bool(!unit.isEmpty),
             ]))
+        }
     }
-    say("  best against best (\(peer)'s fastest method / Lindyn's fastest stepper):")
+    say("  best against best (\(peer)'s fastest method / Lindyn's fastest run; error = largest over the outputs where known, else final):")
     var best: [JSONValue] = []
-    for (name, (peerSeconds, method)) in bestPeer.sorted(by: { $0.key < $1.key }) {
+    for (name, (peerSeconds, method, peerAccuracy)) in bestPeer.sorted(by: { $0.key < $1.key }) {
         let mine = results.filter { $0.benchCase.problem == name && !$0.failed }
         let fastest = mine.min { $0.swiftMedian < $1.swiftMedian }!
         let lindynSeconds = fastest.benchCase.epochs.map { fastest.swiftMedian / Double($0) } ?? fastest.swiftMedian
         let speedup = peerSeconds / lindynSeconds
         let target = peerTargets[tool]?[name]
-        let verdict = target.map { speedup >= $0 ? "target >= \($0)x met" : "target >= \($0)x NOT MET" } ?? ""
-        say("    \(pad(name, 12)) \(peer) \(pad(method, 8)) / Lindyn \(pad(fastest.benchCase.stepper, 7)) \(String(format: "%8.2f", speedup))x  \(verdict)")
+        let accuracy =
+            maxRelativeErrorOverOutputs(name, times: fastest.benchCase.outputTimes, rows: fastest.swift.rows)
+            ?? finalRelativeError(name, fastest.swift.finalState)
+        let asAccurate = accuracy != nil && peerAccuracy != nil && accuracy! <= peerAccuracy!
+        let verdict = target.map {
+            speedup >= $0 && asAccurate
+                ? "target >= \($0)x met" : "target >= \($0)x NOT MET\(speedup >= $0 && !asAccurate ? " (not at equal accuracy)" : "")"
+        } ?? ""
+        func error(_ value: Double?) -> String { value.map { String(format: "%.1e", $0) } ?? "-" }
+        say("    \(pad(name, 12)) \(peer) \(pad(method, 8)) err \(pad(error(peerAccuracy), 8)) / Lindyn \(pad(fastest.benchCase.stepper, 12)) err \(pad(error(accuracy), 8)) \(String(format: "%8.2f", speedup))x  \(verdict)")
         best.append(
             .object([
                 "name": .string(name), "peer_method": .string(method), "lindyn_stepper": .string(fastest.benchCase.stepper),

@@ -163,6 +163,11 @@ for benchCase in selected {
                 "COUNTS DIFFER: Lindyn \(s.acceptedSteps)/\(s.rejectedSteps)/\(s.rhsEvaluations)/\(s.jacobianEvaluations), C \(c.acceptedSteps)/\(c.rejectedSteps)/\(c.rhsEvaluations)/\(c.jacobianEvaluations) (acc/rej/f/J)")
         }
         checks.append(String(format: "state diff %.1e", relativeDifference(result.swift.finalState, result.c.finalState)))
+        if let e = maxRelativeErrorOverOutputs(benchCase.problem, times: benchCase.outputTimes, rows: result.swift.rows),
+            let ec = maxRelativeErrorOverOutputs(benchCase.problem, times: benchCase.outputTimes, rows: result.c.rows)
+        {
+            checks.append(String(format: "max rel error over outputs %.1e (C %.1e)", e, ec))
+        }
     }
     if result.failed || !result.countsMatch { problems.append("\(benchCase.id): \(checks.joined(separator: "; "))") }
     let s = result.swift
@@ -264,6 +269,8 @@ func caseJSON(_ r: CaseResult) -> JSONValue {
         "ratio": .number(r.ratio), "target": .number(r.benchCase.group.target), "met": .bool(r.met),
         "counts_identical": .bool(r.countsMatch), "lindyn": outcome(r.swift), "c": outcome(r.c),
         "final_state_max_rel_diff": r.failed ? .null : .number(relativeDifference(r.swift.finalState, r.c.finalState)),
+        "lindyn_max_rel_error": maxRelativeErrorOverOutputs(r.benchCase.problem, times: r.benchCase.outputTimes, rows: r.swift.rows).map(JSONValue.number) ?? .null,
+        "c_max_rel_error": maxRelativeErrorOverOutputs(r.benchCase.problem, times: r.benchCase.outputTimes, rows: r.c.rows).map(JSONValue.number) ?? .null,
     ]
     if let epochs = r.benchCase.epochs {
         object["epochs"] = .integer(epochs)

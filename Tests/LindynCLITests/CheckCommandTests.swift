@@ -104,3 +104,32 @@ import Testing
         }
     }
 }
+
+/// `lindyn check` on data-backed models: a generalisation law checked like a mode law.
+@Suite(.serialized) struct ModelCheckCommandTests {
+    @Test func exactRegressionLawPassesAgainstFlowAndFormula() throws {
+        let r = try LindynRun.run(["check", "Validation/checks/regression-errors.json", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let columns = try #require(r.json?["columns"] as? [String])
+        #expect(Array(columns.prefix(3)) == ["ratio", "noise", "seed"])
+        #expect(columns.contains("formula_error") && columns.contains("rel_error"))
+        let summary = try #require(r.json?["summary"] as? [String: Any])
+        #expect(summary["passed"] as? Int == 12 && summary["total"] as? Int == 12)
+    }
+
+    @Test func wrongConventionFailsWithExitOneAndSaysWhere() throws {
+        let r = try LindynRun.run(["check", "Validation/checks/wrong-regression-half.json"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("passed 0 of 4, 4 failed"))
+        #expect(r.stderr.contains("(train_error)") && r.stderr.contains("formula: relative error 0.5"))
+    }
+
+    @Test func observableTheModelLacksExitsSixtyFive() throws {
+        let text = #"""
+            {"model": {"kind": "regression", "inputs": 4, "samples": 8, "seed": 1}, "candidate": {"loss": "1"}, "time": {"end": 1}}
+            """#
+        let r = try LindynRun.run(["check", "-"], stdin: text)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("candidate.loss") && r.stderr.contains("train_error, test_error"))
+    }
+}

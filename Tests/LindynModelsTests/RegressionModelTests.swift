@@ -115,3 +115,39 @@ struct RegressionModelTests {
         }
     }
 }
+
+/// Weight decay in the regression: exact law against the integrated flow, and refusals.
+@Suite("Regression with weight decay")
+struct RegressionWeightDecayTests {
+    /// The exact solution with every rate shifted by lambda against a tight integration of the
+    /// weight flow (same rule as the plain case: 1e-8 relative, small values at 1e-3 of the
+    /// column's largest); the large-N curve at T = 1e6 reaches its value at infinity.
+    @Test("exact errors with weight decay follow the integrated flow to 1e-8", arguments: [15, 30, 60])
+    func exactMatchesFlow(samples: Int) throws {
+        let problem = try Problem.load(text: """
+            {"model": {"kind": "regression", "inputs": 30, "samples": \(samples), "teacher_variance": 0.8, "noise_variance": 0.2,
+                       "init_variance": 0.1, "weight_decay": 0.3, "tau": 2, "seed": 1},
+             "time": {"end": 40, "points": 41}}
+            """)
+        let flow = try tight(problem.dynamics, end: 40)
+        let formula = try Formula.evaluate(problem)
+        for name in ["train_error", "test_error"] {
+            let a = try #require(formula.column(name)), b = try #require(flow.column(name))
+            let scale = b.map(abs).max()!
+            for (x, r) in zip(a, b) { #expect(abs(x - r) <= 1e-8 * max(abs(r), 1e-3 * scale), "\(name): \(x) vs \(r)") }
+        }
+        let m = try #require(problem.dynamics as? RegressionModel)
+        let theory = try RegressionTheory(alpha: m.alpha, task: m.task)
+        let late = try theory.errors(at: 1e6), limit = try theory.errors(at: .infinity)
+        #expect(abs(late.test - limit.test) < 1e-10 && abs(late.train - limit.train) < 1e-10)
+    }
+
+    @Test("a negative or huge weight decay is refused, naming the field")
+    func refusals() {
+        for value in ["-0.1", "1e200", "\"x\""] {
+            #expect { try Problem.load(text: "{\"model\": {\"kind\": \"regression\", \"inputs\": 10, \"samples\": 5, \"weight_decay\": \(value)}, \"time\": {\"end\": 1}}") } throws: {
+                ($0 as? ProblemFileError)?.field == "model.weight_decay"
+            }
+        }
+    }
+}

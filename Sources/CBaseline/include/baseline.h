@@ -105,6 +105,16 @@ int lindyn_baseline_solve_controlled(lindyn_baseline_problem problem, const doub
                                      const double *tout, int nout, double *yout, int norm,
                                      int controller, lindyn_baseline_stats *stats);
 
+/* rk8pd stepping freely to the last output time, with the outputs from its continuous
+ * extension exactly as the Swift integrator's solver.output dense (controlled = 1: defect
+ * estimate, retried steps, step cap) or interpolate (controlled = 0) produce them; the same
+ * kernels (Sources/CGSL/shim.h) so the step and evaluation counts agree. Steps taken again count
+ * as rejected. */
+int lindyn_baseline_solve_dense(lindyn_baseline_problem problem, const double *params, int nparams, int dim,
+                                double epsabs, double epsrel, double hstart, double t0, const double *y0,
+                                const double *tout, int nout, double *yout, int controlled,
+                                lindyn_baseline_stats *stats);
+
 /* Full-batch gradient descent on the two-layer network (whitened input), learning rate
  * alpha = 1/tau, for the given number of epochs. Each epoch computes E = Sigma31 - W2 W1 once
  * from the old weights, then W1 += alpha W2^T E and W2 += alpha E W1^T (old W1, old W2).

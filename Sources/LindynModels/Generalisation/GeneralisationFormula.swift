@@ -26,7 +26,7 @@ enum GeneralisationFormula {
         let tau = m.tauValue
         var derived: [DerivedQuantity] = []
         var notes = [
-            "regression, N = \(m.inputs), P = \(m.samples), alpha = P/N = \(m.alpha), teacher variance \(m.task.teacherVariance), noise variance \(m.task.noiseVariance), init variance \(m.task.initVariance), tau = \(tau)",
+            "regression, N = \(m.inputs), P = \(m.samples), alpha = P/N = \(m.alpha), teacher variance \(m.task.teacherVariance), noise variance \(m.task.noiseVariance), init variance \(m.task.initVariance), weight decay \(m.task.weightDecay), tau = \(tau)",
             "errors without a factor 1/2: train_error = (1/P) sum (y - w.x)^2; test_error = |w - wbar|^2/N + noise variance (fresh example, label noise included)",
             "train_error, test_error: exact for this data set (eigendecomposition of Sigma_xx); *_expected: exact mean over teacher, noise and init given these inputs; *_large_n: Marchenko-Pastur theory (N, P -> infinity at fixed alpha)",
         ]
@@ -45,7 +45,9 @@ enum GeneralisationFormula {
         }
         add("test_error_at_convergence", exact.errors(at: .infinity).test, "exact finite-size: t -> infinity (minimum-norm interpolant from the start when alpha < 1)")
         let inf = theory.testErrorAtConvergence
-        add("test_error_at_convergence_large_n", inf, inf.isFinite
+        add("test_error_at_convergence_large_n", inf, m.task.weightDecay > 0
+            ? "large-N theory: the ridge estimator with gamma = weight decay (Marchenko-Pastur quadrature)"
+            : inf.isFinite
             ? "large-N theory: s_e/(1 - alpha) + (1 - alpha) s_w (alpha < 1), s_e alpha/(alpha - 1) (alpha > 1)"
             : "large-N theory: infinite at alpha = 1 (the overfitting peak; null in JSON)")
         let ridge = exact.ridgeTestError()

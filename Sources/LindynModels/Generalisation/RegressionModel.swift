@@ -4,7 +4,7 @@ import LindynTheory
 
 /// Advani & Saxe's shallow regression (arXiv 1710.03667; Neural Networks 132, 2020): a student
 /// `yhat = w.x` learns a noisy linear teacher from `P` samples, by full-batch gradient flow on
-/// `L = 1/2 sum_mu (y_mu - w.x_mu)^2`, i.e. `tau dw/dt = Sigma_yx - Sigma_xx w` with the summed
+/// `L = 1/2 sum_mu (y_mu - w.x_mu)^2 (+ weight_decay/2 |w|^2)`, i.e. `tau dw/dt = Sigma_yx - (Sigma_xx + lambda I) w` with the summed
 /// correlations of the actual samples, `Sigma_xx = X^T X`, `Sigma_yx = X^T y`.
 ///
 /// Seeded data (each quantity from its own stream, so changing one variance leaves the others):
@@ -127,7 +127,7 @@ public struct RegressionModel: Dynamics {
             projectedTeacher: project(teacher), labelPower: labelPower, samples: samples, task: task)
     }
 
-    /// `tau w' = Sigma_yx - Sigma_xx w`; Jacobian `-Sigma_xx/tau`. Buffers are allocated once,
+    /// `tau w' = Sigma_yx - (Sigma_xx + lambda I) w`; Jacobian `-(Sigma_xx + lambda I)/tau`. Buffers are allocated once,
     /// so the right-hand side and the observer allocate nothing.
     final class Flow: ODESystem {
         let dimension: Int
@@ -140,6 +140,7 @@ public struct RegressionModel: Dynamics {
         let labelPower: Double
         let samples: Double
         let noise: Double
+        let decay: Double
 
         init(_ m: RegressionModel) {
             n = m.inputs
@@ -158,6 +159,7 @@ public struct RegressionModel: Dynamics {
             labelPower = m.labelPower
             samples = Double(m.samples)
             noise = m.task.noiseVariance
+            decay = m.task.weightDecay
         }
 
         deinit { for p in [xx, yx, teacher, scratch] { p.deallocate() } }
@@ -177,13 +179,14 @@ public struct RegressionModel: Dynamics {
 
         func rightHandSide(t: Double, y w: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
             product(w)
-            for i in 0..<n { dydt[i] = invTau * (yx[i] - scratch[i]) }
+            for i in 0..<n { dydt[i] = invTau * (yx[i] - scratch[i] - decay * w[i]) }
         }
 
         func jacobian(t: Double, y: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) {
             for i in 0..<n {
                 dfdt[i] = 0
                 for j in 0..<n { dfdy[i * n + j] = -invTau * xx[i * n + j] }
+                dfdy[i * n + i] -= invTau * decay
             }
         }
 
@@ -204,9 +207,9 @@ public struct RegressionModel: Dynamics {
 
 extension ModelParser {
     /// `{"kind": "regression", "inputs": N, "samples": P, "teacher_variance", "noise_variance",
-    /// "init_variance" (0), "tau" or "learning_rate", "seed" (1)}`.
+    /// "init_variance" (0), "weight_decay" (0), "tau" or "learning_rate", "seed" (1)}`.
     static func regression(_ f: Field) throws(ProblemFileError) -> RegressionModel {
-        try f.onlyKeys(["kind", "inputs", "samples", "teacher_variance", "noise_variance", "init_variance", "seed", "tau", "learning_rate"])
+        try f.onlyKeys(["kind", "inputs", "samples", "teacher_variance", "noise_variance", "init_variance", "weight_decay", "seed", "tau", "learning_rate"])
         let n = try f["inputs"].int("the input dimension N (a whole number)")
         guard n >= 1, n <= RegressionModel.maxInputs else {
             throw f["inputs"].error("must be between 1 and \(RegressionModel.maxInputs), got \(n)")
@@ -219,14 +222,15 @@ extension ModelParser {
         let teacher = try nonNegative(f["teacher_variance"], default: 1)
         let noise = try nonNegative(f["noise_variance"], default: 0)
         let initial = try nonNegative(f["init_variance"], default: 0)
-        for (key, v) in [("teacher_variance", teacher), ("noise_variance", noise), ("init_variance", initial)] where v > 1e100 {
+        let decay = try nonNegative(f["weight_decay"], default: 0)
+        for (key, v) in [("teacher_variance", teacher), ("noise_variance", noise), ("init_variance", initial), ("weight_decay", decay)] where v > 1e100 {
             throw f[key].error("must be at most 1e100 (larger variances overflow the squared errors), got \(v)")
         }
         guard teacher > 0 || noise > 0 else {
             throw f["teacher_variance"].error("teacher_variance and noise_variance are both 0: the labels are all zero; give a positive teacher_variance")
         }
         let task: RegressionTask
-        do { task = try RegressionTask(teacherVariance: teacher, noiseVariance: noise, initVariance: initial) } catch {
+        do { task = try RegressionTask(teacherVariance: teacher, noiseVariance: noise, initVariance: initial, weightDecay: decay) } catch {
             throw f.error("\(error)")
         }
         let seed = try seed(f["seed"]), tau = try tau(f)

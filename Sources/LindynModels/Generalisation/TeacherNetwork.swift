@@ -87,8 +87,9 @@ public struct TeacherData: Sendable, Hashable {
         teacherSingularValues = sbar
         self.labelNoise = labelNoise
         self.seed = seed
-        let u = randomOrthogonal(n3, seed: seed &* 8 &+ 1)
-        let v = randomOrthogonal(n1, seed: seed &* 8 &+ 2)
+        // Only the teacher's r singular vectors are used (the same columns as the full matrices').
+        let u = randomOrthogonal(n3, seed: seed &* 8 &+ 1, columns: sbar.count)
+        let v = randomOrthogonal(n1, seed: seed &* 8 &+ 2, columns: sbar.count)
         var w = [Double](repeating: 0, count: n3 * n1)
         for (a, s) in sbar.enumerated() {
             for i in 0..<n3 { for j in 0..<n1 { w[i * n1 + j] += s * u[i * n3 + a] * v[j * n1 + a] } }
@@ -339,16 +340,22 @@ extension TeacherNetworkModel {
                 message: "deep students (depth >= 3) have a closed form without weight decay, dropout or input noise only; integrate with lindyn solve")
         }
         let capacity = min(network.widths.dropFirst().dropLast().min() ?? empirical.values.count, empirical.values.count)
+        // m_b = ub^T W_bar vb, summed in row order (local buffers: the loop is O(n0 nD) per mode).
+        let teacher = data.teacher, n0 = data.inputs, nD = data.outputs
         let overlaps = (0..<empirical.values.count).map { b in
-            var total = 0.0
             let ub = empirical.left[b], vb = empirical.right[b]
-            let n0 = data.inputs
-            for i in 0..<data.outputs {
-                var row = 0.0
-                for j in 0..<n0 { row += data.teacher[i * n0 + j] * vb[j] }
-                total += ub[i] * row
+            return teacher.withUnsafeBufferPointer { w in
+                vb.withUnsafeBufferPointer { v in
+                    var total = 0.0
+                    for i in 0..<nD {
+                        var row = 0.0, j = 0
+                        let wi = w.baseAddress! + i * n0
+                        while j < n0 { row += wi[j] * v[j]; j += 1 }
+                        total += ub[i] * row
+                    }
+                    return total
+                }
             }
-            return total
         }
         let exact = try TeacherStudentExact(
             singularValues: empirical.values, teacherOverlaps: overlaps, teacherNormSquared: data.teacherNormSquared,

@@ -17,12 +17,16 @@ public struct RegressionTask: Sendable, Hashable {
     public let noiseVariance: Double
     /// Variance of each entry of the student's start `w0` (`0`: started at the origin).
     public let initVariance: Double
+    /// Weight decay `lambda` on the summed loss, `L + lambda/2 |w|^2`: the flow
+    /// `tau dw/dt = Sigma_yx - (Sigma_xx + lambda I) w` converges to ridge regression with `gamma = lambda`.
+    public let weightDecay: Double
 
-    /// A task from its three variances.
+    /// A task from its three variances and the weight decay.
     ///
-    /// - Throws: `invalidParameter` for a negative or non-finite variance, or a zero teacher
-    ///   and noise variance together.
-    public init(teacherVariance: Double, noiseVariance: Double, initVariance: Double = 0) throws(TheoryError) {
+    /// - Throws: `invalidParameter` for a negative or non-finite variance or weight decay.
+    public init(teacherVariance: Double, noiseVariance: Double, initVariance: Double = 0, weightDecay: Double = 0) throws(TheoryError) {
+        try _requireNonNegative(weightDecay, "weight_decay")
+        self.weightDecay = weightDecay
         try _requireNonNegative(teacherVariance, "teacher_variance")
         try _requireNonNegative(noiseVariance, "noise_variance")
         try _requireNonNegative(initVariance, "init_variance")
@@ -104,10 +108,13 @@ public struct RegressionExact: Sendable, Hashable {
         return (exp(-x), -expm1(-x) / lam)
     }
 
-    /// The weights in the eigenbasis at `T`.
+    /// The weights in the eigenbasis at `T` (with weight decay `lambda` every rate is `lam + lambda`).
     public func weights(at T: Double) -> [Double] {
-        (0..<inputs).map { i in
-            let (e, phi) = Self.decay(eigenvalues[i], T)
+        let decay = task.weightDecay
+        return (0..<inputs).map { i in
+            // A null direction of Sigma_xx gets no gradient from the data: its correlation is rounding only.
+            let (e, phi) = Self.decay(eigenvalues[i] + decay, T)
+            if eigenvalues[i] == 0 { return projectedStart[i] * e }
             return projectedStart[i] * e + projectedCorrelation[i] * phi
         }
     }
@@ -130,22 +137,28 @@ public struct RegressionExact: Sendable, Hashable {
     ///
     ///     E[E_g | X] = s_e + (1/N) sum_i [(s_w + s_0) e^{-2 lam_i T} + s_e lam_i phi_i^2]
     ///     E[E_t | X] = (1/P) [sum_{lam_i > 0} (s_e + lam_i (s_w + s_0)) e^{-2 lam_i T} + s_e (P - rank)]
+    ///
+    /// With weight decay `lambda`, `e = e^{-(lam + lambda) T}`, `phi = (1 - e)/(lam + lambda)` and
+    /// `r = 1 - lam phi` (which is `e` without decay): per direction the test term is
+    /// `s_0 e^2 + s_w r^2 + s_e lam phi^2` and the train term `(lam s_w + s_e) r^2 + lam s_0 e^2`.
     public func expectedErrors(at T: Double) -> ErrorPair {
-        let sw = task.teacherVariance + task.initVariance, se = task.noiseVariance
+        let sw = task.teacherVariance, s0 = task.initVariance, se = task.noiseVariance
         var test = 0.0, train = se * Double(max(0, samples - rank))
         for lam in eigenvalues {
-            let (e, phi) = Self.decay(lam, T)
-            test += sw * e * e + se * lam * phi * phi
-            if lam > 0 { train += (se + lam * sw) * e * e }
+            let (e, phi) = Self.decay(lam + task.weightDecay, T)
+            let r = task.weightDecay == 0 ? e : 1 - lam * phi
+            test += s0 * e * e + sw * r * r + (lam > 0 ? se * lam * phi * phi : 0)
+            if lam > 0 { train += (se + lam * sw) * r * r + lam * s0 * e * e }
         }
         return ErrorPair(train: train / Double(samples), test: se + test / Double(inputs))
     }
 
     /// Per-eigendirection optimal stopping of the expected test error (exact, zero init):
     /// `T_i* = ln(1 + lam_i s_w/s_e)/lam_i`; nil for `lam_i = 0` or without noise (never stop).
+    /// Nil for every direction with weight decay (the formula is for the plain flow).
     public func modeStoppingTimes() -> [Double?] {
         eigenvalues.map { lam in
-            guard lam > 0, task.noiseVariance > 0 else { return nil }
+            guard lam > 0, task.noiseVariance > 0, task.weightDecay == 0 else { return nil }
             return log1p(lam * task.snr) / lam
         }
     }
@@ -209,6 +222,7 @@ public struct RegressionTheory: Sendable, Hashable {
     /// - Throws: `invalidParameter` for a negative or NaN `T`.
     public func errors(at T: Double) throws(TheoryError) -> ErrorPair {
         try _requireTime(T, "T")
+        if task.weightDecay > 0 { return decayedErrors(at: T) }
         let sw = task.teacherVariance + task.initVariance, se = task.noiseVariance
         if T == .infinity {
             return ErrorPair(train: trainErrorAtConvergence, test: testErrorAtConvergence)
@@ -225,8 +239,30 @@ public struct RegressionTheory: Sendable, Hashable {
         return ErrorPair(train: train, test: test)
     }
 
-    /// `E_g(infinity)`; `+infinity` at alpha = 1 with label noise.
+    /// The curves with weight decay `lambda` (``RegressionExact/expectedErrors(at:)`` per
+    /// direction, over the Marchenko-Pastur law; the zero eigenvalues keep `s_w + s_0 e^{-2 lambda T}`),
+    /// finite at every `T` including infinity and at alpha = 1.
+    func decayedErrors(at T: Double) -> ErrorPair {
+        let sw = task.teacherVariance, s0 = task.initVariance, se = task.noiseVariance, decay = task.weightDecay
+        func terms(_ lam: Double) -> (e: Double, phi: Double, r: Double) {
+            let (e, phi) = RegressionExact.decay(lam + decay, T)
+            return (e, phi, 1 - lam * phi)
+        }
+        let e0 = terms(0).e
+        let test = se + spectrum.massAtZero * (sw + s0 * e0 * e0) + spectrum.integrate { lam in
+            let (e, phi, r) = terms(lam)
+            return s0 * e * e + sw * r * r + se * lam * phi * phi
+        }
+        let train = se * max(0, 1 - 1 / alpha) + spectrum.integrate { lam in
+            let (e, _, r) = terms(lam)
+            return (se + lam * sw) * r * r + lam * s0 * e * e
+        } / alpha
+        return ErrorPair(train: train, test: test)
+    }
+
+    /// `E_g(infinity)`; `+infinity` at alpha = 1 with label noise (finite with weight decay).
     public var testErrorAtConvergence: Double {
+        if task.weightDecay > 0 { return decayedErrors(at: .infinity).test }
         let sw = task.teacherVariance + task.initVariance, se = task.noiseVariance
         if alpha < 1 { return se / (1 - alpha) + (1 - alpha) * sw }
         if alpha > 1 { return se * alpha / (alpha - 1) }
@@ -234,9 +270,12 @@ public struct RegressionTheory: Sendable, Hashable {
     }
 
     /// `E_t(infinity)`: 0 for alpha <= 1, `s_e (1 - 1/alpha)` above.
-    public var trainErrorAtConvergence: Double { alpha <= 1 ? 0 : task.noiseVariance * (1 - 1 / alpha) }
+    public var trainErrorAtConvergence: Double {
+        if task.weightDecay > 0 { return decayedErrors(at: .infinity).train }
+        return alpha <= 1 ? 0 : task.noiseVariance * (1 - 1 / alpha)
+    }
 
-    /// The optimal ridge (Bayes) test error `s_e + (1 - alpha)_+ s_w + int rho s_w s_e/(lam s_w + s_e)` (zero init).
+    /// The optimal ridge (Bayes) test error (whatever the weight decay of the task) `s_e + (1 - alpha)_+ s_w + int rho s_w s_e/(lam s_w + s_e)` (zero init).
     public var ridgeTestError: Double {
         let sw = task.teacherVariance, se = task.noiseVariance
         guard se > 0 else { return 0 }
