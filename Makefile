@@ -147,6 +147,6 @@ doc-coverage: deps
 # `Scripts/public-api.py --list` prints the whole public API.
 api-check: deps
 	$(SWIFT) build
-	Scripts/public-api.py
+	Scripts/public-api.py --documented
 
 .PHONY: docs docs-check doc-coverage api-check

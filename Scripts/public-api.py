@@ -9,6 +9,10 @@ Symbol graphs (DocC, `swift package dump-symbol-graph`) cannot be used for this:
 underscored names, which is exactly what must be caught.
 
     Scripts/public-api.py [--list] [MODULE ...]
+
+With --documented, it also fails when a public declaration of a module in DOCUMENTED has no
+doc comment of its own or inherited (read from `swift package dump-symbol-graph`, which keeps
+doc comments; the underscored names it omits are caught above).
 """
 import json
 import os
@@ -17,6 +21,7 @@ import sys
 
 MODULES = ["LindynExpr", "LindynTheory", "LindynReport", "LindynIntegrator", "LindynModels", "LindynValidation", "LindynCheck", "Lindyn"]
 FORBIDDEN_TYPES = {"InputJSON", "Field"}
+DOCUMENTED = ["LindynIntegrator", "LindynModels"]
 DECL_KINDS = {"TypeDecl", "Function", "Var", "Constructor", "TypeAlias", "Subscript", "AssociatedType"}
 
 
@@ -57,6 +62,27 @@ def public_decls(node, module, path=()):
         yield from public_decls(child, module, here)
 
 
+def undocumented(root, modules):
+    """(module, file:line, symbol) for every public symbol of `modules` without a doc comment."""
+    r = subprocess.run(["swift", "package", "dump-symbol-graph"], cwd=root, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"public-api: swift package dump-symbol-graph failed:\n{r.stderr[-2000:]}")
+    folder = r.stdout.strip().splitlines()[-1].split("Files written to ")[-1].strip()
+    missing = []
+    for module in modules:
+        with open(os.path.join(folder, module + ".symbols.json")) as f:
+            graph = json.load(f)
+        for symbol in graph["symbols"]:
+            uri = symbol.get("location", {}).get("uri", "")
+            # Symbols declared elsewhere (synthesised conformances, the standard library's
+            # default implementations) are not this module's to document.
+            if symbol.get("docComment") or f"/Sources/{module}/" not in uri:
+                continue
+            line = symbol["location"]["position"]["line"] + 1
+            missing.append((module, f"{uri.split('/Sources/')[-1]}:{line}", ".".join(symbol["pathComponents"])))
+    return missing
+
+
 def main():
     args = sys.argv[1:]
     listing = "--list" in args
@@ -81,8 +107,13 @@ def main():
             elif kind != "Struct" and kind != "Enum" and any(f"{module_name}.{t}" in json.dumps(node.get("children", [])) for t in FORBIDDEN_TYPES for module_name in ("LindynModels",)):
                 leaks.append(f"{module}.{dotted} ({kind}): its signature uses InputJSON or Field")
         print(f"public-api: {module}: {count} public declarations", file=sys.stderr)
+    if "--documented" in args:
+        missing = undocumented(root, DOCUMENTED)
+        for module, where, name in missing:
+            leaks.append(f"{module}.{name} ({where}): no doc comment")
+        print(f"public-api: {len(missing)} undocumented public declarations in {', '.join(DOCUMENTED)}", file=sys.stderr)
     if leaks:
-        print("public-api: plumbing in the public API (make it package, internal or @_spi):", file=sys.stderr)
+        print("public-api: plumbing in the public API (make it package, internal or @_spi), or a missing doc comment:", file=sys.stderr)
         for leak in leaks:
             print("  " + leak, file=sys.stderr)
         sys.exit(1)

@@ -88,6 +88,9 @@ public enum Simulation {
     /// Integrates the problem's flow with its solver settings. A numerical failure is returned as
     /// a result with a failure status and the rows reached; settings refused before the solve
     /// throw a `SolverConfigurationError`.
+    /// - Throws: `SolverConfigurationError` naming the solver setting at fault,
+    ///   ``ProblemFileError`` for a size limit exceeded (`--allow-large` raises them), and
+    ///   `ArgumentError` for a Swift-built model whose values were changed to ones it cannot run.
     public static func integrate(_ problem: Problem) throws -> RunResult {
         let dynamics = problem.dynamics
         try problem.limits.checkJacobian(stepper: problem.solver.stepper, variables: dynamics.stateNames.count)
@@ -237,6 +240,9 @@ public enum Simulation {
     /// - Parameter problem: the problem to descend (its `descent` block sets runs, seed and threshold).
     /// - Parameter progress: called about every 1% of the work with the epochs done and the
     ///   total over all runs (for a progress line on a terminal).
+    /// - Throws: ``ProblemFileError`` naming `time.at`, `time.end` or `descent.runs` (whole
+    ///   epochs, size limits) or the dynamics (a plain system has no descent), and
+    ///   `ArgumentError` as for ``integrate(_:)``. Divergence is a result, not an error.
     public static func descend(_ problem: Problem, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> RunResult {
         var options = problem.descent
         // Without dropout masks every run is the same deterministic descent: run it once.
