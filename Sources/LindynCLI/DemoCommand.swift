@@ -18,6 +18,9 @@ public struct DemoCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep the points already in the output's journal.")
     public var resume = false
 
+    @Flag(name: .customLong("large-figures"), help: "Generalisation figures from larger data sets (N = 400, 10 per point; slower) instead of N = 100, 5 per point.")
+    public var largeFigures = false
+
     public init() {}
 
     public func run() throws {
@@ -39,6 +42,15 @@ public struct DemoCommand: ParsableCommand {
             printError("\(error)")
             throw ExitCode(2)
         }
+        do {
+            let options: GeneralisationFigures.Options = largeFigures ? .large : .demo
+            let (data, _) = try GeneralisationFigures.run(options, into: directory, metadata: InputLog.shared.provenance().svgMetadata)
+            let readme = directory.appendingPathComponent("README.md")
+            try (String(contentsOf: readme, encoding: .utf8) + GeneralisationFigures.readmeSection(data)).write(to: readme, atomically: true, encoding: .utf8)
+        } catch {
+            printError("the generalisation figures: \(error)")
+            throw ExitCode(2)
+        }
         var text = summary.text(directory: directory)
         text += """
             Where to look:
@@ -48,6 +60,9 @@ public struct DemoCommand: ParsableCommand {
               \(out)/plots/seed-dropout.svg    mode strength with and without dropout
               \(out)/plots/lazy-rich.svg       one task from lambda-balanced starts: rich (sigmoidal) to lazy (exponential)
               \(out)/plots/wrong-sign-stall.svg  a zero-balanced start on the wrong side stalls at a saddle
+              \(out)/plots/generalisation-curves.svg  train and test error against epochs, with the optimal stopping time
+              \(out)/plots/double-descent.svg  test error against alpha = P/N: the peak at alpha = 1 and early stopping removing it
+              \(out)/plots/optimal-stopping.svg  optimal stopping time against the signal-to-noise ratio
               \(out)/errors.md, stiffness.md, work-precision.md (also .csv, .tex, .json)
 
             """

@@ -161,6 +161,7 @@ extension Validation {
         let svgs = try ValidationPlots.writeAll(
             sorted, errorTable: ErrorTable.table(errorRows), workTable: WorkPrecisionTable.table(fromErrorRows: errorRows), to: target,
             metadata: provenance.svgMetadata)
+            + GeneralisationFigures.redraw(from: journal.deletingLastPathComponent(), into: target, metadata: provenance.svgMetadata)
         return try svgs + exportFigures(svgs, formats: formats)
     }
 

@@ -515,7 +515,7 @@ _lindyn_cluster_resubmit() {
 
 _lindyn_demo() {
     repeating_flags=()
-    non_repeating_flags=(--quick --resume --version -h --help)
+    non_repeating_flags=(--quick --resume --large-figures --version -h --help)
     repeating_options=()
     non_repeating_options=(--out)
     __lindyn_offer_flags_options 0

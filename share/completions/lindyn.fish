@@ -51,7 +51,7 @@ function __lindyn_parse_tokens -S
                 __lindyn_parse_subcommand 1 'dry-run' 'version' 'h/help'
             end
         case 'demo'
-            __lindyn_parse_subcommand 0 'out=' 'quick' 'resume' 'version' 'h/help'
+            __lindyn_parse_subcommand 0 'out=' 'quick' 'resume' 'large-figures' 'version' 'h/help'
         case 'equations'
             __lindyn_parse_subcommand 1 'latex' 'format=' 'allow-large' 'version' 'h/help'
         case 'plot'
@@ -221,6 +221,7 @@ complete -c 'lindyn' -n '__lindyn_should_offer_completions_for_flags_or_options 
 complete -c 'lindyn' -n '__lindyn_should_offer_completions_for_flags_or_options "lindyn demo" out' -l 'out' -d 'Output directory.' -rfka ''
 complete -c 'lindyn' -n '__lindyn_should_offer_completions_for_flags_or_options "lindyn demo" quick' -l 'quick' -d 'A quick run on reduced grids (first and last value of each axis, two steppers, one tolerance).'
 complete -c 'lindyn' -n '__lindyn_should_offer_completions_for_flags_or_options "lindyn demo" resume' -l 'resume' -d 'Keep the points already in the output\'s journal.'
+complete -c 'lindyn' -n '__lindyn_should_offer_completions_for_flags_or_options "lindyn demo" large-figures' -l 'large-figures' -d 'Generalisation figures from larger data sets (N = 400, 10 per point; slower) instead of N = 100, 5 per point.'
 complete -c 'lindyn' -n '__lindyn_should_offer_completions_for_flags_or_options "lindyn demo" version' -l 'version' -d 'Show the version.'
 complete -c 'lindyn' -n '__lindyn_should_offer_completions_for_flags_or_options "lindyn demo" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'lindyn' -n '__lindyn_should_offer_completions_for_positional "lindyn equations" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'

@@ -93,9 +93,12 @@ public struct RegressionExact: Sendable, Hashable {
     public var rank: Int { eigenvalues.filter { $0 > 0 }.count }
 
     /// `e^{-lam T}` and `phi(lam, T) = (1 - e^{-lam T})/lam`, stable for `lam -> 0` and `T = infinity`.
+    /// A direction with `lam = 0` has `c = 0` in exact arithmetic (`Sigma_yx = X^T y` lies in
+    /// the row space of X): at finite `T` it follows the rounding in `c` as the flow does
+    /// (`phi = T`); at `T = infinity` it stays at its start (`phi = 0`, not `0 * infinity`).
     @inline(__always)
     static func decay(_ lam: Double, _ T: Double) -> (e: Double, phi: Double) {
-        if lam == 0 { return (1, T) }
+        if lam == 0 { return (1, T.isFinite ? T : 0) }
         if T == .infinity { return (0, 1 / lam) }
         let x = lam * T
         return (exp(-x), -expm1(-x) / lam)
