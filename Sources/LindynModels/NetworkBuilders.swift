@@ -48,9 +48,12 @@ public struct NetworkInit: Sendable, Hashable {
 /// by modified Gram-Schmidt, twice, for full working accuracy; larger matrices by classical
 /// Gram-Schmidt, twice, on BLAS (the same Q to working accuracy, in a fraction of a second at
 /// n = 1024 rather than minutes).
-/// - Parameter columns: only the first `columns` columns are orthonormalised (each depends only
-///   on the ones before it, so they are the same as in the full matrix); the rest are left 0.
 /// Empty for `n` < 1.
+/// - Parameters:
+///   - n: the number of rows and columns.
+///   - seed: the seed of the Gaussian entries (the same seed gives the same matrix).
+///   - columns: only the first `columns` columns are orthonormalised (each depends only on the
+///     ones before it, so they are the same as in the full matrix); the rest are left 0.
 public func randomOrthogonal(_ n: Int, seed: UInt64, columns: Int? = nil) -> [Double] {
     guard n >= 1 else { return [] }
     var g = SeededGenerator(seed: seed)

@@ -8,8 +8,8 @@ import Testing
     /// engine on every platform): values near rounding ties, tiny, huge, negative, zero, every
     /// precision the tables use.
     @Test func formattingMatchesPrintf() {
-        var values: [Double] = [0, -0.0, 1, -1, 0.1, 0.5, 1.5, 2.5, 0.1234565, 1234565, 9.9999995, 99999.95, 1e-300, 5e-324, 1.7976931348623157e308, -3.75e-7,
-                                .pi, -.pi * 1e12, 123456789012345678, 0.000123456]
+        var values: [Double] = [0, -0.0, 1, -1, 0.1, 0.5, 1.5, 2.5, 0.1234565, 1234565, 9.9999995, 99999.95, 1e-300, Double.leastNonzeroMagnitude, 1.7976931348623157e308, -3.75e-7,
+                                .pi, -.pi * 1e12, 123456789012345680, 0.000123456]
         var x = 0.37
         for _ in 0..<300 {
             x = (x * 7919.0).truncatingRemainder(dividingBy: 1.0) + 1e-9
