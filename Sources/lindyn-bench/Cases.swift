@@ -86,16 +86,7 @@ func cSolve(
     let status = lindyn_baseline_solve_controlled(
         problem, params, Int32(params.count), Int32(dim), stepper, data.absoluteTolerance, data.relativeTolerance,
         firstStep, 0, data.times[0], data.initial, data.times, Int32(data.times.count), &rows, norm, controller, &stats)
-    var outcome = RunOutcome(
-        acceptedSteps: stats.accepted_steps, rejectedSteps: stats.rejected_steps, rhsEvaluations: stats.rhs_evaluations,
-        jacobianEvaluations: stats.jacobian_evaluations)
-    if status != 0 {
-        outcome.failure = "C baseline status \(status) at t = \(stats.t_reached)"
-    } else {
-        outcome.finalState = Array(rows[((data.times.count - 1) * dim)...])
-        outcome.rows = rows
-    }
-    return outcome
+    return cOutcome(status, stats, rows, dim: dim)
 }
 
 /// The C baseline's free rk8pd run with the same continuous extension and control as Lindyn's
@@ -109,16 +100,7 @@ func cSolveDense(
     let status = lindyn_baseline_solve_dense(
         problem, params, Int32(params.count), Int32(dim), data.absoluteTolerance, data.relativeTolerance, firstStep,
         data.times[0], data.initial, data.times, Int32(data.times.count), &rows, controlled ? 1 : 0, &stats)
-    var outcome = RunOutcome(
-        acceptedSteps: stats.accepted_steps, rejectedSteps: stats.rejected_steps, rhsEvaluations: stats.rhs_evaluations,
-        jacobianEvaluations: stats.jacobian_evaluations)
-    if status != 0 {
-        outcome.failure = "C baseline status \(status) at t = \(stats.t_reached)"
-    } else {
-        outcome.finalState = Array(rows[((data.times.count - 1) * dim)...])
-        outcome.rows = rows
-    }
-    return outcome
+    return cOutcome(status, stats, rows, dim: dim)
 }
 
 // MARK: - the deterministic network case
@@ -363,4 +345,18 @@ func cDescent(_ network: NetworkCase, tau: Double, epochs: Int) -> RunOutcome {
     let status = lindyn_baseline_descend_network(Int32(network.n), tau, network.sigma31, &w1, &w2, epochs)
     if status != 0 { return RunOutcome(failure: "C descent status \(status)") }
     return RunOutcome(acceptedSteps: epochs, rhsEvaluations: epochs, finalState: w1 + w2)
+}
+
+/// A C baseline run's counts, and its rows or the failure it stopped with.
+private func cOutcome(_ status: Int32, _ stats: lindyn_baseline_stats, _ rows: [Double], dim: Int) -> RunOutcome {
+    var outcome = RunOutcome(
+        acceptedSteps: stats.accepted_steps, rejectedSteps: stats.rejected_steps, rhsEvaluations: stats.rhs_evaluations,
+        jacobianEvaluations: stats.jacobian_evaluations)
+    if status != 0 {
+        outcome.failure = "C baseline status \(status) at t = \(stats.t_reached)"
+    } else {
+        outcome.finalState = Array(rows[(rows.count - dim)...])
+        outcome.rows = rows
+    }
+    return outcome
 }
