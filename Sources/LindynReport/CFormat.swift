@@ -14,9 +14,9 @@ import Darwin
 /// directly and shares printf's conversion code; it is looked up once, and where it is missing
 /// (macOS) the variadic path is used.
 enum CFormat {
-    private typealias StrFromD = @convention(c) (UnsafeMutablePointer<CChar>?, Int, UnsafePointer<CChar>?, Double) -> Int32
+    typealias StrFromD = @convention(c) (UnsafeMutablePointer<CChar>?, Int, UnsafePointer<CChar>?, Double) -> Int32
 
-    private static let strfromd: StrFromD? = {
+    static let strfromdFunction: StrFromD? = {
         #if os(Linux)
         // A null handle is RTLD_DEFAULT: the symbol as the program's libraries define it.
         guard let symbol = dlsym(nil, "strfromd") else { return nil }
@@ -29,7 +29,7 @@ enum CFormat {
     /// `value` formatted as `%.<precision><conversion>`, conversion one of `f`, `e`, `g`.
     static func format(_ value: Double, precision: Int, conversion: Character) -> String {
         precondition(conversion == "f" || conversion == "e" || conversion == "g", "conversion \(conversion)")
-        if let strfromd, (0...40).contains(precision) {
+        if let strfromd = strfromdFunction, (0...40).contains(precision) {
             let text: String? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
                 // "%.<precision><conversion>\0" at the end of the buffer, the output at its start.
                 var spec: [CChar] = [37, 46]  // "%."

@@ -53,26 +53,27 @@ extension Table {
     public func paperLatex(_ options: LaTeXTableOptions = LaTeXTableOptions()) -> String {
         let picked = (options.columns ?? columnNames).compactMap { columnIndex(named: $0) }
         let digits = max(1, options.significantDigits)
+        let numeric = picked.map(_isNumericColumn)
         // Per numeric column: the formatted numbers and their table-format.
         var specs: [String] = []
-        var cells: [[String]] = rows.map { _ in [] }
-        for c in picked {
-            if _isNumericColumn(c) {
+        var columnTexts: [[String]] = []
+        for (k, c) in picked.enumerated() {
+            if numeric[k] {
                 let column = rows.map { $0[c] }
                 let (texts, format) = Table._siunitxColumn(column, digits: max(1, options.digitsByColumn[columns[c].name] ?? digits))
                 specs.append("S[table-format=\(format)]")
-                for r in rows.indices { cells[r].append(texts[r]) }
+                columnTexts.append(texts)
             } else {
                 specs.append("l")
-                for r in rows.indices { cells[r].append(Table._latexTextCell(rows[r][c])) }
+                columnTexts.append(rows.map { Table._latexTextCell($0[c]) })
             }
         }
-        let header = picked.map { c -> String in
+        let header = picked.enumerated().map { k, c -> String in
             let text = Table._wrappedHeader(options.headers[columns[c].name] ?? columns[c].heading, width: options.headerWidth,
-                                            align: _isNumericColumn(c) ? "c" : "l")
+                                            align: numeric[k] ? "c" : "l")
             // A header in an S column goes through \multicolumn, so that siunitx leaves it alone
             // and the column is as wide as the wider of header and numbers.
-            return _isNumericColumn(c) ? "\\multicolumn{1}{c}{\(text)}" : text
+            return numeric[k] ? "\\multicolumn{1}{c}{\(text)}" : text
         }.joined(separator: " & ") + " \\\\"
         var captionText = title.map(Table.latexTextSafe) ?? ""
         if let caption {
@@ -80,30 +81,46 @@ extension Table {
             captionText += Table.latexTextSafe(caption)
         }
         let label = options.label.map { "\\label{\($0)}" } ?? ""
-        let body = cells.map { $0.joined(separator: " & ") + " \\\\" }
-        var lines: [String] = []
-        if options.long {
-            lines.append("{\(options.size)\\setlength{\\tabcolsep}{\(options.columnSeparation)}")
-            lines.append("\\begin{longtable}{\(specs.joined())}")
-            if !captionText.isEmpty || !label.isEmpty { lines.append("\\caption{\(captionText)}\(label) \\\\") }
-            lines += ["\\toprule", header, "\\midrule", "\\endfirsthead", "\\toprule", header, "\\midrule", "\\endhead",
-                      "\\bottomrule", "\\endlastfoot"]
-            lines += body
-            lines.append("\\end{longtable}")
-            lines.append("}")
-        } else {
-            lines += ["\\begin{table}[htbp]", "\\centering", options.size, "\\setlength{\\tabcolsep}{\(options.columnSeparation)}"]
-            if !captionText.isEmpty { lines.append("\\caption{\(captionText)}\(label)") } else if !label.isEmpty { lines.append(label) }
-            lines += ["\\begin{tabular}{\(specs.joined())}", "\\toprule", header, "\\midrule"] + body
-            lines += ["\\bottomrule", "\\end{tabular}", "\\end{table}"]
+        var out = ByteText(capacity: 256 + rows.count * 16 * max(1, picked.count))
+        func line(_ text: String) {
+            out.append(text)
+            out.append(byte: UInt8(ascii: "\n"))
         }
-        return lines.joined(separator: "\n") + "\n"
+        func body() {
+            for r in rows.indices {
+                for k in columnTexts.indices {
+                    if k > 0 { out.append(" & ") }
+                    out.append(columnTexts[k][r])
+                }
+                out.append(" \\\\\n")
+            }
+        }
+        if options.long {
+            line("{\(options.size)\\setlength{\\tabcolsep}{\(options.columnSeparation)}")
+            line("\\begin{longtable}{\(specs.joined())}")
+            if !captionText.isEmpty || !label.isEmpty { line("\\caption{\(captionText)}\(label) \\\\") }
+            for text in ["\\toprule", header, "\\midrule", "\\endfirsthead", "\\toprule", header, "\\midrule", "\\endhead", "\\bottomrule", "\\endlastfoot"] {
+                line(text)
+            }
+            body()
+            line("\\end{longtable}")
+            line("}")
+        } else {
+            for text in ["\\begin{table}[htbp]", "\\centering", options.size, "\\setlength{\\tabcolsep}{\(options.columnSeparation)}"] { line(text) }
+            if !captionText.isEmpty { line("\\caption{\(captionText)}\(label)") } else if !label.isEmpty { line(label) }
+            for text in ["\\begin{tabular}{\(specs.joined())}", "\\toprule", header, "\\midrule"] { line(text) }
+            body()
+            for text in ["\\bottomrule", "\\end{tabular}", "\\end{table}"] { line(text) }
+        }
+        return out.string
     }
 
     /// `text` escaped with ``latexEscape(_:)`` and made safe for T1 text fonts: `< > |` as text
     /// commands, common Greek letters and maths symbols in math mode, other non-ASCII characters
     /// replaced by `?`, so that pdfLaTeX never stops on an undefined character.
     public static func latexTextSafe(_ text: String) -> String {
+        // Most cells (status words, method names) need nothing: return them as they are.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && !_latexSpecialBytes[Int($0)] }) { return text }
         var out = ""
         for character in latexEscape(text) {
             switch character {
@@ -155,58 +172,87 @@ extension Table {
     /// `digits` significant digits in at most 7 characters, else in scientific notation with a
     /// `digits`-digit mantissa.
     static func _siunitxColumn(_ column: [Cell], digits: Int) -> (texts: [String], format: String) {
-        let finite = column.compactMap { c -> Double? in
-            if case .integer(let i) = c { return Double(i) }
-            if case .number(let x) = c, x.isFinite { return x }
-            return nil
+        var negative = false
+        var anyFiniteNumber = false
+        for c in column {
+            switch c {
+            case .integer(let i): negative = negative || i < 0
+            case .number(let x) where x.isFinite:
+                anyFiniteNumber = true
+                negative = negative || x < 0
+            default: break
+            }
         }
-        let allIntegers = column.allSatisfy { if case .number(let x) = $0 { return !x.isFinite } else { return true } }
-        let negative = finite.contains { $0 < 0 }
         let sign = negative ? "-" : ""
-        if allIntegers {
-            let width = finite.map { String(Int(abs($0))).count }.max() ?? 1
-            let texts = column.map { c -> String in
-                if case .integer(let i) = c { return String(i) }
-                return _siunitxNonFinite(c)
+        if !anyFiniteNumber {
+            var width = 1
+            var texts: [String] = []
+            texts.reserveCapacity(column.count)
+            for c in column {
+                if case .integer(let i) = c {
+                    let text = String(i)
+                    width = max(width, String(i.magnitude).utf8.count)
+                    texts.append(text)
+                } else {
+                    texts.append(_siunitxNonFinite(c))
+                }
             }
             return (texts, "\(sign)\(width).0")
         }
-        // Fixed notation when it stays short.
+        // Fixed notation when it stays short: every finite value is 0, or in [1e-3, 1e5) with
+        // `digits` significant digits in at most 7 characters (besides a sign).
         func fixed(_ x: Double) -> String {
             if x == 0 { return "0" }
             let magnitude = Int(floor(log10(abs(x))))
             let decimals = max(0, digits - 1 - magnitude)
             return CFormat.format(x, precision: decimals, conversion: "f")
         }
-        let useFixed = finite.allSatisfy { x in
-            x == 0 || (abs(x) >= 1e-3 && abs(x) < 1e5 && fixed(x).count <= 7 + (x < 0 ? 1 : 0))
-        }
-        if useFixed {
-            var integerWidth = 1
-            var decimalWidth = 0
-            var texts: [String] = []
-            for c in column {
-                guard let x = c.doubleValue, x.isFinite else { texts.append(_siunitxNonFinite(c)); continue }
-                let text = fixed(x)
-                texts.append(text)
-                let unsigned = text.hasPrefix("-") ? String(text.dropFirst()) : text
-                let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
-                integerWidth = max(integerWidth, parts[0].count)
-                if parts.count > 1 { decimalWidth = max(decimalWidth, parts[1].count) }
+        var fixedTexts: [String] = []
+        fixedTexts.reserveCapacity(column.count)
+        var useFixed = true
+        var integerWidth = 1
+        var decimalWidth = 0
+        for c in column {
+            guard let x = c.doubleValue, x.isFinite else {
+                fixedTexts.append(_siunitxNonFinite(c))
+                continue
             }
-            return (texts, "\(sign)\(integerWidth).\(decimalWidth)")
+            let text = fixed(x)
+            let utf8 = text.utf8
+            guard x == 0 || (abs(x) >= 1e-3 && abs(x) < 1e5 && utf8.count <= 7 + (x < 0 ? 1 : 0)) else {
+                useFixed = false
+                break
+            }
+            let unsigned = utf8.first == UInt8(ascii: "-") ? utf8.count - 1 : utf8.count
+            if let point = utf8.firstIndex(of: UInt8(ascii: ".")) {
+                let integerDigits = utf8.distance(from: utf8.startIndex, to: point) - (unsigned < utf8.count ? 1 : 0)
+                integerWidth = max(integerWidth, integerDigits)
+                decimalWidth = max(decimalWidth, unsigned - integerDigits - 1)
+            } else {
+                integerWidth = max(integerWidth, unsigned)
+            }
+            fixedTexts.append(text)
         }
+        if useFixed { return (fixedTexts, "\(sign)\(integerWidth).\(decimalWidth)") }
         var exponentWidth = 1
         var negativeExponent = false
         var texts: [String] = []
+        texts.reserveCapacity(column.count)
         for c in column {
             guard let x = c.doubleValue, x.isFinite else { texts.append(_siunitxNonFinite(c)); continue }
+            // `%.*e` gives mantissa, `e`, sign and at least two exponent digits: written with the
+            // exponent's plain value (`1.2e-7`).
             let text = CFormat.format(x, precision: digits - 1, conversion: "e")
-            let parts = text.split(separator: "e")
-            let exponent = Int(parts[1]) ?? 0
-            negativeExponent = negativeExponent || exponent < 0
-            exponentWidth = max(exponentWidth, String(abs(exponent)).count)
-            texts.append("\(parts[0])e\(exponent)")
+            let utf8 = text.utf8
+            let e = utf8.firstIndex(of: UInt8(ascii: "e"))!
+            var exponent = 0
+            var exponentNegative = false
+            for byte in utf8[utf8.index(after: e)...] {
+                if byte == UInt8(ascii: "-") { exponentNegative = true } else if byte != UInt8(ascii: "+") { exponent = exponent * 10 + Int(byte - 48) }
+            }
+            negativeExponent = negativeExponent || (exponentNegative && exponent != 0)
+            exponentWidth = max(exponentWidth, String(exponent).utf8.count)
+            texts.append(String(text[..<e]) + "e" + (exponentNegative && exponent != 0 ? "-" : "") + String(exponent))
         }
         return (texts, "\(sign)1.\(digits - 1)e\(negativeExponent ? "-" : "")\(exponentWidth)")
     }
@@ -220,3 +266,10 @@ extension Table {
         }
     }
 }
+
+/// Bytes that ``Table/latexTextSafe(_:)`` changes: the LaTeX specials and `< > |`.
+private let _latexSpecialBytes: [Bool] = {
+    var special = [Bool](repeating: false, count: 128)
+    for character in "\\{}_%&#$~^<>|" { special[Int(character.asciiValue!)] = true }
+    return special
+}()

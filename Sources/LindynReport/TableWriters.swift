@@ -32,7 +32,7 @@ extension Table {
         case .csv: return csv()
         case .markdown: return markdown()
         case .latex: return latex()
-        case .json: return json() + "\n"
+        case .json: return _jsonBytes().string + "\n"
         case .text: return text()
         }
     }
@@ -47,11 +47,7 @@ extension Table {
     /// (`0.1`, `40.0`, `1e-07`); NaN and infinities as `NaN`, `inf`, `-inf` (read by pandas,
     /// NumPy and R); integers as integers; ``Cell/missing`` as an empty field.
     public func csv() -> String {
-        var out = columns.map { Table._csvField($0.name) }.joined(separator: ",") + "\n"
-        for row in rows {
-            out += row.map { Table._csvField(Table._csvText($0)) }.joined(separator: ",") + "\n"
-        }
-        return out
+        _csvBytes().string
     }
 
     static func _csvText(_ cell: Cell) -> String {
@@ -118,64 +114,7 @@ extension Table {
     /// The title, if any, comes first in bold; the caption after the table. Headers show units
     /// in parentheses. `|` in text is escaped and line breaks become spaces.
     public func markdown(significantDigits: Int = 6) -> String {
-        func escape(_ text: String) -> String {
-            // Most cells are numbers: return them untouched without a search per pattern.
-            guard text.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
-            else { return text }
-            var out = ""
-            for character in text {
-                switch character {
-                case "|": out += "\\|"
-                case "\r\n", "\n", "\r": out += " "
-                default: out.append(character)
-                }
-            }
-            return out
-        }
-        let header = columns.map { escape($0.heading) }
-        let body = rows.map { row in row.map { escape(Table._plainText($0, digits: significantDigits)) } }
-        let numeric = columns.indices.map(_isNumericColumn)
-        let widths = columns.indices.map { c in
-            max(3, ([header[c]] + body.map { $0[c] }).map(Table._width).max() ?? 0)
-        }
-        // Each line is appended in place (padding from a run of spaces): a table of thousands of
-        // rows would otherwise build a padded copy of every cell and a joined copy of every line.
-        let spaces = String(repeating: " ", count: 64)
-        func appendSpaces(_ n: Int, to out: inout String) {
-            var left = n
-            while left > 0 {
-                let k = min(left, 64)
-                out += spaces.prefix(k)
-                left -= k
-            }
-        }
-        func line(_ cells: [String], into out: inout String) {
-            out += "| "
-            for c in cells.indices {
-                if c > 0 { out += " | " }
-                let padding = max(0, widths[c] - Table._width(cells[c]))
-                if numeric[c] {
-                    appendSpaces(padding, to: &out)
-                    out += cells[c]
-                } else {
-                    out += cells[c]
-                    appendSpaces(padding, to: &out)
-                }
-            }
-            out += " |\n"
-        }
-        var out = ""
-        out.reserveCapacity(body.count * (widths.reduce(0, +) + 3 * widths.count + 2) + 1024)
-        if let title { out += "**\(escape(title))**\n\n" }
-        line(header, into: &out)
-        out += "|" + columns.indices.map { c in
-            numeric[c]
-                ? String(repeating: "-", count: widths[c] + 1) + ":"
-                : ":" + String(repeating: "-", count: widths[c] + 1)
-        }.joined(separator: "|") + "|\n"
-        for row in body { line(row, into: &out) }
-        if let caption { out += "\n\(escape(caption))\n" }
-        return out
+        _markdownBytes(significantDigits: significantDigits).string
     }
 
     // MARK: LaTeX

@@ -193,9 +193,12 @@ public enum GeneralisationTable {
     /// The column names.
     public static let names = columns.map(\.name)
 
+    /// Column positions by name (the first of a repeated name), for ``index(_:)``.
+    static let positions: [String: Int] = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+
     /// The position of column `name` (a column that does not exist is a programming error).
     public static func index(_ name: String) -> Int {
-        guard let k = names.firstIndex(of: name) else { preconditionFailure("no generalisation-table column \(name)") }
+        guard let k = positions[name] else { preconditionFailure("no generalisation-table column \(name)") }
         return k
     }
 

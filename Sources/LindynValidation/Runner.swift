@@ -292,9 +292,12 @@ public enum Validation {
         let partial = manifest?.partial ?? []
         let errorRows = results.flatMap(\.errorRows)
         let parameterNames = ParameterColumns.names(results)
+        // Each point's parameter cells, made once for its rows of every table.
+        let parameterCells = results.map { ParameterColumns.cells($0, names: parameterNames) }
         var errors = ParameterColumns.inserting(
-            into: ErrorTable.table(errorRows), owners: results.flatMap { r in Array(repeating: r, count: r.errorRows.count) }, names: parameterNames)
-        var stiffness = ParameterColumns.inserting(into: StiffnessTable.table(results.map(\.stiffnessRow)), owners: results, names: parameterNames)
+            into: ErrorTable.table(errorRows), rowCells: results.indices.flatMap { k in repeatElement(parameterCells[k], count: results[k].errorRows.count) },
+            names: parameterNames)
+        var stiffness = ParameterColumns.inserting(into: StiffnessTable.table(results.map(\.stiffnessRow)), rowCells: parameterCells, names: parameterNames)
         var work = WorkPrecisionTable.table(fromErrorRows: errorRows)
         var summaryTable = SummaryTable.table(results)
         if !partial.isEmpty {
@@ -318,7 +321,7 @@ public enum Validation {
             for format in full {
                 jobs.append {
                     let url = directory.appendingPathComponent(base + "." + format.fileExtension)
-                    try writeAtomically(table.rendered(as: format), to: url)
+                    try writeAtomically(Data(table.renderedBytes(as: format)), to: url)
                     return [url]
                 }
             }
@@ -332,7 +335,7 @@ public enum Validation {
             for format in full {
                 jobs.append {
                     let url = directory.appendingPathComponent("generalisation." + format.fileExtension)
-                    try writeAtomically(generalisationTable.rendered(as: format), to: url)
+                    try writeAtomically(Data(generalisationTable.renderedBytes(as: format)), to: url)
                     return [url]
                 }
             }

@@ -33,6 +33,8 @@ public enum ErrorTable {
     ]
     /// The column names, in order.
     public static let names = columns.map(\.name)
+    /// Column positions by name (the first of a repeated name), for ``index(_:)``.
+    static let positions: [String: Int] = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
     /// Values of the `status` column that fail a point.
     public static let failingStatuses: Set<String> = ["fail", "error"]
 
@@ -40,7 +42,7 @@ public enum ErrorTable {
     ///
     /// - Precondition: `name` is one of ``names``.
     public static func index(_ name: String) -> Int {
-        guard let k = names.firstIndex(of: name) else { preconditionFailure("no error-table column \(name)") }
+        guard let k = positions[name] else { preconditionFailure("no error-table column \(name)") }
         return k
     }
 
@@ -111,12 +113,14 @@ public enum StiffnessTable {
     }()
     /// The column names, in order.
     public static let names = columns.map(\.name)
+    /// Column positions by name (the first of a repeated name), for ``index(_:)``.
+    static let positions: [String: Int] = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
 
     /// The position of column `name`.
     ///
     /// - Precondition: `name` is one of ``names``.
     public static func index(_ name: String) -> Int {
-        guard let k = names.firstIndex(of: name) else { preconditionFailure("no stiffness-table column \(name)") }
+        guard let k = positions[name] else { preconditionFailure("no stiffness-table column \(name)") }
         return k
     }
 
@@ -278,14 +282,24 @@ public enum ParameterColumns {
     /// `table` with the parameter columns inserted after its `parameters` column; `owners[k]` is
     /// the point that row `k` belongs to.
     public static func inserting(into table: Table, owners: [PointResult], names: [String]) -> Table {
-        guard !names.isEmpty, let at = table.columnIndex(named: "parameters"), owners.count == table.rows.count else { return table }
+        guard !names.isEmpty, owners.count == table.rows.count else { return table }
+        return inserting(into: table, rowCells: owners.map { cells($0, names: names) }, names: names)
+    }
+
+    /// `table` with the parameter cells `rowCells[k]` of each row `k` (``cells(_:names:)`` of its
+    /// point, made once per point) inserted after its `parameters` column.
+    static func inserting(into table: Table, rowCells: [[Cell]], names: [String]) -> Table {
+        guard !names.isEmpty, let at = table.columnIndex(named: "parameters"), rowCells.count == table.rows.count else { return table }
         var columns = table.columns
         columns.insert(contentsOf: names.map { Table.Column($0, description: "grid parameter \($0)") }, at: at + 1)
         var rows: [[Cell]] = []
         rows.reserveCapacity(table.rows.count)
-        for (row, owner) in zip(table.rows, owners) {
-            var r = row
-            r.insert(contentsOf: cells(owner, names: names), at: at + 1)
+        for (row, inserted) in zip(table.rows, rowCells) {
+            var r: [Cell] = []
+            r.reserveCapacity(row.count + inserted.count)
+            r += row[...at]
+            r += inserted
+            r += row[(at + 1)...]
             rows.append(r)
         }
         return Table(columns: columns, rows: rows, title: table.title, caption: table.caption)

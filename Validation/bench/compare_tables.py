@@ -1,23 +1,29 @@
 #!/usr/bin/env python3
-"""Checks that two `lindyn validate` output directories hold the same tables.
+"""Checks that two `lindyn validate` output directories hold the same tables, figures and record.
 
     python3 Validation/bench/compare_tables.py DIR_A DIR_B
 
-Every table file (errors, stiffness, work-precision, summary; .csv, .md, .json, .tex) and
-run.json must be byte for byte the same, except the timing columns (`seconds`,
+Every table file (errors, stiffness, work-precision, summary, generalisation; .csv, .md, .json,
+.tex) and run.json must be byte for byte the same, except the timing columns (`seconds`,
 `total_seconds`: wall times of the methods, which differ from run to run), which are dropped
 before comparing. The journal is compared row by row after its timing cells are dropped too.
-Used to show that a change to the validation pipeline leaves every result bit-identical
-(Notes/performance.md). Exit 0 when the directories agree, 1 with the first differences.
+Every figure (plots/*.svg) must be the same apart from its <metadata> element (the run's
+provenance), and provenance.json and README.md the same apart from what names the run itself:
+the commit, the command line and the date. Used to show that a change to the validation pipeline
+leaves every result bit-identical (Notes/performance.md). Exit 0 when the directories agree, 1
+with the first differences.
 """
 import csv
+import glob
 import io
 import json
 import os
+import re
 import sys
 
 TIMING = {"seconds", "total_seconds"}
-TABLES = ["errors", "stiffness", "work-precision", "summary"]
+TABLES = ["errors", "stiffness", "work-precision", "summary", "generalisation"]
+RUN_FIELDS = {"commit", "command_line", "date"}  # what differs between two runs of one build, or two builds
 
 
 def csv_text(text):
@@ -64,8 +70,36 @@ def journal_rows(text):
     return header["columns"], points
 
 
+def svg_text(text):
+    return re.sub(r"<metadata>.*?</metadata>", "<metadata/>", text, flags=re.S)
+
+
+def provenance_value(text):
+    value = json.loads(text)
+    return {k: v for k, v in value.items() if k not in RUN_FIELDS}
+
+
+def readme_text(text):
+    # The line naming the run ("Made by lindyn ... (commit ...), `command` in DIR, date on host").
+    return [line for line in text.splitlines() if not line.startswith("Made by lindyn ")]
+
+
 def compare(a, b):
     problems = []
+    for name, read in [("provenance.json", provenance_value), ("README.md", readme_text)]:
+        pa, pb = os.path.join(a, name), os.path.join(b, name)
+        if os.path.exists(pa) != os.path.exists(pb):
+            problems.append(f"{name}: only in one directory")
+        elif os.path.exists(pa) and read(open(pa, encoding="utf-8").read()) != read(open(pb, encoding="utf-8").read()):
+            problems.append(f"{name}: differs")
+    figures_a = sorted(os.path.relpath(f, a) for f in glob.glob(os.path.join(a, "plots", "*.svg")))
+    figures_b = sorted(os.path.relpath(f, b) for f in glob.glob(os.path.join(b, "plots", "*.svg")))
+    if figures_a != figures_b:
+        problems.append(f"figures differ in name: {sorted(set(figures_a) ^ set(figures_b))}")
+    for name in sorted(set(figures_a) & set(figures_b)):
+        ta, tb = open(os.path.join(a, name), encoding="utf-8").read(), open(os.path.join(b, name), encoding="utf-8").read()
+        if svg_text(ta) != svg_text(tb):
+            problems.append(f"{name}: differs")
     readers = {"csv": csv_text, "md": markdown_text, "json": json_value, "tex": lambda t: t}
     names = [f"{t}.{e}" for t in TABLES for e in readers] + ["run.json", "journal.jsonl"]
     for name in names:
@@ -96,7 +130,7 @@ def main():
     for p in problems:
         print(p)
     if not problems:
-        print(f"same tables (timing columns aside): {sys.argv[1]} and {sys.argv[2]}")
+        print(f"same tables, figures and provenance (timing columns and the run's own name aside): {sys.argv[1]} and {sys.argv[2]}")
     return 1 if problems else 0
 
 
