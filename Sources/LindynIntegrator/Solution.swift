@@ -175,6 +175,7 @@ public struct IntegrationError: Error, CustomStringConvertible {
     /// The time of the last good step.
     public var tReached: Double { partial.tReached }
 
+    /// The ``message``.
     public var description: String { message }
 }
 
@@ -192,5 +193,6 @@ public struct SolverConfigurationError: Error, CustomStringConvertible, Equatabl
         self.message = message
     }
 
+    /// `field: message`, the sentence the command line prints.
     public var description: String { "\(field): \(message)" }
 }
