@@ -32,7 +32,7 @@ func _svgNumber(_ value: Double) -> String {
         let integer = Int(rounded)
         return String(integer == 0 ? 0 : integer)
     }
-    var text = String(format: "%.2f", rounded)
+    var text = CFormat.format(rounded, precision: 2, conversion: "f")
     while text.hasSuffix("0") { text.removeLast() }
     return text
 }

@@ -69,7 +69,7 @@ enum _Ticks {
             let exponent = Int(log10(abs(value)).rounded(.down))
             let mantissa = value / pow(10, Double(exponent))
             let decimals = min(6, max(0, exponent - stepExponent))
-            var text = String(format: "%.\(decimals)f", mantissa)
+            var text = CFormat.format(mantissa, precision: decimals, conversion: "f")
             if text.contains(".") {
                 while text.hasSuffix("0") { text.removeLast() }
                 if text.hasSuffix(".") { text.removeLast() }
@@ -80,7 +80,7 @@ enum _Ticks {
             return _Label(signed(text) + "\u{D7}10", superscript: power)
         }
         let decimals = max(0, -stepExponent)
-        return _Label(signed(String(format: "%.\(decimals)f", value)))
+        return _Label(signed(CFormat.format(value, precision: decimals, conversion: "f")))
     }
 
     /// Ticks on a base-10 log axis over `[low, high]` (both positive): labelled decades `10^k`,
@@ -137,7 +137,7 @@ enum _Ticks {
         let exponent = Int(log10(value).rounded(.down))
         let factor = (value / pow(10, Double(exponent))).rounded()
         if exponent >= -3 && exponent < 5 {
-            return _Label(String(format: "%.\(max(0, -exponent))f", value))
+            return _Label(CFormat.format(value, precision: max(0, -exponent), conversion: "f"))
         }
         if factor == 1 { return _Label("10", superscript: signed(exponent)) }
         return _Label("\(Int(factor))\u{D7}10", superscript: signed(exponent))
@@ -147,7 +147,7 @@ enum _Ticks {
     static func compact(_ value: Double, digits: Int = 3) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? _minus + "\u{221E}" : "\u{221E}" }
-        let text = String(format: "%.\(digits)g", value)
+        let text = CFormat.format(value, precision: digits, conversion: "g")
         guard let e = text.firstIndex(of: "e"), let exponent = Int(text[text.index(after: e)...]) else {
             return signed(text)
         }

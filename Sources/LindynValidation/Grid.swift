@@ -179,9 +179,9 @@ public struct ValidationGrid: Sendable {
     /// What the grid checks, in one sentence (the `description` key), for the tables' README.
     public var description: String?
     /// The problem document without the grid's own keys.
-    package var base: InputJSON
+    package var base: InputJSON { didSet { loadedPoints = nil } }
     /// The axes, in file order; the points are their Cartesian product.
-    public var axes: [GridAxis]
+    public var axes: [GridAxis] { didSet { loadedPoints = nil } }
     /// The GSL steppers compared at each point.
     public var steppers: [Stepper]
     /// The tolerance ladder each stepper runs at.
@@ -195,7 +195,12 @@ public struct ValidationGrid: Sendable {
     /// A hash of the grid's text (FNV-1a, 64 bits): journal rows of another version are not resumed.
     public var fingerprint: String
     /// Size limits in force at every point (`CostLimits.standard` unless `--allow-large`).
-    public var limits: CostLimits = .standard
+    public var limits: CostLimits = .standard { didSet { loadedPoints = nil } }
+    /// The points as ``parse(_:defaultName:limits:)`` loaded them to check them, so that a run
+    /// does not load each problem a second time; dropped when what defines the points changes.
+    private var loadedPoints: LoadedPoints?
+    /// Grids with more points than this keep none loaded (their memory would grow with the grid).
+    static let loadedPointsLimit = 20_000
 
     /// Keys a grid file adds to a problem file.
     public static let gridKeys = ["name", "grid", "steppers", "tolerances", "compare", "stiffness", "plots"]
@@ -272,8 +277,13 @@ public struct ValidationGrid: Sendable {
         for (k, index) in grid.plots.trajectories.enumerated() where !(0..<grid.pointCount).contains(index) {
             throw root["plots"]["trajectories"].error("entry \(k) is point \(index), but the grid has points 0 to \(grid.pointCount - 1)")
         }
+        var loaded: [GridPoint] = []
+        let keeps = grid.pointCount <= loadedPointsLimit
+        if keeps { loaded.reserveCapacity(grid.pointCount) }
         for index in 0..<grid.pointCount {
-            let problem = try grid.point(index).problem
+            let point = try grid.point(index)
+            if keeps { loaded.append(point) }
+            let problem = point.problem
             let context = { (error: ProblemFileError) in ProblemFileError(field: error.field, message: "\(error.message) (grid point \(index))") }
             do {
                 let variables = problem.dynamics.stateNames.count
@@ -288,6 +298,7 @@ public struct ValidationGrid: Sendable {
                 throw context(error)
             }
         }
+        if keeps { grid.loadedPoints = LoadedPoints(loaded) }
         return grid
     }
 
@@ -423,6 +434,7 @@ public struct ValidationGrid: Sendable {
 
     /// Point `index`: its parameter values and its problem (the base with the axes applied).
     public func point(_ index: Int) throws(ProblemFileError) -> GridPoint {
+        if let loadedPoints, loadedPoints.points.indices.contains(index) { return loadedPoints.points[index] }
         var document = base
         var parameters: [(String, InputJSON)] = []
         for (k, c) in coordinates(index).enumerated() {
@@ -480,6 +492,12 @@ public struct ValidationGrid: Sendable {
         g.fingerprint = fnv1a(fingerprint + "-reduced")
         return g
     }
+}
+
+/// The loaded points of a grid (immutable; shared by the grid's copies).
+final class LoadedPoints: Sendable {
+    let points: [GridPoint]
+    init(_ points: [GridPoint]) { self.points = points }
 }
 
 /// One point of a grid.
