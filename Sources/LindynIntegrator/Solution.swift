@@ -167,6 +167,7 @@ public struct IntegrationError: Error, CustomStringConvertible {
     /// The time of the last good step.
     public var tReached: Double { partial.tReached }
 
+    /// The ``message``.
     public var description: String { message }
 }
 
