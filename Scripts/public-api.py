@@ -1,33 +1,46 @@
 #!/usr/bin/env python3
-"""Lists the public API of the library modules and fails when plumbing leaks into it.
+"""The one check of the library's public surface: what is public, and that it is documented.
 
-Reads each module's declarations with swift-api-digester (-dump-sdk, from the debug build's
-modules; run `swift build` first) and reports every declaration a client can use: public, not
-package or internal, not SPI. The check fails (exit 1) when one of them is underscored (the
-C-callback plumbing) or is the problem-file reader's JSON tree (`InputJSON`, `Field`).
-Symbol graphs (DocC, `swift package dump-symbol-graph`) cannot be used for this: they omit
-underscored names, which is exactly what must be caught.
+    Scripts/public-api.py [--list] [--coverage] [MODULE ...]
 
-    Scripts/public-api.py [--list] [MODULE ...]
+Without MODULE arguments every library module (MODULES) is checked. It fails (exit 1), naming
+each offending declaration with its file:line where one is known, when
 
-With --documented, it also fails when a public declaration of a module in DOCUMENTED has no
-doc comment of its own or inherited (read from `swift package dump-symbol-graph`, which keeps
-doc comments; the underscored names it omits are caught above).
+* plumbing is public: an underscored name (the C-callback plumbing) or the problem-file
+  reader's JSON tree (`InputJSON`, `Field`), read from swift-api-digester's dump of the debug
+  build's modules (symbol graphs cannot be used for this: they omit underscored names, which is
+  exactly what must be caught);
+* a public declaration is undocumented (see "Doc comments" below for what counts), read from
+  `swift package dump-symbol-graph`, which keeps doc comments and source locations.
+
+--list prints every public declaration; --coverage prints each module's doc-comment coverage
+and every undocumented declaration, and exits 0 (a report, not the check). `make api-check`
+runs the check (CI does, once); `make doc-coverage` runs the report.
+
+Exit codes: 0 clean, 1 a check failed, 2 a tool (swift build, the digester) failed, 64 usage.
 """
+import glob
 import json
 import os
 import subprocess
 import sys
+import time
 
-MODULES = ["LindynExpr", "LindynTheory", "LindynReport", "LindynIntegrator", "LindynModels", "LindynValidation", "LindynCheck", "Lindyn"]
-FORBIDDEN_TYPES = {"InputJSON", "Field"}
-DOCUMENTED = ["LindynIntegrator", "LindynModels"]
-DECL_KINDS = {"TypeDecl", "Function", "Var", "Constructor", "TypeAlias", "Subscript", "AssociatedType"}
+MODULES = ["LindynExpr", "LindynTheory", "LindynReport", "LindynIntegrator", "LindynModels",
+           "LindynValidation", "LindynCheck", "LindynBuildInfo", "Lindyn"]
+OPTIONS = {"--list", "--coverage"}
 
 
 def bin_path(root):
     out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=root, capture_output=True, text=True, check=True)
     return out.stdout.strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Plumbing: underscored names and the problem-file JSON tree (swift-api-digester).
+
+FORBIDDEN_TYPES = {"InputJSON", "Field"}
+DECL_KINDS = {"TypeDecl", "Function", "Var", "Constructor", "TypeAlias", "Subscript", "AssociatedType"}
 
 
 def dump(root, module, modules_dir, out_dir):
@@ -38,13 +51,14 @@ def dump(root, module, modules_dir, out_dir):
            "-I", os.path.join(root, "Sources", "CGSL"), "-o", path, "-target", triple]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0 or not os.path.exists(path):
-        sys.exit(f"public-api: swift-api-digester failed for {module}:\n{r.stderr}")
+        print(f"public-api: swift-api-digester failed for {module}:\n{r.stderr}", file=sys.stderr)
+        sys.exit(2)
     with open(path) as f:
         return json.load(f)
 
 
 def public_decls(node, module, path=()):
-    """Yields (dotted path, kind) of every declaration of `module` a client can use."""
+    """Yields (dotted path, kind, node) of every declaration of `module` a client can use."""
     for child in node.get("children", []):
         kind = child.get("kind")
         if kind not in DECL_KINDS:
@@ -62,62 +76,146 @@ def public_decls(node, module, path=()):
         yield from public_decls(child, module, here)
 
 
-def undocumented(root, modules):
-    """(module, file:line, symbol) for every public symbol of `modules` without a doc comment."""
-    r = subprocess.run(["swift", "package", "dump-symbol-graph"], cwd=root, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"public-api: swift package dump-symbol-graph failed:\n{r.stderr[-2000:]}")
-    folder = r.stdout.strip().splitlines()[-1].split("Files written to ")[-1].strip()
-    missing = []
-    for module in modules:
-        with open(os.path.join(folder, module + ".symbols.json")) as f:
-            graph = json.load(f)
-        for symbol in graph["symbols"]:
-            uri = symbol.get("location", {}).get("uri", "")
-            # Symbols declared elsewhere (synthesised conformances, the standard library's
-            # default implementations) are not this module's to document.
-            if symbol.get("docComment") or f"/Sources/{module}/" not in uri:
-                continue
-            line = symbol["location"]["position"]["line"] + 1
-            missing.append((module, f"{uri.split('/Sources/')[-1]}:{line}", ".".join(symbol["pathComponents"])))
-    return missing
+def plumbing_leaks(module, sdk, listing):
+    """(count of public declarations, one message per leaked piece of plumbing)."""
+    leaks, count = [], 0
+    for dotted, kind, node in public_decls(sdk["ABIRoot"], module):
+        count += 1
+        if listing:
+            print(f"{module}.{dotted}  ({kind})")
+        parts = dotted.split(".")
+        if any(p.startswith("_") for p in parts):
+            leaks.append(f"{module}.{dotted} ({kind}): an underscored name is public")
+        elif kind in ("Struct", "Enum", "Class", "Protocol", "TypeAlias") and parts[-1] in FORBIDDEN_TYPES:
+            leaks.append(f"{module}.{dotted} ({kind}): the problem-file JSON tree is public")
+        elif kind != "Struct" and kind != "Enum" and any(f"LindynModels.{t}" in json.dumps(node.get("children", [])) for t in FORBIDDEN_TYPES):
+            leaks.append(f"{module}.{dotted} ({kind}): its signature uses InputJSON or Field")
+    return count, leaks
 
+
+# ---------------------------------------------------------------------------------------------
+# Doc comments (symbol graphs).
+#
+# A public declaration is documented when it has a non-blank doc comment of its own, or when it
+# implements a requirement of a protocol declared in this package whose doc comment it inherits
+# (`CompiledFlow.dimension` on a model's flow): DocC shows that comment on the member, and it
+# states the contract the member fulfils, so repeating it would only invite drift. A comment
+# inherited from outside the package (the standard library's generic text on `description` or
+# `next()`) does not count: it says nothing about this type. Declarations the compiler writes
+# (synthesised members, an enum's `init(rawValue:)`, which have no source location) are not
+# counted. Every module must be at 100%.
+
+def symbol_graph_directory(root):
+    """Runs `swift package dump-symbol-graph` (which builds first) with inherited doc comments
+    kept, and returns the directory it wrote."""
+    log = os.path.join(root, ".build", "public-api", "dump-symbol-graph.log")
+    r = subprocess.run(["swift", "package", "dump-symbol-graph", "--skip-synthesized-members"],
+                       cwd=root, capture_output=True, text=True)
+    with open(log, "w") as f:
+        f.write(r.stdout + r.stderr)
+    written = [line.split("Files written to ", 1)[1].strip() for line in r.stdout.splitlines() if "Files written to " in line]
+    # It exits non-zero when the test modules (`LindynPackageTests`) have not been built, after
+    # writing every library module's graph; those are what is read, and `undocumented` refuses a
+    # module whose graph is missing or older than this run.
+    if not written or not os.path.isdir(written[-1]):
+        print(f"public-api: swift package dump-symbol-graph failed (log: {log}):\n{(r.stdout + r.stderr)[-2000:]}", file=sys.stderr)
+        sys.exit(2)
+    return written[-1]
+
+
+def undocumented(root, directory, module, started):
+    """(public declarations counted, [(file, line, name)] of those not documented) for `module`:
+    its own symbol graph plus its extensions of other modules' types (`Module@Other`)."""
+    package = {os.path.basename(p).split(".")[0].split("@")[0] for p in glob.glob(os.path.join(directory, "*.symbols.json"))}
+    paths = [os.path.join(directory, f"{module}.symbols.json")]
+    if not os.path.exists(paths[0]) or os.path.getmtime(paths[0]) < started:
+        print(f"public-api: swift package dump-symbol-graph wrote no symbol graph for {module} "
+              f"(log: .build/public-api/dump-symbol-graph.log)", file=sys.stderr)
+        sys.exit(2)
+    paths += sorted(glob.glob(os.path.join(directory, f"{module}@*.symbols.json")))
+    seen, missing = set(), []
+    for path in paths:
+        with open(path) as f:
+            symbols = json.load(f)["symbols"]
+        for symbol in symbols:
+            precise = symbol["identifier"]["precise"]
+            if precise in seen or "::SYNTHESIZED::" in precise:
+                continue
+            if symbol.get("accessLevel") not in ("public", "open") or "location" not in symbol:
+                continue
+            seen.add(precise)
+            doc = symbol.get("docComment") or {}
+            text = any(line["text"].strip() for line in doc.get("lines", []))
+            # `module` is the module whose source holds the comment: this one (its own) or the
+            # one declaring the protocol requirement it inherits.
+            if text and doc.get("module", module) in package:
+                continue
+            where = symbol["location"]
+            file = where["uri"].replace("file://", "").replace(root + "/", "")
+            missing.append((file, where["position"]["line"] + 1, ".".join(symbol["pathComponents"])))
+    return len(seen), sorted(missing)
+
+
+def documentation_report(root, modules, report):
+    """Prints the coverage table when `report`; returns one message per undocumented declaration."""
+    started = time.time() - 1
+    directory = symbol_graph_directory(root)
+    problems = []
+    if report:
+        print(f"{'module':<20} {'documented':>10} {'public':>7} {'coverage':>9}")
+    for module in modules:
+        total, missing = undocumented(root, directory, module, started)
+        documented = total - len(missing)
+        if report:
+            percent = 100.0 * documented / total if total else 100.0
+            print(f"{module:<20} {documented:>10} {total:>7} {percent:>8.1f}%")
+            for file, line, name in missing:
+                print(f"  {file}:{line}: {module}.{name}")
+        problems += [f"{file}:{line}: {module}.{name}: no doc comment (write one, or inherit one from a documented requirement of a Lindyn protocol)"
+                     for file, line, name in missing]
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
 
 def main():
     args = sys.argv[1:]
-    listing = "--list" in args
-    modules = [a for a in args if not a.startswith("--")] or MODULES
+    unknown = [a for a in args if a.startswith("-") and a not in OPTIONS]
+    if unknown or "-h" in args or "--help" in args:
+        print(__doc__.strip(), file=sys.stderr)
+        sys.exit(64 if unknown else 0)
+    listing, coverage = "--list" in args, "--coverage" in args
+    modules = [a for a in args if not a.startswith("-")] or MODULES
+    for module in modules:
+        if module not in MODULES:
+            print(f"public-api: {module} is not a library module (one of {', '.join(MODULES)})", file=sys.stderr)
+            sys.exit(64)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    modules_dir = os.path.join(bin_path(root), "Modules")
     out_dir = os.path.join(root, ".build", "public-api")
     os.makedirs(out_dir, exist_ok=True)
-    leaks = []
+    if coverage:
+        documentation_report(root, modules, report=True)
+        return
+    build = subprocess.run(["swift", "build"], cwd=root, capture_output=True, text=True)
+    if build.returncode != 0:
+        print(f"public-api: swift build failed:\n{(build.stdout + build.stderr)[-2000:]}", file=sys.stderr)
+        sys.exit(2)
+    modules_dir = os.path.join(bin_path(root), "Modules")
+    problems = []
     for module in modules:
-        sdk = dump(root, module, modules_dir, out_dir)
-        count = 0
-        for dotted, kind, node in public_decls(sdk["ABIRoot"], module):
-            count += 1
-            if listing:
-                print(f"{module}.{dotted}  ({kind})")
-            parts = dotted.split(".")
-            if any(p.startswith("_") for p in parts):
-                leaks.append(f"{module}.{dotted} ({kind}): an underscored name is public")
-            elif kind in ("Struct", "Enum", "Class", "Protocol", "TypeAlias") and parts[-1] in FORBIDDEN_TYPES:
-                leaks.append(f"{module}.{dotted} ({kind}): the problem-file JSON tree is public")
-            elif kind != "Struct" and kind != "Enum" and any(f"{module_name}.{t}" in json.dumps(node.get("children", [])) for t in FORBIDDEN_TYPES for module_name in ("LindynModels",)):
-                leaks.append(f"{module}.{dotted} ({kind}): its signature uses InputJSON or Field")
+        count, leaks = plumbing_leaks(module, dump(root, module, modules_dir, out_dir), listing)
+        problems += leaks
         print(f"public-api: {module}: {count} public declarations", file=sys.stderr)
-    if "--documented" in args:
-        missing = undocumented(root, DOCUMENTED)
-        for module, where, name in missing:
-            leaks.append(f"{module}.{name} ({where}): no doc comment")
-        print(f"public-api: {len(missing)} undocumented public declarations in {', '.join(DOCUMENTED)}", file=sys.stderr)
-    if leaks:
-        print("public-api: plumbing in the public API (make it package, internal or @_spi), or a missing doc comment:", file=sys.stderr)
-        for leak in leaks:
-            print("  " + leak, file=sys.stderr)
+    undocumented_messages = documentation_report(root, modules, report=False)
+    problems += undocumented_messages
+    if problems:
+        print(f"public-api: {len(problems)} problem(s) in the public API (make plumbing package, internal or "
+              f"@_spi; give every public declaration a doc comment):", file=sys.stderr)
+        for problem in problems:
+            print("  " + problem, file=sys.stderr)
         sys.exit(1)
-    print("public-api: no underscored names, InputJSON or Field in the public API", file=sys.stderr)
+    print(f"public-api: {', '.join(modules)}: no underscored names, InputJSON or Field in the public API, "
+          f"and every public declaration documented", file=sys.stderr)
 
 
 if __name__ == "__main__":

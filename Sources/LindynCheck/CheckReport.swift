@@ -17,7 +17,13 @@ public enum CheckVerdict: String, Sendable, Hashable, CaseIterable {
 
 /// The outcome of the symbolic residual d/dt candidate - f(candidate).
 public enum SymbolicVerdict: String, Sendable, Hashable {
+    /// The residual, with the parameters symbolic (or, failing that, at this point's values),
+    /// reduces to a quotient of polynomials whose numerator is the zero polynomial: the candidate
+    /// solves the dynamics exactly (`proved_zero`).
     case provedZero = "proved_zero"
+    /// The reduction did not reach zero (`not_proved`). This is not a disproof: relations between
+    /// atoms such as exp(a) exp(b) = exp(a + b) are not used. The numeric residual (check 3)
+    /// decides the verdict either way.
     case notProved = "not_proved"
     /// The candidate does not give every state variable.
     case notApplicable = "n/a"
@@ -31,11 +37,17 @@ public struct DescentComparison: Sendable, Hashable {
     public var status: SolveStatus?
     /// The status word of the check's output: the status's raw value, or `skipped`.
     public var statusWord: String { status?.rawValue ?? "skipped" }
+    /// Why descent was skipped, refused or stopped early (the descent's own message); nil when it
+    /// ran to the end without comment.
     public var message: String?
+    /// Whole epochs from `time.start` to `time.end` (0 when descent was skipped); one epoch is one
+    /// unit of the flow's time t.
     public var epochs: Int
+    /// The learning rate descent used, 1/tau at the point's tau (nil when it did not run).
     public var learningRate: Double?
     /// Largest relative error of the candidate against descent, over whole epochs reached.
     public var error: Double?
+    /// The time of the largest ``error``: `time.start` plus a whole number of epochs.
     public var errorTime: Double?
     /// Largest relative error of the integrated flow against descent: the discretization lag alone.
     public var lag: Double?
@@ -45,6 +57,7 @@ public struct DescentComparison: Sendable, Hashable {
     /// Whether the descent error is within `descent_tolerance` (nil when none was given).
     public var passed: Bool?
 
+    /// A comparison with the given status and epoch count; the errors are filled in by the run.
     public init(status: SolveStatus?, epochs: Int) {
         self.status = status
         self.epochs = epochs
@@ -53,24 +66,34 @@ public struct DescentComparison: Sendable, Hashable {
 
 /// Every check at one grid point.
 public struct CheckPointResult: Sendable {
+    /// The point's position in the grid, from 0, in the order of ``DerivationCheck/grid`` (the
+    /// last axis varies fastest).
     public var index: Int
     /// The grid axes' values at this point.
     public var parameters: [(name: String, value: Double)]
+    /// The point's verdict, set from the errors against the tolerances.
     public var verdict: CheckVerdict = .fail
     /// Why the point failed or is undefined: the check, the error, the time and the component.
     public var reason: String?
     /// Check 1: relative error of the candidate at the start against the initial state or observable.
     public var initialError: Double?
-    /// Check 2.
+    /// Check 2: the symbolic residual d/dt candidate - f(candidate) (only when the candidate
+    /// gives every state variable; it never decides the verdict).
     public var symbolic: SymbolicVerdict = .notApplicable
     /// Check 3: max_t |d/dt candidate - rate| / max_t |rate|.
     public var residual: Double?
+    /// The time of the largest residual.
     public var residualTime: Double?
+    /// The candidate (state variable or observable) with the largest residual.
     public var residualComponent: String?
-    /// Check 4: candidate against the integrated trajectory.
+    /// Check 4: largest absolute error of the candidate against the integrated trajectory.
     public var absoluteError: Double?
+    /// Check 4: largest relative error |c - y| / max(|y(t)|, relative floor * max_t |y|) over the
+    /// time grid and the candidates.
     public var relativeError: Double?
+    /// The time of the largest relative trajectory error.
     public var errorTime: Double?
+    /// The candidate (state variable or observable) with the largest relative trajectory error.
     public var errorComponent: String?
     /// The integrator's own error estimate (relative, the same measure as `relativeError`).
     public var integratorError: Double?
@@ -82,10 +105,12 @@ public struct CheckPointResult: Sendable {
     public var formulaComponent: String?
     /// Check 5 (loss checks).
     public var descent: DescentComparison?
+    /// The step and function-evaluation counts of the tight reference solve (check 4).
     public var statistics: SolverStatistics?
     /// The largest error / tolerance among the checks that decide the verdict (NaN when undefined).
     public var severity: Double = .nan
 
+    /// A point not yet checked (verdict `fail`, no errors) at grid position `index`.
     public init(index: Int, parameters: [(name: String, value: Double)]) {
         self.index = index
         self.parameters = parameters
@@ -131,16 +156,23 @@ public struct CheckPointResult: Sendable {
 
 /// The results of a derivation check over its grid, with the summary and output tables.
 public struct CheckReport: Sendable {
+    /// The grid axes, in file order (the parameter columns of the table).
     public var axisNames: [String]
+    /// The relative tolerance of checks 1, 3 and 4 (and the formula check of model checks).
     public var tolerance: Double
+    /// The relative tolerance of the descent comparison; nil when descent does not decide the verdict.
     public var descentTolerance: Double?
+    /// The floor of the relative errors' denominators, as a fraction of each component's largest
+    /// magnitude: errors divide by max(|reference(t)|, relativeFloor * max_t |reference|).
     public var relativeFloor: Double
+    /// One result per grid point, in grid order.
     public var points: [CheckPointResult]
     /// How the errors are measured, printed with the table.
     public var notes: [String]
     /// Whether the table has a `formula_error` column (model checks).
     public var formulaColumn: Bool
 
+    /// A report of `points` checked against these tolerances.
     public init(
         axisNames: [String], tolerance: Double, descentTolerance: Double?, relativeFloor: Double, points: [CheckPointResult],
         notes: [String], formulaColumn: Bool = false
@@ -154,6 +186,7 @@ public struct CheckReport: Sendable {
         self.notes = notes
     }
 
+    /// The number of points with `verdict`.
     public func count(_ verdict: CheckVerdict) -> Int { points.filter { $0.verdict == verdict }.count }
 
     /// The evaluated point with the largest error relative to its tolerance.
@@ -204,6 +237,9 @@ public struct CheckReport: Sendable {
         return text
     }
 
+    /// The table's columns after the grid axes, in order (``table`` adds `formula_error` after
+    /// `integrator_error` for model checks): the five checks' errors, their times, the verdict
+    /// and the reason.
     public static let errorColumns = [
         "initial_error", "symbolic", "residual", "residual_t", "abs_error", "rel_error", "error_t", "integrator_error",
         "descent_error", "descent_lag", "descent_time_ratio", "verdict", "reason",

@@ -13,8 +13,16 @@ import LindynModels
 public struct DerivationCheck: Sendable {
     /// `loss` (a gradient flow tau dw/dt = -dL/dw), `system` (dy/dt = f), or `model` (a
     /// data-backed model file: a regression or a network with a data block, see ``ModelCheckSpec``).
-    public enum Kind: String, Sendable { case loss, system, model }
+    public enum Kind: String, Sendable {
+        /// A loss over named weights; its gradient flow is derived symbolically.
+        case loss
+        /// An ODE system dy/dt = f(t, y) given by its equations.
+        case system
+        /// A data-backed model (``ModelCheckSpec``), rebuilt from its fields at every grid point.
+        case model
+    }
 
+    /// Which dynamics the file gives.
     public var kind: Kind
     /// Weights or variables, in state order.
     public var stateNames: [String]
@@ -35,6 +43,7 @@ public struct DerivationCheck: Sendable {
     public var grid: [(name: String, values: [Double])]
     /// Candidate closed forms in `t` and the parameters, each for a state variable or an observable.
     public var candidate: [(name: String, expression: SymbolicExpression)]
+    /// Start, end and output times of every point's check.
     public var time: TimeSettings
     /// Tolerance of checks 1, 3 and 4 (the verdict).
     public var tolerance: Double
@@ -53,13 +62,16 @@ public struct DerivationCheck: Sendable {
 
     /// The time grid of a check, symbolic in the parameters.
     public struct TimeSettings: Sendable {
+        /// The start time (`time.start`, default 0), an expression in the parameters.
         public var start: SymbolicExpression
+        /// The end time (`time.end`, required), an expression in the parameters.
         public var end: SymbolicExpression
         /// Evenly spaced output points (both ends included), when `at` is nil.
         public var points: Int
         /// Explicit output times, expressions in the parameters.
         public var at: [SymbolicExpression]?
 
+        /// A time grid with the check file's defaults (start 0, 101 evenly spaced points).
         public init(start: SymbolicExpression = 0, end: SymbolicExpression, points: Int = 101, at: [SymbolicExpression]? = nil) {
             self.start = start
             self.end = end

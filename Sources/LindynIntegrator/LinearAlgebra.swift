@@ -8,6 +8,7 @@ public enum LinearAlgebra {
     public struct Failure: Error, CustomStringConvertible {
         /// What failed, in one sentence.
         public let message: String
+        /// The ``message``.
         public var description: String { message }
     }
 

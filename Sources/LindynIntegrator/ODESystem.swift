@@ -32,6 +32,7 @@ extension ODESystem {
 /// Thrown by the default ``ODESystem/jacobian(t:y:dfdy:dfdt:)``; never reached through the
 /// solver, which refuses implicit steppers for systems without a Jacobian.
 public struct MissingJacobianError: Error, CustomStringConvertible {
+    /// "the system provides no Jacobian".
     public var description: String { "the system provides no Jacobian" }
 }
 

@@ -167,6 +167,7 @@ public struct IntegrationError: Error, CustomStringConvertible {
     /// The time of the last good step.
     public var tReached: Double { partial.tReached }
 
+    /// The ``message``.
     public var description: String { message }
 }
 
@@ -184,5 +185,6 @@ public struct SolverConfigurationError: Error, CustomStringConvertible, Equatabl
         self.message = message
     }
 
+    /// `field: message`, the sentence the command line prints.
     public var description: String { "\(field): \(message)" }
 }

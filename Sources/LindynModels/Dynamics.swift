@@ -160,6 +160,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         s = (splitmix(), splitmix(), splitmix(), splitmix())
     }
 
+    /// The next 64 random bits: one xoshiro256** step (Blackman and Vigna, "Scrambled linear
+    /// pseudorandom number generators", ACM Trans. Math. Softw. 47, 2021).
     @inline(__always)
     public mutating func next() -> UInt64 {
         let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9

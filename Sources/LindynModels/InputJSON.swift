@@ -154,6 +154,8 @@ public struct ProblemFileError: Error, CustomStringConvertible, Equatable {
         self.message = message
     }
 
+    /// `field: message`, the sentence the command line prints (only the message when the
+    /// whole file is at fault, `field == "file"`).
     public var description: String { field == "file" ? message : "\(field): \(message)" }
 }
 
