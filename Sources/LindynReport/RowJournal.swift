@@ -9,14 +9,20 @@ import Darwin
 /// An append-only file of finished table rows, one JSON line each, so that a long run that is
 /// interrupted can resume from the rows it had finished.
 ///
-/// The file is JSON Lines: a header `{"lindyn_row_journal":2,"columns":[...]}`, then one line per
+/// The file is JSON Lines: a header `{"lindyn_row_journal":3,"columns":[...]}`, then one line per
 /// row, `{"crc32":"xxxxxxxx","row":[...]}`, where the row is a compact JSON array of cells and
 /// `crc32` is the CRC-32 (IEEE 802.3, as zlib computes it) of the row's bytes exactly as written,
 /// in 8 lowercase hex digits. Cells keep their kind exactly: doubles are written in shortest
 /// round-trip form with a decimal point or exponent, integers without; ``Cell/missing`` is
 /// `null`; NaN and infinities, which JSON lacks, are written as `{"number":"NaN"}`,
-/// `{"number":"inf"}`, `{"number":"-inf"}`. Version 1 journals (bare arrays, no checksum) are
-/// still read.
+/// `{"number":"inf"}`, `{"number":"-inf"}`.
+///
+/// Columns named in the header's `json_columns` hold JSON documents: a text cell of such a column
+/// that is a compact JSON object or array (one line) is written as that JSON, not as a string
+/// holding it, so that a record is encoded once rather than once and then again with its quotes
+/// escaped, and it reads back as the same text. Version 2 journals (the same lines, no JSON
+/// columns) and version 1 journals (bare arrays, no checksum) are still read; a journal of a later
+/// version is refused, naming its version.
 ///
 /// Each row is handed to the operating system with one `write` on a descriptor opened with
 /// `O_APPEND` as soon as it is appended, so it survives a crash of the process; with
@@ -40,8 +46,10 @@ public final class RowJournal: @unchecked Sendable {
         /// Complete lines (1-based) that were skipped: unreadable, the wrong number of cells, or
         /// a checksum that does not match.
         public var corruptLines: [Int] = []
-        /// The format version of the header (1 or 2).
+        /// The format version of the header (1, 2 or 3).
         public var version: Int = currentVersion
+        /// The header's `json_columns` (version 3): columns whose cells are JSON text.
+        public var jsonColumns: [String] = []
         /// The header's other members (for instance a validation run's `provenance`).
         public var header: JSONObject = [:]
 
@@ -50,17 +58,20 @@ public final class RowJournal: @unchecked Sendable {
     }
 
     /// The format version written.
-    public static let currentVersion = 2
+    public static let currentVersion = 3
 
     /// The journal file.
     public let url: URL
     /// The column names every row has.
     public let columns: [String]
+    /// The columns whose cells are JSON text, written as JSON (see the type's description).
+    public let jsonColumns: [String]
     /// The rows the journal already held when it was opened; empty for a new journal.
     public let resumedRows: [[Cell]]
     /// Lines of the existing journal that were corrupt and dropped when it was opened.
     public let droppedLines: [Int]
 
+    private let jsonMask: [Bool]
     private let synchronizesEachRow: Bool
     private let lock = NSLock()
     private var descriptor: Int32 = -1
@@ -75,13 +86,21 @@ public final class RowJournal: @unchecked Sendable {
     ///   ``ReportError/fileOperation(path:operation:reason:)``.
     /// - Parameter url: the journal file.
     /// - Parameter columns: the column names of every row.
+    /// - Parameter jsonColumns: the columns whose cells are JSON text (a subset of `columns`). An
+    ///   existing journal with other JSON columns, or of an earlier version, is rewritten with
+    ///   these; its cells keep their values.
     /// - Parameter synchronizesEachRow: flush each appended row to disk (fsync) before returning.
     /// - Parameter extraHeader: further members of a new journal's header line (Lindyn's validation
     ///   runs put their ``Provenance`` there as `"provenance"`); readers ignore them. A resumed
     ///   journal keeps the header it has.
-    public init(url: URL, columns: [String], synchronizesEachRow: Bool = false, header extraHeader: JSONObject = [:]) throws(ReportError) {
+    public init(url: URL, columns: [String], jsonColumns: [String] = [], synchronizesEachRow: Bool = false,
+                header extraHeader: JSONObject = [:]) throws(ReportError)
+    {
+        precondition(jsonColumns.allSatisfy(columns.contains), "JSON columns \(jsonColumns) must be among the columns \(columns)")
         self.url = url
         self.columns = columns
+        self.jsonColumns = jsonColumns
+        self.jsonMask = columns.map(jsonColumns.contains)
         self.synchronizesEachRow = synchronizesEachRow
         let manager = FileManager.default
         var existing: (contents: Contents, completeBytes: Int)?
@@ -99,11 +118,12 @@ public final class RowJournal: @unchecked Sendable {
                                  reason: error.localizedDescription)
         }
         if let (contents, completeBytes) = existing, !contents.columns.isEmpty {
-            if !contents.corruptLines.isEmpty || contents.version != RowJournal.currentVersion {
+            if !contents.corruptLines.isEmpty || contents.version != RowJournal.currentVersion || contents.jsonColumns != jsonColumns {
                 // Rewrite the good rows whole, so that appends follow a clean file.
-                var text = RowJournal._header(columns, contents.header)
-                for row in contents.rows { text += RowJournal._line(row) }
-                try writeAtomically(text, to: url)
+                var text = ByteText()
+                text.append(RowJournal._header(columns, jsonColumns, contents.header))
+                for row in contents.rows { RowJournal._line(row, jsonMask: jsonMask, into: &text) }
+                try writeAtomically(Data(text.bytes), to: url)
             } else if truncate(url.path, off_t(completeBytes)) != 0 {
                 throw .fileOperation(path: url.path, operation: "cut the interrupted last line of", reason: FileIO.message(errno))
             }
@@ -121,7 +141,7 @@ public final class RowJournal: @unchecked Sendable {
                 descriptor = -1
                 throw .fileOperation(path: url.path, operation: "truncate", reason: reason)
             }
-            try _write(RowJournal._header(columns, extraHeader))
+            try _write(Array(RowJournal._header(columns, jsonColumns, extraHeader).utf8))
         }
     }
 
@@ -139,8 +159,8 @@ public final class RowJournal: @unchecked Sendable {
         return fd
     }
 
-    private func _write(_ text: String) throws(ReportError) {
-        var failure = FileIO.writeAll(descriptor, Data(text.utf8))
+    private func _write(_ bytes: [UInt8]) throws(ReportError) {
+        var failure = bytes.withUnsafeBytes { FileIO.writeAll(descriptor, $0) }
         if failure == 0, synchronizesEachRow, fsync(descriptor) != 0 { failure = errno }
         if failure != 0 {
             throw .fileOperation(path: url.path, operation: "append to", reason: FileIO.message(failure))
@@ -151,7 +171,24 @@ public final class RowJournal: @unchecked Sendable {
     public func append(_ row: [Cell]) throws(ReportError) {
         precondition(row.count == columns.count,
                      "a row has \(row.count) cells but the journal has \(columns.count) columns")
-        let line = RowJournal._line(row)
+        var line = ByteText()
+        RowJournal._line(row, jsonMask: jsonMask, into: &line)
+        try _appendLine(line.bytes)
+    }
+
+    /// Appends one row given as the compact JSON text of its array of cells, exactly as
+    /// ``append(_:)`` would write it (one element per column, a JSON column's document inline, no
+    /// line break): for a caller that encodes its record in one pass instead of building cells.
+    /// The checksum is taken of these bytes, so a reader sees exactly this row.
+    package func append(encodedRow body: [UInt8]) throws(ReportError) {
+        precondition(body.first == UInt8(ascii: "[") && body.last == UInt8(ascii: "]") && !body.contains(0x0A) && !body.contains(0x0D),
+                     "an encoded journal row is one JSON array on one line")
+        var line = ByteText(capacity: body.count + 32)
+        RowJournal._frame(body, into: &line)
+        try _appendLine(line.bytes)
+    }
+
+    private func _appendLine(_ line: [UInt8]) throws(ReportError) {
         lock.lock()
         defer { lock.unlock() }
         guard descriptor >= 0 else {
@@ -195,30 +232,49 @@ public final class RowJournal: @unchecked Sendable {
         let data = try _readData(url)
         let bytes = [UInt8](data)
         let completeBytes = (bytes.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-        let lines = bytes[..<completeBytes].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
-        guard let first = lines.first,
-            let header = try? JSONValue.parse(String(decoding: first, as: UTF8.self)),
-            case .integer(let version)? = header["lindyn_row_journal"], (1...currentVersion).contains(version),
-            header["columns"]?.arrayValue != nil
-        else {
-            if completeBytes == 0 { return (0, []) }
-            throw .invalidJournal(path: url.path, line: 1, reason: "not a row journal header")
-        }
+        guard completeBytes > 0 else { return (0, []) }
+        let headerEnd = bytes.firstIndex(of: UInt8(ascii: "\n"))!
+        let version = try _headerVersion(bytes[..<headerEnd], path: url.path)
         guard version >= 2 else {
             let contents = try _parse(data, path: url.path).contents
             return (contents.rows.count, contents.corruptLines)
         }
         var rows = 0
         var corrupt: [Int] = []
-        for (offset, line) in lines.enumerated().dropFirst() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
-            if _checkedBody(line) != nil { rows += 1 } else { corrupt.append(offset + 1) }
+        bytes.withUnsafeBufferPointer { all in
+            var start = headerEnd + 1
+            var lineNumber = 1
+            while start < completeBytes {
+                lineNumber += 1
+                var end = start
+                while all[end] != UInt8(ascii: "\n") { end += 1 }
+                let line = UnsafeBufferPointer(rebasing: all[start..<end])
+                start = end + 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
+                if _checkedBodyRange(line) != nil { rows += 1 } else { corrupt.append(lineNumber) }
+            }
         }
         return (rows, corrupt)
     }
 
-    static func _header(_ columns: [String], _ extra: JSONObject) -> String {
+    /// The version of a journal's header line, which must be one this reader knows.
+    static func _headerVersion(_ line: ArraySlice<UInt8>, path: String) throws(ReportError) -> Int {
+        guard let header = try? JSONValue.parse(String(decoding: line, as: UTF8.self)),
+            case .integer(let version)? = header["lindyn_row_journal"], header["columns"]?.arrayValue != nil
+        else {
+            throw .invalidJournal(path: path, line: 1, reason: "not a row journal header")
+        }
+        guard (1...currentVersion).contains(version) else {
+            throw .invalidJournal(
+                path: path, line: 1,
+                reason: "a row journal of format version \(version), which this Lindyn (versions 1 to \(currentVersion)) cannot read; use the Lindyn that wrote it, or a newer one")
+        }
+        return version
+    }
+
+    static func _header(_ columns: [String], _ jsonColumns: [String], _ extra: JSONObject) -> String {
         var header: JSONObject = ["lindyn_row_journal": .integer(currentVersion), "columns": .array(columns.map(JSONValue.string))]
+        if !jsonColumns.isEmpty { header["json_columns"] = .array(jsonColumns.map(JSONValue.string)) }
         for (key, value) in extra where header[key] == nil { header[key] = value }
         return JSONValue.object(header).serialized() + "\n"
     }
@@ -226,33 +282,105 @@ public final class RowJournal: @unchecked Sendable {
     static let _linePrefix = Array(#"{"crc32":""#.utf8)
     static let _lineMiddle = Array(#"","row":"#.utf8)
 
-    /// One version 2 row line, with its newline.
-    static func _line(_ row: [Cell]) -> String {
-        let body = JSONValue.array(row.map(RowJournal._encode)).serialized()
-        return #"{"crc32":""# + _hex8(CRC32.checksum(body.utf8)) + #"","row":"# + body + "}\n"
+    /// Appends one row line, with its newline: the cells as a compact JSON array (a text cell of a
+    /// JSON column that holds a one-line JSON object or array inline), framed by ``_frame(_:into:)``.
+    static func _line(_ row: [Cell], jsonMask: [Bool], into out: inout ByteText) {
+        var body = ByteText()
+        body.append(byte: UInt8(ascii: "["))
+        for (k, cell) in row.enumerated() {
+            if k > 0 { body.append(byte: UInt8(ascii: ",")) }
+            if k < jsonMask.count, jsonMask[k], case .text(let text) = cell, _isInlineJSON(text) {
+                body.append(text)
+            } else {
+                _encode(cell, into: &body)
+            }
+        }
+        body.append(byte: UInt8(ascii: "]"))
+        _frame(body.bytes, into: &out)
+    }
+
+    /// `{"crc32":"<crc of body>","row":<body>}` and a newline.
+    static func _frame(_ body: [UInt8], into out: inout ByteText) {
+        out.append(bytes: _linePrefix)
+        _appendHex8(CRC32.checksum(body), into: &out)
+        out.append(bytes: _lineMiddle)
+        out.append(bytes: body)
+        out.append(bytes: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
+    }
+
+    /// True when `text` is a JSON object or array on one line, with nothing around it: written
+    /// inline, it reads back as exactly `text`.
+    static func _isInlineJSON(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last,
+            (first == UInt8(ascii: "{") && last == UInt8(ascii: "}")) || (first == UInt8(ascii: "[") && last == UInt8(ascii: "]")),
+            !utf8.contains(0x0A), !utf8.contains(0x0D)
+        else { return false }
+        return (try? JSONValue.parse(text)) != nil
     }
 
     /// `value` as 8 lowercase hex digits (as `%08x`).
     static func _hex8(_ value: UInt32) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes = [UInt8](repeating: 0, count: 8)
-        for k in 0..<8 { bytes[7 - k] = digits[Int((value >> (4 * UInt32(k))) & 0xF)] }
-        return String(decoding: bytes, as: UTF8.self)
+        var out = ByteText()
+        _appendHex8(value, into: &out)
+        return out.string
     }
 
-    /// The row array text of a version 2 line whose checksum matches, or nil.
-    static func _checkedBody(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+    static func _appendHex8(_ value: UInt32, into out: inout ByteText) {
+        let digits: StaticString = "0123456789abcdef"
+        for k in (0..<8).reversed() { out.append(byte: digits.utf8Start[Int((value >> (4 * UInt32(k))) & 0xF)]) }
+    }
+
+    /// The value of 8 lowercase or uppercase hex digits, or nil.
+    static func _parseHex8(_ digits: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        guard digits.count == 8 else { return nil }
+        var value: UInt32 = 0
+        for d in digits {
+            let v: UInt8
+            switch d {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = d - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = d - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): v = d - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(v)
+        }
+        return value
+    }
+
+    /// The positions within `line` of the row array text of a version 2 or 3 line whose checksum
+    /// matches, or nil.
+    static func _checkedBodyRange(_ line: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         let p = _linePrefix.count, m = _lineMiddle.count
-        guard line.count > p + 8 + m + 1, line.starts(with: _linePrefix), line.last == UInt8(ascii: "}") else { return nil }
-        let start = line.startIndex
-        guard line[(start + p + 8)..<(start + p + 8 + m)].elementsEqual(_lineMiddle),
-            let stated = UInt32(String(decoding: line[(start + p)..<(start + p + 8)], as: UTF8.self), radix: 16)
+        guard line.count > p + 8 + m + 1, line.last == UInt8(ascii: "}"),
+            _linePrefix.withUnsafeBufferPointer({ memcmp(line.baseAddress!, $0.baseAddress!, p) == 0 }),
+            _lineMiddle.withUnsafeBufferPointer({ memcmp(line.baseAddress! + p + 8, $0.baseAddress!, m) == 0 }),
+            let stated = _parseHex8(UnsafeBufferPointer(rebasing: line[p..<(p + 8)]))
         else { return nil }
-        let body = line[(start + p + 8 + m)..<(line.endIndex - 1)]
-        return CRC32.checksum(body) == stated ? body : nil
+        let body = (p + 8 + m)..<(line.count - 1)
+        return CRC32.checksum(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(line)[body])) == stated ? body : nil
+    }
+
+    /// The row array text of a version 2 or 3 line whose checksum matches, or nil.
+    static func _checkedBody(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let range = line.withUnsafeBufferPointer { _checkedBodyRange($0) }
+        return range.map { line[(line.startIndex + $0.lowerBound)..<(line.startIndex + $0.upperBound)] }
     }
 
     // MARK: Encoding
+
+    /// Appends `cell` as a journal cell (see the type's description).
+    package static func _encode(_ cell: Cell, into out: inout ByteText) {
+        switch cell {
+        case .number(let value) where value.isNaN: out.append(#"{"number":"NaN"}"#)
+        case .number(let value) where value.isInfinite: out.append(value < 0 ? #"{"number":"-inf"}"# : #"{"number":"inf"}"#)
+        case .number(let value): out.appendShortest(value)
+        case .integer(let value): out.appendInteger(value)
+        case .text(let value): out.appendJSONString(value)
+        case .bool(let value): out.append(value ? "true" : "false")
+        case .missing: out.append("null")
+        }
+    }
 
     static func _encode(_ cell: Cell) -> JSONValue {
         switch cell {
@@ -284,6 +412,43 @@ public final class RowJournal: @unchecked Sendable {
         }
     }
 
+    /// The cells of a row's JSON array text, or nil when it is not one; an object or array in a
+    /// JSON column (`jsonMask`) becomes the text it is written as.
+    static func _decodeRow(_ body: ArraySlice<UInt8>, jsonMask: [Bool]) -> [Cell]? {
+        var parser = _JSONParser(bytes: Array(body))
+        var row: [Cell] = []
+        row.reserveCapacity(jsonMask.count)
+        parser.skipWhitespace()
+        guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "[") else { return nil }
+        parser.index += 1
+        parser.skipWhitespace()
+        if parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "]") {
+            parser.index += 1
+        } else {
+            while true {
+                parser.skipWhitespace()
+                let start = parser.index
+                guard let value = try? parser.parseValue(depth: 1) else { return nil }
+                let k = row.count
+                var inline = value.arrayValue != nil
+                if case .object = value { inline = true }
+                if k < jsonMask.count, jsonMask[k], inline {
+                    row.append(.text(String(decoding: parser.bytes[start..<parser.index], as: UTF8.self)))
+                } else {
+                    guard let cell = _decode(value) else { return nil }
+                    row.append(cell)
+                }
+                parser.skipWhitespace()
+                guard parser.index < parser.bytes.count else { return nil }
+                if parser.bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
+                if parser.bytes[parser.index] == UInt8(ascii: "]") { parser.index += 1; break }
+                return nil
+            }
+        }
+        parser.skipWhitespace()
+        return parser.index == parser.bytes.count ? row : nil
+    }
+
     private static func _readData(_ url: URL) throws(ReportError) -> Data {
         try readFileCapped(url, limit: Int.max)
     }
@@ -295,22 +460,25 @@ public final class RowJournal: @unchecked Sendable {
         let completeBytes = (bytes.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
         var contents = Contents(columns: [], rows: [], ignoredTrailingBytes: bytes.count - completeBytes)
         var lineNumber = 0
+        var jsonMask: [Bool] = []
         for line in bytes[..<completeBytes].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             .dropLast()
         {
             lineNumber += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
             if lineNumber == 1 {
+                let version = try _headerVersion(line, path: path)
                 guard let value = try? JSONValue.parse(String(decoding: line, as: UTF8.self)),
-                    case .integer(let version)? = value["lindyn_row_journal"], (1...currentVersion).contains(version),
                     let names = value["columns"]?.arrayValue?.compactMap(\.stringValue)
                 else {
                     throw .invalidJournal(path: path, line: 1, reason: "not a row journal header")
                 }
                 contents.columns = names
                 contents.version = version
+                if version >= 3 { contents.jsonColumns = value["json_columns"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+                jsonMask = names.map(contents.jsonColumns.contains)
                 if case .object(let members) = value {
-                    for (key, member) in members where key != "lindyn_row_journal" && key != "columns" { contents.header[key] = member }
+                    for (key, member) in members where !["lindyn_row_journal", "columns", "json_columns"].contains(key) { contents.header[key] = member }
                 }
                 continue
             }
@@ -324,19 +492,7 @@ public final class RowJournal: @unchecked Sendable {
             } else {
                 body = line
             }
-            guard let value = try? JSONValue.parse(String(decoding: body, as: UTF8.self)),
-                let elements = value.arrayValue, elements.count == contents.columns.count
-            else {
-                contents.corruptLines.append(lineNumber)
-                continue
-            }
-            var row: [Cell] = []
-            row.reserveCapacity(elements.count)
-            for element in elements {
-                guard let cell = _decode(element) else { break }
-                row.append(cell)
-            }
-            guard row.count == elements.count else {
+            guard let row = _decodeRow(body, jsonMask: jsonMask), row.count == contents.columns.count else {
                 contents.corruptLines.append(lineNumber)
                 continue
             }
@@ -346,7 +502,9 @@ public final class RowJournal: @unchecked Sendable {
     }
 }
 
-/// CRC-32 with the IEEE 802.3 polynomial (reflected, 0xEDB88320), as zlib's `crc32`.
+/// CRC-32 with the IEEE 802.3 polynomial (reflected, 0xEDB88320), as zlib's `crc32`, eight
+/// bytes at a time ("slicing by 8": eight tables, one lookup per byte but no dependency between
+/// the lookups of a word).
 enum CRC32 {
     static let table: [UInt32] = (0..<256).map { n -> UInt32 in
         var c = UInt32(n)
@@ -354,9 +512,43 @@ enum CRC32 {
         return c
     }
 
+    /// `tables[256 k + n]`: the CRC of byte n followed by k zero bytes.
+    static let tables: [UInt32] = {
+        var t = [UInt32](repeating: 0, count: 8 * 256)
+        for n in 0..<256 { t[n] = table[n] }
+        for k in 1..<8 {
+            for n in 0..<256 {
+                let previous = t[256 * (k - 1) + n]
+                t[256 * k + n] = (previous >> 8) ^ table[Int(previous & 0xFF)]
+            }
+        }
+        return t
+    }()
+
     static func checksum<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
+        if let c = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0)) }) { return c }
+        return Array(bytes).withUnsafeBytes { checksum($0) }
+    }
+
+    static func checksum(_ buffer: UnsafeRawBufferPointer) -> UInt32 {
+        tables.withUnsafeBufferPointer { t in
+            var c: UInt32 = 0xFFFF_FFFF
+            var p = 0
+            let n = buffer.count
+            while n - p >= 8 {
+                let one = buffer.loadUnaligned(fromByteOffset: p, as: UInt32.self).littleEndian ^ c
+                let two = buffer.loadUnaligned(fromByteOffset: p + 4, as: UInt32.self).littleEndian
+                c = t[7 * 256 + Int(one & 0xFF)] ^ t[6 * 256 + Int((one >> 8) & 0xFF)]
+                    ^ t[5 * 256 + Int((one >> 16) & 0xFF)] ^ t[4 * 256 + Int(one >> 24)]
+                    ^ t[3 * 256 + Int(two & 0xFF)] ^ t[2 * 256 + Int((two >> 8) & 0xFF)]
+                    ^ t[1 * 256 + Int((two >> 16) & 0xFF)] ^ t[Int(two >> 24)]
+                p += 8
+            }
+            while p < n {
+                c = t[Int((c ^ UInt32(buffer[p])) & 0xFF)] ^ (c >> 8)
+                p += 1
+            }
+            return c ^ 0xFFFF_FFFF
+        }
     }
 }

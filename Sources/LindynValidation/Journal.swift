@@ -5,6 +5,8 @@ import LindynReport
 /// keep every bit, NaN and infinities are written as `{"number": "NaN" | "inf" | "-inf"}`.
 enum PointCodec {
     static let journalColumns = ["grid", "point", "fingerprint", "result"]
+    /// The journal column that holds each point's record as JSON (inline, not as a string).
+    static let jsonColumns = ["result"]
 
     static func encode(_ cell: Cell) -> JSONValue {
         switch cell {
@@ -102,8 +104,154 @@ enum PointCodec {
         return r
     }
 
+    /// The journal's row of `r` as cells (the record as JSON text in the `result` column), for
+    /// ``RowJournal/append(_:)``; ``encodedJournalRow(_:)`` is the same row already encoded.
     static func journalRow(_ r: PointResult) -> [Cell] {
-        [.text(r.grid), .integer(r.index), .text(r.fingerprint), .text(encode(r).serialized())]
+        var object = ByteText()
+        encodeObject(r, into: &object)
+        return [.text(r.grid), .integer(r.index), .text(r.fingerprint), .text(object.string)]
+    }
+
+    /// The journal's row of `r` as the JSON text ``RowJournal/append(encodedRow:)`` takes, in one
+    /// pass: `["grid",index,"fingerprint",{record}]`, the record (``encode(_:)-(PointResult)``)
+    /// inline in the JSON column `result`, byte for byte the text of its serialization.
+    static func encodedJournalRow(_ r: PointResult) -> [UInt8] {
+        var out = ByteText(capacity: 2048)
+        out.append(byte: UInt8(ascii: "["))
+        out.appendJSONString(r.grid)
+        out.append(byte: UInt8(ascii: ","))
+        out.appendInteger(r.index)
+        out.append(byte: UInt8(ascii: ","))
+        out.appendJSONString(r.fingerprint)
+        out.append(byte: UInt8(ascii: ","))
+        encodeObject(r, into: &out)
+        out.append(byte: UInt8(ascii: "]"))
+        return out.bytes
+    }
+
+    /// Writes `encode(r).serialized()` without building the value.
+    static func encodeObject(_ r: PointResult, into out: inout ByteText) {
+        func key(_ name: String, first: Bool = false) {
+            if !first { out.append(byte: UInt8(ascii: ",")) }
+            out.appendJSONString(name)
+            out.append(byte: UInt8(ascii: ":"))
+        }
+        func cells(_ row: [Cell]) {
+            out.append(byte: UInt8(ascii: "["))
+            for (k, cell) in row.enumerated() {
+                if k > 0 { out.append(byte: UInt8(ascii: ",")) }
+                RowJournal._encode(cell, into: &out)
+            }
+            out.append(byte: UInt8(ascii: "]"))
+        }
+        func numbers(_ xs: [Double]) {
+            out.append(byte: UInt8(ascii: "["))
+            for (k, x) in xs.enumerated() {
+                if k > 0 { out.append(byte: UInt8(ascii: ",")) }
+                RowJournal._encode(.number(x), into: &out)
+            }
+            out.append(byte: UInt8(ascii: "]"))
+        }
+        func curves(_ c: TrajectoryCurves?) {
+            guard let c else {
+                out.append("null")
+                return
+            }
+            out.append(byte: UInt8(ascii: "{"))
+            key("label", first: true)
+            out.appendJSONString(c.label)
+            key("t")
+            numbers(c.times)
+            key("columns")
+            out.append(byte: UInt8(ascii: "["))
+            for (k, name) in c.columns.enumerated() {
+                if k > 0 { out.append(byte: UInt8(ascii: ",")) }
+                out.appendJSONString(name)
+            }
+            out.append(byte: UInt8(ascii: "]"))
+            key("values")
+            out.append(byte: UInt8(ascii: "["))
+            for (k, v) in c.values.enumerated() {
+                if k > 0 { out.append(byte: UInt8(ascii: ",")) }
+                numbers(v)
+            }
+            out.append(byte: UInt8(ascii: "]"))
+            out.append(byte: UInt8(ascii: "}"))
+        }
+        out.append(byte: UInt8(ascii: "{"))
+        key("grid", first: true)
+        out.appendJSONString(r.grid)
+        key("grid_order")
+        out.appendInteger(r.gridOrder)
+        key("index")
+        out.appendInteger(r.index)
+        key("fingerprint")
+        out.appendJSONString(r.fingerprint)
+        key("parameters")
+        out.append(byte: UInt8(ascii: "["))
+        for (k, p) in r.parameters.enumerated() {
+            if k > 0 { out.append(byte: UInt8(ascii: ",")) }
+            out.append(byte: UInt8(ascii: "["))
+            out.appendJSONString(p.0)
+            out.append(byte: UInt8(ascii: ","))
+            out.appendJSONString(p.1)
+            out.append(byte: UInt8(ascii: "]"))
+        }
+        out.append(byte: UInt8(ascii: "]"))
+        key("errors")
+        out.append(byte: UInt8(ascii: "["))
+        for (k, row) in r.errorRows.enumerated() {
+            if k > 0 { out.append(byte: UInt8(ascii: ",")) }
+            cells(row)
+        }
+        out.append(byte: UInt8(ascii: "]"))
+        key("stiffness")
+        cells(r.stiffnessRow)
+        key("x_label")
+        out.appendJSONString(r.axisLabels.x)
+        key("y_label")
+        out.appendJSONString(r.axisLabels.y)
+        key("x_log")
+        out.append(r.logAxes.x ? "true" : "false")
+        key("y_log")
+        out.append(r.logAxes.y ? "true" : "false")
+        if let g = r.generalisationRow {
+            key("generalisation")
+            cells(g)
+        }
+        if let d = r.gridDescription {
+            key("description")
+            out.appendJSONString(d)
+        }
+        if let t = r.plotTitle {
+            key("plot_title")
+            out.appendJSONString(t)
+        }
+        if let t = r.panelTitle {
+            key("panel_title")
+            out.appendJSONString(t)
+        }
+        if let f = r.figure {
+            key("figure")
+            out.appendJSONString(f)
+        }
+        if let t = r.trajectories {
+            key("trajectories")
+            out.append(byte: UInt8(ascii: "{"))
+            key("theory", first: true)
+            curves(t.theory)
+            key("integrator")
+            curves(t.integrator)
+            key("descent")
+            curves(t.descent)
+            if let scale = t.testScale {
+                key("test_scale")
+                // As JSONValue.number: a non-finite value is null.
+                if scale.isFinite { out.appendShortest(scale) } else { out.append("null") }
+            }
+            out.append(byte: UInt8(ascii: "}"))
+        }
+        out.append(byte: UInt8(ascii: "}"))
     }
 
     static func point(fromJournalRow row: [Cell]) -> PointResult? {

@@ -128,7 +128,7 @@ public enum Validation {
                 try writeAtomically(try readFileCapped(previous, limit: .max), to: journalURL)
             }
         }
-        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns, header: ["provenance": options.provenance.jsonValue])
+        let journal = try RowJournal(url: journalURL, columns: PointCodec.journalColumns, jsonColumns: PointCodec.jsonColumns, header: ["provenance": options.provenance.jsonValue])
         var warnings: [String] = []
         if !journal.droppedLines.isEmpty {
             warnings.append(corruptLinesWarning(journal.droppedLines, in: journalURL, consequence: "their points ran again"))
@@ -170,7 +170,7 @@ public enum Validation {
                 let grid = grids[task.grid]
                 let result = PointRunner.run(grid, gridOrder: task.grid, index: task.point)
                 do {
-                    try journal.append(PointCodec.journalRow(result))
+                    try journal.append(encodedRow: PointCodec.encodedJournalRow(result))
                     finished.keep(result, at: k)
                     interrupts?.pointKept()
                 } catch {
@@ -267,9 +267,9 @@ public enum Validation {
         defer { out.release() }
         try out.prepareStaging(fresh: true)
         // The merged journal, so that the merged directory can itself be resumed or merged.
-        let journal = try RowJournal(url: out.staging.appendingPathComponent(journalName), columns: PointCodec.journalColumns, header: ["provenance": provenance.jsonValue])
+        let journal = try RowJournal(url: out.staging.appendingPathComponent(journalName), columns: PointCodec.journalColumns, jsonColumns: PointCodec.jsonColumns, header: ["provenance": provenance.jsonValue])
         let sorted = results.values.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
-        for r in sorted { try journal.append(PointCodec.journalRow(r)) }
+        for r in sorted { try journal.append(encodedRow: PointCodec.encodedJournalRow(r)) }
         journal.close()
         var summary = try write(sorted, to: out.staging, plots: plots, manifest: RunManifest(grids: grids, shard: nil, partial: problems), provenance: provenance)
         try out.commit(summary.files.map { relativePath($0, in: out.staging) })

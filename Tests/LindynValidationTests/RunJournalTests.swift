@@ -32,6 +32,43 @@ import Testing
         #expect(back.trajectories == r.trajectories && back.trajectories != nil)
     }
 
+    /// The one-pass encoding of a point is the text of its JSON value, and the journal line holds
+    /// the record inline (the JSON column `result`), not escaped into a string.
+    @Test func onePassEncodingIsTheSerializedRecord() throws {
+        let g = try grid(Self.gridText)
+        var r = PointRunner.run(g, gridOrder: 3, index: 1)
+        r.errorRows[0][ErrorTable.index("max_abs_error")] = .number(.nan)
+        r.errorRows[0][ErrorTable.index("max_rel_error")] = .number(-.infinity)
+        r.trajectories?.testScale = 0.5
+        r.generalisationRow = Array(repeating: .text("x\"y"), count: GeneralisationTable.columns.count)
+        #expect(r.trajectories != nil)
+        let expected = PointCodec.encode(r).serialized()
+        #expect(PointCodec.journalRow(r) == [.text("small"), .integer(1), .text(g.fingerprint), .text(expected)])
+        let encoded = String(decoding: PointCodec.encodedJournalRow(r), as: UTF8.self)
+        #expect(encoded == JSONValue.array([.string("small"), .integer(1), .string(g.fingerprint)]).serialized().dropLast() + "," + expected + "]")
+    }
+
+    /// A journal of the previous format (version 2: each record an escaped JSON string) resumes:
+    /// its points are kept and the tables are those of a fresh run.
+    @Test func resumesAVersionTwoJournal() throws {
+        let g = try grid(Self.gridText)
+        let full = temporaryDirectory("v3")
+        _ = try Validation.run([g], options: Self.options(full))
+        let contents = try RowJournal.read(full.appendingPathComponent(Validation.journalName))
+        #expect(contents.version == 3 && contents.jsonColumns == ["result"] && contents.rows.count == 6)
+        var text = JSONValue.object(["lindyn_row_journal": 2, "columns": .array(PointCodec.journalColumns.map { .string($0) })]).serialized() + "\n"
+        for row in contents.rows.prefix(4) {
+            let body = JSONValue.array(row.map(\.jsonValue)).serialized()
+            text += #"{"crc32":""# + hex8(crc32(Array(body.utf8))) + #"","row":"# + body + "}\n"
+        }
+        let old = temporaryDirectory("v2")
+        try text.write(to: old.appendingPathComponent(Validation.journalName), atomically: true, encoding: .utf8)
+        let resumed = try Validation.run([g], options: Self.options(old, resume: true))
+        #expect(resumed.resumedPoints == 4 && resumed.points == 6 && resumed.warnings.isEmpty)
+        #expect(try csvWithoutTimes(old.appendingPathComponent("errors.csv")) == csvWithoutTimes(full.appendingPathComponent("errors.csv")))
+        #expect(try RowJournal.read(old.appendingPathComponent(Validation.journalName)).version == 3)
+    }
+
     /// A run, then the same run resumed from a journal cut in the middle of a line: the journal's
     /// complete points are kept, the rest run again, and the tables are the same.
     @Test func resumeAfterInterruptionLosesNothing() throws {
@@ -100,4 +137,20 @@ import Testing
         #expect(names.firstIndex(of: "model.s") == ErrorTable.index("parameters") + 1)
         #expect(names.firstIndex(of: "model.weight_decay") == ErrorTable.index("parameters") + 2)
     }
+}
+
+/// CRC-32 (IEEE, reflected 0xEDB88320) bit by bit, as RFC 1952 defines it: an independent check of
+/// the journal's own checksum.
+func crc32(_ bytes: [UInt8]) -> UInt32 {
+    var c: UInt32 = 0xFFFF_FFFF
+    for b in bytes {
+        c ^= UInt32(b)
+        for _ in 0..<8 { c = c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    }
+    return c ^ 0xFFFF_FFFF
+}
+
+func hex8(_ value: UInt32) -> String {
+    let hex = String(value, radix: 16)
+    return String(repeating: "0", count: 8 - hex.count) + hex
 }

@@ -57,7 +57,8 @@ def journal_rows(text):
     points = {}
     for line in lines[1:]:
         row = json.loads(line)["row"]
-        point = json.loads(row[3])
+        # Version 3 journals hold the record inline; version 2 as a JSON string.
+        point = json.loads(row[3]) if isinstance(row[3], str) else row[3]
         point["errors"] = [r[:-1] for r in point["errors"]]  # seconds is the error table's last column
         points[(row[0], row[1], row[2])] = point
     return header["columns"], points
