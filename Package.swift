@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "LindynReportTests", dependencies: ["LindynReport"], swiftSettings: strict),
         .testTarget(
             name: "LindynIntegratorTests", dependencies: ["LindynIntegrator"], swiftSettings: strict),
-        .testTarget(name: "LindynModelsTests", dependencies: ["LindynModels"], swiftSettings: strict),
+        .testTarget(name: "LindynModelsTests", dependencies: ["LindynModels", "CBaseline"], swiftSettings: strict),
         // Interposes malloc and friends in the test executable to count allocations per thread.
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .testTarget(

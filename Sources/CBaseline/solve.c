@@ -260,7 +260,8 @@ static int solve_impl(lindyn_baseline_problem problem, const double *params, int
         || !parameters_valid(problem, params, nparams)) {
         return finish(stats, GSL_EINVAL, t0, 0);
     }
-    if (hstart == 0.0) hstart = 1e-6;
+    const int automatic_step = hstart < 0.0; /* the starting-step rule of lindyn_initial_step */
+    if (hstart == 0.0 || automatic_step) hstart = 1e-6;
     if (!(isfinite(t0) && isfinite(hstart) && hstart > 0.0 && epsabs >= 0.0 && epsrel >= 0.0
           && isfinite(epsabs) && isfinite(epsrel))) {
         return finish(stats, GSL_EINVAL, t0, 0);
@@ -301,6 +302,21 @@ static int solve_impl(lindyn_baseline_problem problem, const double *params, int
         free(y);
         free(ctx.work);
         return finish(stats, GSL_ENOMEM, t0, 0);
+    }
+
+    if (automatic_step && nout > 0 && tout[nout - 1] > t0) {
+        double *work = malloc(3 * (size_t)dim * sizeof(double));
+        int step_status = GSL_SUCCESS;
+        if (work == NULL) {
+            gsl_odeiv2_driver_free(d);
+            free(y);
+            free(ctx.work);
+            return finish(stats, GSL_ENOMEM, t0, 0);
+        }
+        const double h = lindyn_initial_step(&sys, t0, y, tout[nout - 1] - t0, gsl_odeiv2_step_order(d->s), epsabs,
+                                             epsrel, norm != 0, work, &step_status);
+        free(work);
+        if (step_status == GSL_SUCCESS && h > 0) d->h = h;
     }
 
     double t = t0;

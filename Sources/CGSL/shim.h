@@ -160,6 +160,10 @@ typedef struct {
     int norm, controller;
     double previous_error; /* PI: error of the last accepted step, at least 1e-4 */
     int rejected;          /* PI: the last attempt was rejected */
+    /* PI coefficients: on acceptance h *= safety E^(-alpha / k) E_prev^(beta / k), k = order + k_shift,
+       clamped to [grow_min, grow_max]; set by lindyn_driver_use_control from the controller. */
+    double alpha, beta, k_shift, grow_min, grow_max;
+    int hold_after_reject; /* no growth on the step after a rejection */
 } lindyn_control_state;
 
 static inline void *lindyn_control_alloc(void) {
@@ -216,7 +220,7 @@ static inline int lindyn_control_hadjust(void *state, size_t dim, unsigned int o
         }
         return GSL_ODEIV_HADJ_NIL;
     }
-    const double k = ord + 1.0;
+    const double k = ord + s->k_shift;
     if (!(e <= 1.0)) { /* also NaN */
         double r = e == e ? 0.9 / pow(e, 1.0 / k) : 0.2;
         if (r < 0.2) r = 0.2;
@@ -224,10 +228,10 @@ static inline int lindyn_control_hadjust(void *state, size_t dim, unsigned int o
         s->rejected = 1;
         return GSL_ODEIV_HADJ_DEC;
     }
-    double r = 0.9 * pow(e, -0.7 / k) * pow(s->previous_error, 0.4 / k);
-    if (r > 5.0) r = 5.0;
-    if (r < 0.2) r = 0.2;
-    if (s->rejected && r > 1.0) r = 1.0; /* no growth right after a rejection */
+    double r = 0.9 * pow(e, -s->alpha / k) * (s->beta != 0.0 ? pow(s->previous_error, s->beta / k) : 1.0);
+    if (r > s->grow_max) r = s->grow_max;
+    if (r < s->grow_min) r = s->grow_min;
+    if (s->hold_after_reject && s->rejected && r > 1.0) r = 1.0; /* no growth right after a rejection */
     s->rejected = 0;
     s->previous_error = e > 1e-4 ? e : 1e-4;
     *h = r * h_old;
@@ -270,10 +274,70 @@ static inline int lindyn_driver_use_control(gsl_odeiv2_driver *d, double eps_abs
     lindyn_control_state *s = (lindyn_control_state *)c->state;
     s->norm = norm;
     s->controller = controller;
+    /* pi: Gustafsson's 0.7 and 0.4 over k = order + 1, factor in [0.2, 5], held after a rejection */
+    s->alpha = 0.7;
+    s->beta = 0.4;
+    s->k_shift = 1.0;
+    s->grow_min = 0.2;
+    s->grow_max = 5.0;
+    s->hold_after_reject = 1;
     gsl_odeiv2_control_set_driver(c, d);
     gsl_odeiv2_control_free(d->c);
     d->c = c;
     return GSL_SUCCESS;
+}
+
+/* The starting step of Hairer, Norsett and Wanner (Solving ODEs I, section II.4, as in their
+   DOP853): with the scale sc_i = eps_abs + eps_rel |y0_i| and the control's norm (0 max, 1 rms),
+   d0 = |y0 / sc|, d1 = |f0 / sc|, h0 = 0.01 d0 / d1 (1e-6 when either is below 1e-5), one Euler
+   step to y1 = y0 + h0 f0, d2 = |(f(t0 + h0, y1) - f0) / sc| / h0, and
+   h = min(100 h0, (0.01 / max(d1, d2))^(1 / order)) (max(1e-6, 1e-3 h0) when both are at most
+   1e-15), capped at span > 0. Two evaluations of the system's function; work holds 3 dim
+   doubles. Returns h > 0, or 0 with *status set when the function failed or the result is not
+   a finite positive number (*status GSL_EBADFUNC then). */
+static inline double lindyn_norm_accumulate(int norm, double acc, double x) {
+    return norm == 0 ? (fabs(x) > acc ? fabs(x) : acc) : acc + x * x;
+}
+
+static inline double lindyn_norm_finish(int norm, double acc, size_t dim) {
+    return norm == 0 || dim == 0 ? acc : sqrt(acc / (double)dim);
+}
+
+static inline double lindyn_initial_step(const gsl_odeiv2_system *sys, double t0, const double *y0, double span,
+                                         unsigned int order, double eps_abs, double eps_rel, int norm, double *work,
+                                         int *status) {
+    const size_t dim = sys->dimension;
+    double *f0 = work, *y1 = work + dim, *f1 = work + 2 * dim;
+    *status = sys->function(t0, y0, f0, sys->params);
+    if (*status != GSL_SUCCESS) return 0.0;
+    double d0 = 0.0, d1 = 0.0;
+    for (size_t i = 0; i < dim; i++) {
+        const double sc = eps_abs + eps_rel * fabs(y0[i]);
+        d0 = lindyn_norm_accumulate(norm, d0, y0[i] / sc);
+        d1 = lindyn_norm_accumulate(norm, d1, f0[i] / sc);
+    }
+    d0 = lindyn_norm_finish(norm, d0, dim);
+    d1 = lindyn_norm_finish(norm, d1, dim);
+    double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
+    if (h0 > span) h0 = span;
+    for (size_t i = 0; i < dim; i++) y1[i] = y0[i] + h0 * f0[i];
+    *status = sys->function(t0 + h0, y1, f1, sys->params);
+    if (*status != GSL_SUCCESS) return 0.0;
+    double d2 = 0.0;
+    for (size_t i = 0; i < dim; i++) {
+        const double sc = eps_abs + eps_rel * fabs(y0[i]);
+        d2 = lindyn_norm_accumulate(norm, d2, (f1[i] - f0[i]) / sc);
+    }
+    d2 = lindyn_norm_finish(norm, d2, dim) / h0;
+    const double m = d1 > d2 ? d1 : d2;
+    double h = m <= 1e-15 ? fmax(1e-6, 1e-3 * h0) : pow(0.01 / m, 1.0 / (double)order);
+    if (h > 100 * h0) h = 100 * h0;
+    if (h > span) h = span;
+    if (!(h > 0.0) || !isfinite(h)) {
+        *status = GSL_EBADFUNC;
+        return 0.0;
+    }
+    return h;
 }
 
 /* Whether the stepper's dydt_out is the exact f(t + h, y(t + h)), and whether it uses dydt_in. */

@@ -257,6 +257,19 @@ public enum ODESolver {
         let control = lindyn_driver_control(driver)
         let step = lindyn_driver_step(driver)
         let h = lindyn_driver_h(driver)!
+        if options.initialStep == nil && options.automaticInitialStep && span > 0 {
+            // Two right-hand sides (counted); on a failed evaluation the default step stays and
+            // the first step reports the failure.
+            let work = UnsafeMutablePointer<Double>.allocate(capacity: 3 * dimension)
+            defer { work.deallocate() }
+            var status: Int32 = 0
+            let chosen = initialState.withUnsafeBufferPointer { y0 in
+                lindyn_initial_step(
+                    gslSystem.pointer, start, y0.baseAddress, span, gsl_odeiv2_step_order(step), options.absoluteTolerance,
+                    options.relativeTolerance, options.errorNorm == .max ? 0 : 1, work, &status)
+            }
+            if status == GSL_SUCCESS && chosen > 0 { h.pointee = chosen }
+        }
 
         let y = UnsafeMutableBufferPointer<Double>.allocate(capacity: dimension)
         defer { y.deallocate() }

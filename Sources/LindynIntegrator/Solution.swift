@@ -11,8 +11,14 @@ public struct SolverOptions: Sendable, Hashable, Codable {
     public var stateScale: Double
     /// GSL's `a_dydt`: weight of the derivative in the error test (0 by default).
     public var derivativeScale: Double
-    /// First trial step; `nil` uses min(1e-6, (end - start)).
+    /// First trial step; `nil` uses min(1e-6, (end - start)), or the automatic choice when
+    /// ``automaticInitialStep`` is set.
     public var initialStep: Double?
+    /// When ``initialStep`` is `nil`: choose the first step from the problem (Hairer, Norsett and
+    /// Wanner's starting-step rule, *Solving ODEs I*, section II.4, as in DOP853) instead of GSL's
+    /// fixed 1e-6: two evaluations of the right-hand side estimate the step whose local error
+    /// is about the tolerance, measured in ``errorNorm``. Problem files: `"hstart": "auto"`.
+    public var automaticInitialStep: Bool
     /// The solve stops with ``IntegrationError/Reason/noProgress`` when the step size falls below
     /// this (0: never). As in GSL it is a give-up threshold, not a floor.
     public var minStep: Double
@@ -36,8 +42,10 @@ public struct SolverOptions: Sendable, Hashable, Codable {
         stepper: Stepper = .rk8pd, absoluteTolerance: Double = 1e-10, relativeTolerance: Double = 1e-10,
         stateScale: Double = 1, derivativeScale: Double = 0, initialStep: Double? = nil,
         minStep: Double = 0, maxStep: Double? = nil, maxSteps: Int = 10_000_000,
-        output: OutputMode = .dense, errorNorm: ErrorNorm = .max, controller: StepController = .standard
+        output: OutputMode = .dense, errorNorm: ErrorNorm = .max, controller: StepController = .standard,
+        automaticInitialStep: Bool = false
     ) {
+        self.automaticInitialStep = automaticInitialStep
         self.output = output
         self.errorNorm = errorNorm
         self.controller = controller

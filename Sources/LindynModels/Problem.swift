@@ -149,7 +149,12 @@ public struct Problem: Sendable {
         options.relativeTolerance = try f["epsrel"].positive(default: options.relativeTolerance)
         options.stateScale = try f["a_y"].double(default: 1)
         options.derivativeScale = try f["a_dydt"].double(default: 0)
-        if f["hstart"].isPresent { options.initialStep = try f["hstart"].positive(default: 1e-6) }
+        if case .some(.string(let word)) = f["hstart"].value {
+            guard word == "auto" else { throw f["hstart"].error("expected a positive number or \"auto\", got \"\(word)\"") }
+            options.automaticInitialStep = true
+        } else if f["hstart"].isPresent {
+            options.initialStep = try f["hstart"].positive(default: 1e-6)
+        }
         if f["hmax"].isPresent { options.maxStep = try f["hmax"].positive(default: 1) }
         options.minStep = try f["hmin"].double(default: 0)
         guard options.minStep >= 0 else { throw f["hmin"].error("must be >= 0") }

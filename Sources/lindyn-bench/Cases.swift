@@ -32,6 +32,8 @@ struct BenchCase {
     var epochs: Int? = nil
     /// The output times (for the error over every output, where a closed form exists).
     var outputTimes: [Double] = []
+    /// epsabs = epsrel of the run, where the comparison with a peer reports it.
+    var tolerance: Double? = nil
 
     var id: String { "\(problem)/\(stepper)" }
 }
@@ -42,6 +44,14 @@ struct ProblemData {
     let times: [Double]
     let absoluteTolerance: Double
     let relativeTolerance: Double
+}
+
+/// A tolerance as a short name: 1e-07 -> "1e-7", 5e-08 -> "5e-8".
+func tolText(_ tol: Double) -> String {
+    let exponent = Int(log10(tol).rounded(.down))
+    let mantissa = tol / pow(10, Double(exponent))
+    if abs(mantissa - mantissa.rounded()) < 1e-9 { return "\(Int(mantissa.rounded()))e\(exponent)" }
+    return String(format: "%.2g", tol)
 }
 
 /// `points` evenly spaced output times on [0, end], both ends included (t_k = end k / (points - 1)).
@@ -59,11 +69,12 @@ let firstStep = 1e-6
 
 func swiftSolve<S: ODESystem>(
     _ system: S, _ data: ProblemData, _ stepper: Stepper, output: OutputMode = .land, norm: ErrorNorm = .max,
-    controller: StepController = .standard
+    controller: StepController = .standard, automaticStep: Bool = false
 ) -> RunOutcome {
     let options = SolverOptions(
         stepper: stepper, absoluteTolerance: data.absoluteTolerance, relativeTolerance: data.relativeTolerance,
-        initialStep: firstStep, maxSteps: 0, output: output, errorNorm: norm, controller: controller)
+        initialStep: automaticStep ? nil : firstStep, maxSteps: 0, output: output, errorNorm: norm, controller: controller,
+        automaticInitialStep: automaticStep)
     do {
         let solution = try ODESolver.solve(
             system, initialState: data.initial, start: data.times[0], outputTimes: data.times, options: options)
@@ -78,14 +89,15 @@ func swiftSolve<S: ODESystem>(
 
 func cSolve(
     _ problem: lindyn_baseline_problem, _ params: [Double], _ data: ProblemData, _ stepper: String, norm: Int32 = 0,
-    controller: Int32 = 0
+    controller: Int32 = 0, automaticStep: Bool = false
 ) -> RunOutcome {
     let dim = data.initial.count
     var rows = [Double](repeating: 0, count: data.times.count * dim)
     var stats = lindyn_baseline_stats()
     let status = lindyn_baseline_solve_controlled(
         problem, params, Int32(params.count), Int32(dim), stepper, data.absoluteTolerance, data.relativeTolerance,
-        firstStep, 0, data.times[0], data.initial, data.times, Int32(data.times.count), &rows, norm, controller, &stats)
+        automaticStep ? -1 : firstStep, 0, data.times[0], data.initial, data.times, Int32(data.times.count), &rows, norm,
+        controller, &stats)
     return cOutcome(status, stats, rows, dim: dim)
 }
 
@@ -261,7 +273,8 @@ func allCases(descentEpochs: Int) -> [BenchCase] {
                     problem: "network\(n)", group: .builtin, stepper: stepper.rawValue, dimension: 2 * n * n,
                     flopsPerRHS: 6 * nn * Double(n) + nn,
                     swift: { swiftSolve(network.value.flow(tau: 1), network.value.data, stepper) },
-                    c: { cSolve(LINDYN_BASELINE_NETWORK, network.value.params, network.value.data, stepper.rawValue) }))
+                    c: { cSolve(LINDYN_BASELINE_NETWORK, network.value.params, network.value.data, stepper.rawValue) },
+                    outputTimes: grid(10, 11), tolerance: 1e-10))
         }
     }
 
@@ -282,7 +295,31 @@ func allCases(descentEpochs: Int) -> [BenchCase] {
                     problem: "network\(n)", group: .builtin, stepper: tol == 1e-10 ? "rk8pd-rms-pi" : "rk8pd-rms-pi-1e-8",
                     dimension: 2 * n * n, flopsPerRHS: 6 * nn * Double(n) + nn,
                     swift: { swiftSolve(network.value.flow(tau: 1), data.value, .rk8pd, norm: .rms, controller: .pi) },
-                    c: { cSolve(LINDYN_BASELINE_NETWORK, network.value.params, data.value, "rk8pd", norm: 1, controller: 1) }))
+                    c: { cSolve(LINDYN_BASELINE_NETWORK, network.value.params, data.value, "rk8pd", norm: 1, controller: 1) },
+                    outputTimes: grid(10, 11), tolerance: tol))
+        }
+    }
+
+    // Work against precision at equal accuracy: rms + pi with the automatic first step
+    // (`solver.hstart: "auto"`) over a ladder of tolerances, so that a peer's error can be matched
+    // by the loosest tolerance that reaches it (`--compare`), never by a looser answer.
+    for n in [64, 256] {
+        let network = Lazy { NetworkCase(n: n) }
+        let nn = Double(n * n)
+        for tol in [1e-7, 5e-8, 2e-8, 1e-8, 1e-9] {
+            let data = Lazy {
+                ProblemData(
+                    initial: network.value.data.initial, times: network.value.data.times, absoluteTolerance: tol, relativeTolerance: tol)
+            }
+            cases.append(
+                BenchCase(
+                    problem: "network\(n)", group: .builtin, stepper: "rk8pd-rms-pi-auto-" + tolText(tol),
+                    dimension: 2 * n * n, flopsPerRHS: 6 * nn * Double(n) + nn,
+                    swift: { swiftSolve(network.value.flow(tau: 1), data.value, .rk8pd, norm: .rms, controller: .pi, automaticStep: true) },
+                    c: {
+                        cSolve(LINDYN_BASELINE_NETWORK, network.value.params, data.value, "rk8pd", norm: 1, controller: 1, automaticStep: true)
+                    },
+                    outputTimes: grid(10, 11), tolerance: tol))
         }
     }
 

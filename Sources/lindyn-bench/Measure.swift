@@ -61,6 +61,8 @@ struct SideBySide {
     let names: [String]
     /// Seconds per run, one array per contender, in round order.
     var samples: [[Double]]
+    /// Process CPU seconds per run, likewise (load inflates them far less than wall time).
+    var cpuSamples: [[Double]]
     /// The outcome of the last run of each contender.
     var outcomes: [RunOutcome]
     var inner: Int
@@ -77,18 +79,23 @@ struct SideBySide {
         let fastest = max(warm.min() ?? 0, 1e-9)
         inner = max(1, min(100_000, Int((settings.sampleSeconds / fastest).rounded(.up))))
         samples = Array(repeating: [], count: contenders.count)
+        cpuSamples = samples
         for round in 0..<settings.repetitions {
             for k in 0..<contenders.count {
                 let index = (k + round) % contenders.count
                 let start = sampleSeconds()
+                let cpuStart = processCPUSeconds()
                 for _ in 0..<inner { outcomes[index] = contenders[index].run() }
                 samples[index].append((sampleSeconds() - start) / Double(inner))
+                cpuSamples[index].append((processCPUSeconds() - cpuStart) / Double(inner))
             }
         }
         self.outcomes = outcomes
     }
 
     func medianSeconds(_ k: Int) -> Double { median(samples[k]) }
+
+    func medianCPUSeconds(_ k: Int) -> Double { median(cpuSamples[k]) }
 
     /// The median over rounds of sample(a) / sample(b): each ratio compares runs taken moments
     /// apart, which cancels most of the drift in the machine's load.

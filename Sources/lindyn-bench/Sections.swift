@@ -119,23 +119,36 @@ func finalRelativeError(_ problem: String, _ state: [Double]) -> Double? {
         let reference = 0.7158270687193941  // y1(40), Hairer & Wanner's test set
         return abs(y1 - reference) / reference
     default:
-        guard problem.hasPrefix("network"), let n = Int(problem.dropFirst("network".count)), state.count == 2 * n * n
-        else { return nil }
-        let data = NetworkCase(n: n)
-        let w1 = Array(state[0..<(n * n)])
-        let w2 = Array(state[(n * n)...])
-        var worst = 0.0
-        for mode in data.modes {
-            // u_k = U[:,k]^T W2 W1 V[:,k]
-            var w1v = [Double](repeating: 0, count: n)
-            for i in 0..<n { for j in 0..<n { w1v[i] += w1[i * n + j] * mode.input[j] } }
-            var u = 0.0
-            for i in 0..<n { var row = 0.0; for j in 0..<n { row += w2[i * n + j] * w1v[j] }; u += mode.output[i] * row }
-            let exact = logistic(mode.s, 1, 1e-3, 10)
-            worst = max(worst, abs(u - exact) / exact)
-        }
-        return worst
+        guard let n = networkWidth(problem), state.count == 2 * n * n else { return nil }
+        return networkModeError(NetworkCase(n: n), state[...], t: 10)
     }
+}
+
+/// n for a `networkN` problem name.
+func networkWidth(_ problem: String) -> Int? {
+    guard problem.hasPrefix("network") else { return nil }
+    return Int(problem.dropFirst("network".count))
+}
+
+/// The largest relative error over the modes of a network state (W1 then W2, row-major) at time
+/// t: u_k = U[:,k]^T W2 W1 V[:,k] against the logistic law of mode k (tau = 1, u0 = 1e-3), as the
+/// peer scripts compute it.
+func networkModeError(_ data: NetworkCase, _ state: ArraySlice<Double>, t: Double) -> Double {
+    func logistic(_ a: Double, _ b: Double, _ u0: Double, _ t: Double) -> Double { a / (b + (a / u0 - b) * exp(-2 * a * t)) }
+    let n = data.n
+    let w1 = Array(state.prefix(n * n))
+    let w2 = Array(state.dropFirst(n * n).prefix(n * n))
+    var worst = 0.0
+    for mode in data.modes {
+        // u_k = U[:,k]^T W2 W1 V[:,k]
+        var w1v = [Double](repeating: 0, count: n)
+        for i in 0..<n { for j in 0..<n { w1v[i] += w1[i * n + j] * mode.input[j] } }
+        var u = 0.0
+        for i in 0..<n { var row = 0.0; for j in 0..<n { row += w2[i * n + j] * w1v[j] }; u += mode.output[i] * row }
+        let exact = logistic(mode.s, 1, 1e-3, t)
+        worst = max(worst, abs(u - exact) / exact)
+    }
+    return worst
 }
 
 /// Lindyn's largest relative error over every output of a run, against the closed form (the
@@ -146,6 +159,12 @@ func maxRelativeErrorOverOutputs(_ problem: String, times: [Double], rows: [Doub
     if problem.hasPrefix("mode") {
         guard rows.count == times.count else { return nil }
         return zip(times, rows).map { t, u in let e = logistic(3, 1, 1e-3, t); return abs(u - e) / e }.max()
+    }
+    if let n = networkWidth(problem) {
+        let dim = 2 * n * n
+        guard rows.count == dim * times.count else { return nil }
+        let data = NetworkCase(n: n)
+        return times.indices.map { k in networkModeError(data, rows[(k * dim)..<((k + 1) * dim)], t: times[k]) }.max()
     }
     if problem == "scalar" {
         guard rows.count == 2 * times.count else { return nil }
@@ -172,6 +191,7 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
     say("  f evals, the relative error at the last output time and (where a closed form gives it) the largest")
     say("  relative error over every output are shown for both sides")
     var rows: [JSONValue] = []
+    var equalRows: [JSONValue] = []
     var bestPeer: [String: (Double, String, Double?)] = [:]
     for entry in entries {
         guard let name = entry["name"]?.stringValue, let method = entry["method"]?.stringValue,
@@ -185,6 +205,11 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
         // Every Lindyn variant of the counterpart stepper (rk8pd, rk8pd-rms-pi, ...), else the fastest.
         var matches = mine.filter { wanted != nil && ($0.benchCase.stepper == wanted! || $0.benchCase.stepper.hasPrefix(wanted! + "-")) }
         if matches.isEmpty { matches = [mine.min { $0.swiftMedian < $1.swiftMedian }!] }
+        // The Lindyn run with the fewest evaluations (the loosest tolerance) that is at least as
+        // accurate as the peer: final error no larger, and the largest error over the outputs no
+        // larger where both sides report it. Chosen by counts, not by the fastest time, so that
+        // timing noise does not pick the run.
+        var equalAccuracy: (seconds: Double, match: CaseResult, error: Double, max: Double?)? = nil
         for match in matches {
         var peerSeconds = peerSeconds
         var lindynSeconds = match.swiftMedian
@@ -203,8 +228,17 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
         let lindynMax = maxRelativeErrorOverOutputs(name, times: match.benchCase.outputTimes, rows: match.swift.rows)
         func error(_ value: Double?) -> String { value.map { String(format: "%.1e", $0) } ?? "-" }
         if ok, bestPeer[name].map({ peerSeconds < $0.0 }) ?? true { bestPeer[name] = (peerSeconds, method, peerMax ?? peerError) }
+        if ok, let peerError, let lindynError, lindynError <= peerError, peerMax == nil || lindynMax == nil || lindynMax! <= peerMax!,
+            equalAccuracy.map({ e in
+                match.swift.rhsEvaluations < e.match.swift.rhsEvaluations
+                    || (match.swift.rhsEvaluations == e.match.swift.rhsEvaluations && lindynSeconds < e.seconds)
+            }) ?? true
+        {
+            equalAccuracy = (lindynSeconds, match, lindynError, lindynMax)
+        }
+        let tolerances = "tol \(pad(entry["rtol"]?.doubleValue.map(tolText) ?? "-", 5)) / \(pad(match.benchCase.tolerance.map(tolText) ?? "-", 5))"
         say(
-            "  \(pad(name, 12)) \(pad(method, 8)) \(pad(formatSeconds(peerSeconds), 11, right: true)) f \(pad(peerEvaluations.map { "\($0)" } ?? "-", 7, right: true)) err \(pad(error(peerError), 8)) max \(pad(error(peerMax), 8))  Lindyn \(pad(match.benchCase.stepper, 7)) \(pad(formatSeconds(lindynSeconds), 11, right: true)) f \(pad("\(match.swift.rhsEvaluations)", 7, right: true)) err \(pad(error(lindynError), 8)) max \(pad(error(lindynMax), 8))\(unit)  speed-up \(String(format: "%8.2f", speedup))x\(ok ? "" : "  (\(peer) run FAILED)")")
+            "  \(pad(name, 12)) \(pad(method, 8)) \(tolerances) \(pad(formatSeconds(peerSeconds), 11, right: true)) f \(pad(peerEvaluations.map { "\($0)" } ?? "-", 7, right: true)) err \(pad(error(peerError), 8)) max \(pad(error(peerMax), 8))  Lindyn \(pad(match.benchCase.stepper, 7)) \(pad(formatSeconds(lindynSeconds), 11, right: true)) f \(pad("\(match.swift.rhsEvaluations)", 7, right: true)) err \(pad(error(lindynError), 8)) max \(pad(error(lindynMax), 8))\(unit)  speed-up \(String(format: "%8.2f", speedup))x\(ok ? "" : "  (\(peer) run FAILED)")")
         rows.append(
             .object([
                 "name": .string(name), "peer": .string(tool), "peer_method": .string(method), "peer_seconds": .number(peerSeconds),
@@ -216,34 +250,68 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
                 "peer_max_rel_error": peerMax.map(JSONValue.number) ?? .null,
                 "lindyn_max_rel_error": lindynMax.map(JSONValue.number) ?? .null,
                 "speedup": .number(speedup), "peer_success": .bool(ok), "per_epoch": .bool(!unit.isEmpty),
+                "peer_tolerance": entry["rtol"] ?? .null, "lindyn_tolerance": match.benchCase.tolerance.map(JSONValue.number) ?? .null,
             ]))
         }
+        if matches.count > 1 || equalAccuracy != nil {
+            let peerError = entry["final_rel_error"]?.doubleValue
+            if let best = equalAccuracy {
+                let speedup = peerSeconds / best.seconds
+                say(
+                    "    at equal accuracy: \(peer) \(method) tol \(entry["rtol"]?.doubleValue.map(tolText) ?? "-") err \(String(format: "%.1e", peerError ?? .nan)) \(formatSeconds(peerSeconds)) / Lindyn \(best.match.benchCase.stepper) tol \(best.match.benchCase.tolerance.map(tolText) ?? "-") err \(String(format: "%.1e", best.error)) f \(best.match.swift.rhsEvaluations) \(formatSeconds(best.seconds)): \(String(format: "%.2f", speedup))x")
+                equalRows.append(
+                    .object([
+                        "name": .string(name), "peer_method": .string(method), "peer_tolerance": entry["rtol"] ?? .null,
+                        "peer_final_rel_error": peerError.map(JSONValue.number) ?? .null, "peer_seconds": .number(peerSeconds),
+                        "lindyn_stepper": .string(best.match.benchCase.stepper),
+                        "lindyn_tolerance": best.match.benchCase.tolerance.map(JSONValue.number) ?? .null,
+                        "lindyn_final_rel_error": .number(best.error), "lindyn_max_rel_error": best.max.map(JSONValue.number) ?? .null,
+                        "lindyn_rhs_evaluations": .number(Double(best.match.swift.rhsEvaluations)),
+                        "lindyn_seconds": .number(best.seconds), "speedup": .number(speedup),
+                    ]))
+            } else {
+                say("    at equal accuracy: no Lindyn run here is as accurate as \(peer) \(method) (err \(String(format: "%.1e", peerError ?? .nan)))")
+            }
+        }
     }
-    say("  best against best (\(peer)'s fastest method / Lindyn's fastest run; error = largest over the outputs where known, else final):")
+    say("  best against best (\(peer)'s fastest method / Lindyn's fastest run at least as accurate: final error and, where both report it, the largest over the outputs):")
     var best: [JSONValue] = []
     for (name, (peerSeconds, method, peerAccuracy)) in bestPeer.sorted(by: { $0.key < $1.key }) {
         let mine = results.filter { $0.benchCase.problem == name && !$0.failed }
-        let fastest = mine.min { $0.swiftMedian < $1.swiftMedian }!
+        let peerEntry = entries.first { $0["name"]?.stringValue == name && $0["method"]?.stringValue == method }
+        let peerFinal = peerEntry?["final_rel_error"]?.doubleValue
+        let peerMax = peerEntry?["max_rel_error_vs_closed_form"]?.doubleValue
+        func maxError(_ r: CaseResult) -> Double? {
+            maxRelativeErrorOverOutputs(name, times: r.benchCase.outputTimes, rows: r.swift.rows)
+        }
+        func asAccurate(_ r: CaseResult) -> Bool {
+            let final = finalRelativeError(name, r.swift.finalState)
+            let largest = maxError(r)
+            if let peerFinal, let final, final > peerFinal { return false }
+            if let peerMax, let largest, largest > peerMax { return false }
+            // At least one comparable measure.
+            return (peerFinal != nil && final != nil) || (peerMax != nil && largest != nil)
+        }
+        let accurate = mine.filter(asAccurate)
+        let fastest = (accurate.isEmpty ? mine : accurate).min { $0.swiftMedian < $1.swiftMedian }!
         let lindynSeconds = fastest.benchCase.epochs.map { fastest.swiftMedian / Double($0) } ?? fastest.swiftMedian
         let speedup = peerSeconds / lindynSeconds
         let target = peerTargets[tool]?[name]
-        let accuracy =
-            maxRelativeErrorOverOutputs(name, times: fastest.benchCase.outputTimes, rows: fastest.swift.rows)
-            ?? finalRelativeError(name, fastest.swift.finalState)
-        let asAccurate = accuracy != nil && peerAccuracy != nil && accuracy! <= peerAccuracy!
+        let accuracy = maxError(fastest) ?? finalRelativeError(name, fastest.swift.finalState)
+        let isAccurate = !accurate.isEmpty
         let verdict = target.map {
-            speedup >= $0 && asAccurate
-                ? "target >= \($0)x met" : "target >= \($0)x NOT MET\(speedup >= $0 && !asAccurate ? " (not at equal accuracy)" : "")"
+            speedup >= $0 && isAccurate
+                ? "target >= \($0)x met" : "target >= \($0)x NOT MET\(speedup >= $0 && !isAccurate ? " (not at equal accuracy)" : "")"
         } ?? ""
         func error(_ value: Double?) -> String { value.map { String(format: "%.1e", $0) } ?? "-" }
         say("    \(pad(name, 12)) \(peer) \(pad(method, 8)) err \(pad(error(peerAccuracy), 8)) / Lindyn \(pad(fastest.benchCase.stepper, 12)) err \(pad(error(accuracy), 8)) \(String(format: "%8.2f", speedup))x  \(verdict)")
         best.append(
             .object([
                 "name": .string(name), "peer_method": .string(method), "lindyn_stepper": .string(fastest.benchCase.stepper),
-                "speedup": .number(speedup), "target": target.map(JSONValue.number) ?? .null,
+                "speedup": .number(speedup), "target": target.map(JSONValue.number) ?? .null, "as_accurate": .bool(isAccurate),
             ]))
     }
-    return .object(["file": .string(path), "tool": .string(tool), "pairs": .array(rows), "best": .array(best)])
+    return .object(["file": .string(path), "tool": .string(tool), "pairs": .array(rows), "equal_accuracy": .array(equalRows), "best": .array(best)])
 }
 
 /// The 1-, 5- and 15-minute load averages, as /proc/loadavg gives them ("?" where unreadable).

@@ -163,6 +163,14 @@ for benchCase in selected {
                 "COUNTS DIFFER: Lindyn \(s.acceptedSteps)/\(s.rejectedSteps)/\(s.rhsEvaluations)/\(s.jacobianEvaluations), C \(c.acceptedSteps)/\(c.rejectedSteps)/\(c.rhsEvaluations)/\(c.jacobianEvaluations) (acc/rej/f/J)")
         }
         checks.append(String(format: "state diff %.1e", relativeDifference(result.swift.finalState, result.c.finalState)))
+        if benchCase.dimension >= 100_000, result.swift.rhsEvaluations > 0 {
+            // Wide systems: wall and CPU time per right-hand side (CPU counts both BLAS threads).
+            let f = Double(result.swift.rhsEvaluations)
+            checks.append(
+                String(
+                    format: "per f eval: wall %.2f / %.2f ms, cpu %.2f / %.2f ms (Lindyn / C)", 1e3 * result.swiftMedian / f,
+                    1e3 * result.cMedian / f, 1e3 * result.timing.medianCPUSeconds(0) / f, 1e3 * result.timing.medianCPUSeconds(1) / f))
+        }
         if let e = maxRelativeErrorOverOutputs(benchCase.problem, times: benchCase.outputTimes, rows: result.swift.rows),
             let ec = maxRelativeErrorOverOutputs(benchCase.problem, times: benchCase.outputTimes, rows: result.c.rows)
         {
@@ -266,6 +274,7 @@ func caseJSON(_ r: CaseResult) -> JSONValue {
         "lindyn_median_seconds": .number(r.swiftMedian), "c_median_seconds": .number(r.cMedian),
         "lindyn_seconds": .array(r.timing.samples[0].map(JSONValue.number)),
         "c_seconds": .array(r.timing.samples[1].map(JSONValue.number)),
+        "lindyn_median_cpu_seconds": .number(r.timing.medianCPUSeconds(0)), "c_median_cpu_seconds": .number(r.timing.medianCPUSeconds(1)),
         "ratio": .number(r.ratio), "target": .number(r.benchCase.group.target), "met": .bool(r.met),
         "counts_identical": .bool(r.countsMatch), "lindyn": outcome(r.swift), "c": outcome(r.c),
         "final_state_max_rel_diff": r.failed ? .null : .number(relativeDifference(r.swift.finalState, r.c.finalState)),

@@ -109,6 +109,7 @@ import LindynIntegrator
         (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01, "tau": 100}, "time": {"end": 10.5, "at": [1, 2]}}"#, "time.end"),
         (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01, "tau": 100, "dropout": {"keep": 0.5}}, "time": {"end": 10}, "descent": {"runs": 1000000, "monte_carlo": true}}"#, "descent.runs"),
         (#"{"model": {"kind": "network", "widths": [50, 50], "singular_values": [1]}, "time": {"end": 1}, "solver": {"stepper": "msbdf"}}"#, "solver.stepper"),
+        (#"{"model": {"kind": "mode", "s": 2, "u0": 0.01}, "time": {"end": 2}, "solver": {"hstart": "automatic"}}"#, "solver.hstart"),
     ]
 
     @Test func onceAcceptedInputsAreRefusedNamingTheField() throws {

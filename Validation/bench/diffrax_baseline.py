@@ -18,8 +18,16 @@ Extra cases of this baseline (also in lindyn-bench):
   mode2       the mode case with only t = 0 and t = 10 as outputs;
   mode2001    the mode case with 2001 evenly spaced outputs on [0, 10].
 
-Tolerances: diffrax's PIDController(rtol, atol) uses an RMS norm over components, GSL's standard
-control the maximum; the accuracy columns are what makes the two comparable.
+Step control, as configured below (diffrax 0.7 defaults, passed explicitly and recorded under
+"settings"): PIDController(rtol, atol, pcoeff=0, icoeff=1, dcoeff=0), i.e. an integral
+controller. The error of a step is the RMS norm over components of
+err_i / (atol + rtol max(|y0_i|, |y1_i|)); the step is kept when it is below 1, and the next
+step is h * clip(0.9 E^(-1/q), 1, 10) after a kept step, clip(0.9 E^(-1/q), 0.2, 0.9) after a
+rejected one, with q = 8 for Dopri8 (its error order: embedded order 7, plus one), 5 for Tsit5.
+dt0=None: the first step comes from Hairer's starting-step rule (two evaluations of the
+right-hand side, not counted in "nfev"). GSL's standard control takes the maximum over
+components and grows a step by at most 5; the accuracy columns are what makes runs comparable.
+`--tolerances` runs the network cases at further tolerances (a work-precision curve).
 
 This script installs nothing. It exits 3 when jax or diffrax cannot be imported (`make
 bench-peers` installs them with pip first), 1 when a solve failed, 64 on bad usage.
@@ -57,6 +65,9 @@ def parse_arguments(argv):
                         help="timed runs per case after compilation and one warm-up (default 5)")
     parser.add_argument("--max-steps", type=int, default=1_000_000,
                         help="diffrax max_steps (default %(default)s)")
+    parser.add_argument("--tolerances", default="",
+                        help="comma-separated rtol = atol values for the network cases, run besides "
+                             "the case's own 1e-10 (default: none)")
     args = parser.parse_args(argv)
     args.cases = [c.strip() for c in args.cases.split(",") if c.strip()]
     unknown = [c for c in args.cases if c not in ALL_CASES]
@@ -64,6 +75,12 @@ def parse_arguments(argv):
         parser.error(f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(ALL_CASES)}")
     if args.repetitions < 1:
         parser.error("--repetitions must be at least 1")
+    try:
+        args.tolerances = [float(x) for x in args.tolerances.split(",") if x.strip()]
+    except ValueError:
+        parser.error("--tolerances must be a comma-separated list of numbers, e.g. 1e-8,1e-9")
+    if any(not (0 < x < 1) for x in args.tolerances):
+        parser.error("--tolerances must lie strictly between 0 and 1")
     return args
 
 
@@ -187,58 +204,64 @@ def main(argv):
 
     results = []
     failed = False
+    runs = []
     for case in args.cases:
         problem = problems(np, jnp, case)
+        extra = args.tolerances if case.startswith("network") else []
+        tolerances = [(problem["rtol"], problem["atol"])] + [(x, x) for x in extra if x != problem["rtol"]]
         for method in problem["methods"]:
-            solver = getattr(diffrax, method)()
-            times = jnp.asarray(problem["times"], dtype=jnp.float64)
-            y0 = jnp.asarray(problem["y0"], dtype=jnp.float64)
-            controller = diffrax.PIDController(rtol=problem["rtol"], atol=problem["atol"])
-            term = diffrax.ODETerm(problem["rhs"])
+            for rtol, atol in tolerances:
+                runs.append((case, problem, method, rtol, atol))
+    for case, problem, method, rtol, atol in runs:
+        solver = getattr(diffrax, method)()
+        times = jnp.asarray(problem["times"], dtype=jnp.float64)
+        y0 = jnp.asarray(problem["y0"], dtype=jnp.float64)
+        controller = diffrax.PIDController(rtol=rtol, atol=atol, pcoeff=0, icoeff=1, dcoeff=0)
+        term = diffrax.ODETerm(problem["rhs"])
 
-            @jax.jit
-            def solve(y0):
-                return diffrax.diffeqsolve(
-                    term, solver, t0=times[0], t1=times[-1], dt0=None, y0=y0,
-                    saveat=diffrax.SaveAt(ts=times), stepsize_controller=controller,
-                    max_steps=args.max_steps, throw=False)
+        @jax.jit
+        def solve(y0):
+            return diffrax.diffeqsolve(
+                term, solver, t0=times[0], t1=times[-1], dt0=None, y0=y0,
+                saveat=diffrax.SaveAt(ts=times), stepsize_controller=controller,
+                max_steps=args.max_steps, throw=False)
 
-            solution = solve(y0)  # compiles
+        solution = solve(y0)  # compiles
+        jax.block_until_ready(solution.ys)
+        jax.block_until_ready(solve(y0).ys)  # warm-up
+        seconds = []
+        for _ in range(args.repetitions):
+            start = time.perf_counter()
+            solution = solve(y0)
             jax.block_until_ready(solution.ys)
-            jax.block_until_ready(solve(y0).ys)  # warm-up
-            seconds = []
-            for _ in range(args.repetitions):
-                start = time.perf_counter()
-                solution = solve(y0)
-                jax.block_until_ready(solution.ys)
-                seconds.append(time.perf_counter() - start)
-            ok = bool(solution.result == diffrax.RESULTS.successful)
-            ys = np.asarray(solution.ys)
-            ts = np.asarray(solution.ts)
-            accepted = int(solution.stats["num_accepted_steps"])
-            rejected = int(solution.stats["num_rejected_steps"])
-            # Implicit stages cost Newton iterations that the stats do not count: no estimate.
-            per_step = None if method in STIFF else stages(diffrax, solver)
-            entry = {
-                "name": case, "method": method, "rtol": problem["rtol"], "atol": problem["atol"],
-                "median_seconds": statistics.median(seconds), "seconds": seconds,
-                "repetitions": len(seconds), "success": ok and bool(np.all(np.isfinite(ys))),
-                "message": str(solution.result), "dim": int(y0.size),
-                "end_time": float(times[-1]), "outputs": int(times.size),
-                "accepted_steps": accepted, "rejected_steps": rejected,
-                "nfev": None if per_step is None else per_step * (accepted + rejected),
-                "nfev_is_estimate": True,
-                "final_state": [float(v) for v in ys[-1][:FINAL_STATE_ENTRIES]],
-            }
-            if problem["check"] is not None and entry["success"]:
-                errors = problem["check"](ts, ys)
-                entry["max_rel_error_vs_closed_form"] = float(np.max(errors))
-                entry["final_rel_error"] = float(errors[-1])
-            failed = failed or not entry["success"]
-            results.append(entry)
-            print(f"{case:11s} {method:9s} {entry['median_seconds'] * 1e3:10.3f} ms  steps "
-                  f"{accepted}/{rejected}  f evals ~{entry['nfev']}  final error "
-                  f"{entry.get('final_rel_error', float('nan')):.2e}", file=sys.stderr)
+            seconds.append(time.perf_counter() - start)
+        ok = bool(solution.result == diffrax.RESULTS.successful)
+        ys = np.asarray(solution.ys)
+        ts = np.asarray(solution.ts)
+        accepted = int(solution.stats["num_accepted_steps"])
+        rejected = int(solution.stats["num_rejected_steps"])
+        # Implicit stages cost Newton iterations that the stats do not count: no estimate.
+        per_step = None if method in STIFF else stages(diffrax, solver)
+        entry = {
+            "name": case, "method": method, "rtol": rtol, "atol": atol,
+            "median_seconds": statistics.median(seconds), "seconds": seconds,
+            "repetitions": len(seconds), "success": ok and bool(np.all(np.isfinite(ys))),
+            "message": str(solution.result), "dim": int(y0.size),
+            "end_time": float(times[-1]), "outputs": int(times.size),
+            "accepted_steps": accepted, "rejected_steps": rejected,
+            "nfev": None if per_step is None else per_step * (accepted + rejected),
+            "nfev_is_estimate": True,
+            "final_state": [float(v) for v in ys[-1][:FINAL_STATE_ENTRIES]],
+        }
+        if problem["check"] is not None and entry["success"]:
+            errors = problem["check"](ts, ys)
+            entry["max_rel_error_vs_closed_form"] = float(np.max(errors))
+            entry["final_rel_error"] = float(errors[-1])
+        failed = failed or not entry["success"]
+        results.append(entry)
+        print(f"{case:11s} {method:9s} tol {rtol:.0e} {entry['median_seconds'] * 1e3:10.3f} ms  steps "
+              f"{accepted}/{rejected}  f evals ~{entry['nfev']}  final error "
+              f"{entry.get('final_rel_error', float('nan')):.2e}", file=sys.stderr)
 
     document = {
         "tool": "diffrax",
@@ -247,7 +270,9 @@ def main(argv):
                      "platform": platform.platform(), "cpu_count": os.cpu_count(),
                      "load_average": list(os.getloadavg())},
         "settings": {"repetitions": args.repetitions, "warm_up": True, "jit": True,
-                     "float64": True, "max_steps": args.max_steps},
+                     "float64": True, "max_steps": args.max_steps,
+                     "controller": "PIDController(pcoeff=0, icoeff=1, dcoeff=0), rms_norm, dt0=None",
+                     "network_tolerances": args.tolerances},
         "cases": results,
     }
     text = json.dumps(document, indent=1)

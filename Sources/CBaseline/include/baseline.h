@@ -71,7 +71,9 @@ typedef struct {
  *
  * stepper    one of rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp bsimp msadams msbdf.
  * epsabs, epsrel  the standard control: D_i = epsabs + epsrel |y_i| (a_y = 1, a_dydt = 0).
- * hstart     first trial step (> 0); pass 0 for the default 1e-6.
+ * hstart     first trial step (> 0); pass 0 for the default 1e-6, or any negative value for the
+ *            starting-step rule of lindyn_initial_step (shim.h; Lindyn's solver.hstart "auto"),
+ *            in the control's norm, two counted evaluations before the first step.
  * max_steps  limit on accepted steps over the whole solve; <= 0 means no limit. The solve stops
  *            with GSL_EMAXITER when the count exceeds max_steps.
  * tout       nout output times, nondecreasing, all >= t0 (tout[0] == t0 gives the initial row).
@@ -86,7 +88,7 @@ typedef struct {
  * then copy y to the output row.
  *
  * Returns 0 on success, GSL_EINVAL for an unknown stepper, a dimension or parameter-count
- * mismatch, non-finite or unordered times, negative tolerances or hstart; otherwise the GSL
+ * mismatch, non-finite or unordered times, negative tolerances; otherwise the GSL
  * status that stopped the integration. */
 int lindyn_baseline_solve(lindyn_baseline_problem problem, const double *params, int nparams,
                           int dim, const char *stepper, double epsabs, double epsrel,
