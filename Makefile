@@ -72,8 +72,11 @@ test-cluster: deps
 	SWIFT="$(SWIFT)" Tests/Cluster/run.sh
 
 # The example packages under Examples/ (each depends on this package by path): built and run,
-# so an example that no longer compiles, or whose check disagrees, fails here.
+# so an example that no longer compiles, or whose check disagrees, fails here; and, being
+# library-only clients, they must not fetch the command line's dependencies
+# (swift-argument-parser, swift-docc-plugin: Scripts/library-client.sh).
 examples: deps
+	Scripts/library-client.sh Examples/FirstCheck
 	$(SWIFT) run --package-path Examples/FirstCheck
 
 demo: release

@@ -14,7 +14,13 @@ let package = Package(
     name: "Lindyn",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "lindyn", targets: ["lindyn"]),
+        // The `lindyn` executable is deliberately not a declared product. SwiftPM resolves, for a
+        // package used as a dependency, the package dependencies of every target reachable from
+        // any of its declared products, whichever product the client uses; declaring `lindyn`
+        // would make every library client fetch swift-argument-parser. Here, as the root package,
+        // `swift build --product lindyn` and `swift run lindyn` still work: a root package's
+        // executable targets get a product of their own. `make examples` asserts that
+        // Examples/FirstCheck resolves neither swift-argument-parser nor swift-docc-plugin.
         .executable(name: "lindyn-bench", targets: ["lindyn-bench"]),
         .library(name: "LindynExpr", targets: ["LindynExpr"]),
         .library(name: "LindynIntegrator", targets: ["LindynIntegrator"]),

@@ -56,7 +56,15 @@ extension DerivationCheck {
     }
 
     /// Runs every check at every grid point (sequentially, in grid order: the last axis varies
-    /// fastest). `progress`, when given, is called after each point.
+    /// fastest). `progress`, when given, is called after each point with the points done and
+    /// the total.
+    ///
+    /// A numerical failure or an undefined candidate at a point is a verdict in the report
+    /// (``CheckVerdict/integrationFailed``, ``CheckVerdict/undefined``), not an error.
+    /// - Throws: `ProblemFileError` naming the field when the file cannot be checked at all: the
+    ///   dynamics or the candidate do not compile, or (model checks) a model field evaluated at
+    ///   some point is refused by the model (the message names the point), or the check would
+    ///   exceed ``ModelCheckSpec/maximumTermEvaluations``.
     public func run(progress: ((Int, Int) -> Void)? = nil) throws(ProblemFileError) -> CheckReport {
         if kind == .model { return try _runModel(progress: progress) }
         let programs = try _compile()

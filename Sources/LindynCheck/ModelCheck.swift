@@ -18,14 +18,27 @@ public struct ModelCheckSpec: Sendable {
     /// Per candidate, in candidate order: the term summed over the modes, or nil.
     public var modeTerms: [SymbolicExpression?]
 
-    /// Data variables a candidate may use outside `mode_term`, per model kind.
+    /// Data variables a candidate may use outside `mode_term`, per model kind, each the data
+    /// set's own value at the grid point. Regression (Advani and Saxe, "High-dimensional dynamics
+    /// of generalization error in neural networks", Neural Networks 132, 2020): `tau`, the input
+    /// dimension `N`, the sample count `P`, `alpha` = P/N, the variances, `snr` (teacher over noise
+    /// variance), `label_power` = sum of y^2 and `teacher_norm2` = |wbar|^2. Teacher network
+    /// (Lampinen and Ganguli, "An analytic theory of generalization dynamics and transfer learning
+    /// in deep linear networks", ICLR 2019): `N` = n0, `N_out`, `P`, `alpha` = P/n0,
+    /// `A` = N_out/n0, `depth`, `label_noise`, the aligned start's mode strength `u0`,
+    /// `label_power` and `teacher_norm2` = ||W_bar||^2.
     public static func globalVariables(kind: String) -> [String] {
         kind == "regression"
             ? ["tau", "N", "P", "alpha", "teacher_variance", "noise_variance", "init_variance", "snr", "label_power", "teacher_norm2"]
             : ["tau", "N", "N_out", "P", "alpha", "A", "depth", "label_noise", "u0", "label_power", "teacher_norm2"]
     }
 
-    /// Per-mode variables, usable in `mode_term` only.
+    /// Per-mode variables, usable in `mode_term` only. Regression, per eigendirection of
+    /// Sigma_xx = X^T X: the eigenvalue `lam`, and `c` (Sigma_yx), `w0` (the start) and `wbar` (the
+    /// teacher) along it. Teacher network, per singular mode of Sigma_yx in descending order: the
+    /// singular value `shat`, the overlap `m` = uhat^T W_bar vhat, the teacher's singular value
+    /// `sbar` of that rank (0 beyond it) and `learnable` (1 for the modes the hidden width can
+    /// carry, else 0).
     public static func modeVariables(kind: String) -> [String] {
         kind == "regression" ? ["lam", "c", "w0", "wbar"] : ["shat", "m", "sbar", "learnable"]
     }
