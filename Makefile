@@ -162,7 +162,8 @@ docs-check: deps
 
 # The one check of the library modules' public surface (Scripts/public-api.py, run by .ci/run):
 # fails, naming each declaration with its file:line, when an underscored name (the C-callback
-# plumbing) or the problem-file JSON tree (InputJSON, Field) is public (swift-api-digester), or
+# plumbing) or the problem-file JSON tree (InputJSON, Field) is public, or a public function or
+# initialiser throws an untyped error (swift-api-digester; Notes/errors.md), or
 # when a public declaration has no doc comment (symbol graphs; what counts as documented is
 # stated in the script). `Scripts/public-api.py --list` prints the whole public API;
 # `make doc-coverage` prints each module's doc-comment coverage and what lacks a comment.

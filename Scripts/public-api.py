@@ -10,6 +10,9 @@ each offending declaration with its file:line where one is known, when
   reader's JSON tree (`InputJSON`, `Field`), read from swift-api-digester's dump of the debug
   build's modules (symbol graphs cannot be used for this: they omit underscored names, which is
   exactly what must be caught);
+* a public function or initialiser throws an untyped error (`throws` instead of `throws(E)`;
+  from the same dump: the mangled name of a typed throw carries its error type, `YK`), unless it
+  `rethrows` or is a requirement in UNTYPED_ALLOWED (or implements one): Notes/errors.md;
 * a public declaration is undocumented (see "Doc comments" below for what counts), read from
   `swift package dump-symbol-graph`, which keeps doc comments and source locations.
 
@@ -40,6 +43,21 @@ def bin_path(root):
 # Plumbing: underscored names and the problem-file JSON tree (swift-api-digester).
 
 FORBIDDEN_TYPES = {"InputJSON", "Field"}
+# Requirements (and their implementations) that throw whatever their caller's code throws, so
+# they cannot name one error type. Keyed by protocol and the declaration's printed name.
+UNTYPED_ALLOWED = {
+    # Codable: Foundation's Encoder and Decoder throw `any Error`.
+    ("Encodable", "encode(to:)"),
+    ("Decodable", "init(from:)"),
+    # A system's own right-hand side and Jacobian (a user's closure or type may throw anything):
+    # the solver stops with status function_error and keeps the error in
+    # IntegrationError.underlying.
+    ("ODESystem", "rightHandSide(t:y:dydt:)"),
+    ("ODESystem", "jacobian(t:y:dfdy:dfdt:)"),
+    # One descent step evaluates such a right-hand side; Simulation.descend reports its error as
+    # status function_error.
+    ("DescentProcess", "step(epoch:)"),
+}
 DECL_KINDS = {"TypeDecl", "Function", "Var", "Constructor", "TypeAlias", "Subscript", "AssociatedType"}
 
 
@@ -57,8 +75,18 @@ def dump(root, module, modules_dir, out_dir):
         return json.load(f)
 
 
+def untyped_throw(node, parent):
+    """Whether a public function or initialiser throws an untyped error and is not exempt."""
+    if node.get("kind") not in ("Function", "Constructor") or not node.get("throwing"):
+        return False
+    if "YK" in node.get("mangledName", "") or "Rethrows" in (node.get("declAttributes") or []):
+        return False
+    protocols = {parent.get("name")} | {c.get("name") for c in parent.get("conformances", [])}
+    return not any((p, node.get("printedName")) in UNTYPED_ALLOWED for p in protocols)
+
+
 def public_decls(node, module, path=()):
-    """Yields (dotted path, kind, node) of every declaration of `module` a client can use."""
+    """Yields (dotted path, kind, node, parent) of every declaration of `module` a client can use."""
     for child in node.get("children", []):
         kind = child.get("kind")
         if kind not in DECL_KINDS:
@@ -72,14 +100,14 @@ def public_decls(node, module, path=()):
         # written by anyone and not callable by name.
         if hidden or child.get("implicit") or name.startswith("__derived_"):
             continue
-        yield ".".join(here), child.get("declKind", kind), child
+        yield ".".join(here), child.get("declKind", kind), child, node
         yield from public_decls(child, module, here)
 
 
 def plumbing_leaks(module, sdk, listing):
-    """(count of public declarations, one message per leaked piece of plumbing)."""
+    """(count of public declarations, one message per leaked piece of plumbing or untyped throw)."""
     leaks, count = [], 0
-    for dotted, kind, node in public_decls(sdk["ABIRoot"], module):
+    for dotted, kind, node, parent in public_decls(sdk["ABIRoot"], module):
         count += 1
         if listing:
             print(f"{module}.{dotted}  ({kind})")
@@ -88,6 +116,9 @@ def plumbing_leaks(module, sdk, listing):
             leaks.append(f"{module}.{dotted} ({kind}): an underscored name is public")
         elif kind in ("Struct", "Enum", "Class", "Protocol", "TypeAlias") and parts[-1] in FORBIDDEN_TYPES:
             leaks.append(f"{module}.{dotted} ({kind}): the problem-file JSON tree is public")
+        elif untyped_throw(node, parent):
+            leaks.append(f"{module}.{'.'.join(parts[:-1] + [node.get('printedName', parts[-1])])}: throws an untyped error; "
+                         f"declare throws(E) with the one error type it throws (Notes/errors.md)")
         elif kind != "Struct" and kind != "Enum" and any(f"LindynModels.{t}" in json.dumps(node.get("children", [])) for t in FORBIDDEN_TYPES):
             leaks.append(f"{module}.{dotted} ({kind}): its signature uses InputJSON or Field")
     return count, leaks
@@ -210,11 +241,11 @@ def main():
     problems += undocumented_messages
     if problems:
         print(f"public-api: {len(problems)} problem(s) in the public API (make plumbing package, internal or "
-              f"@_spi; give every public declaration a doc comment):", file=sys.stderr)
+              f"@_spi; type every throw; give every public declaration a doc comment):", file=sys.stderr)
         for problem in problems:
             print("  " + problem, file=sys.stderr)
         sys.exit(1)
-    print(f"public-api: {', '.join(modules)}: no underscored names, InputJSON or Field in the public API, "
+    print(f"public-api: {', '.join(modules)}: no underscored names, InputJSON, Field or untyped throws in the public API, "
           f"and every public declaration documented", file=sys.stderr)
 
 

@@ -133,15 +133,12 @@ func loadProblem(_ path: String, _ common: CommonOptions? = nil, allowLarge: Boo
     }
 }
 
-/// Runs `body`, turning the errors a problem can raise into exit codes: a refused setting or
-/// model is a bad input file (65).
+/// Runs `body`, turning the errors a problem can raise into exit codes: a refused input (a
+/// problem-file field, a solver setting or a model value: ``InputError``) is a bad input file (65).
 func guarded<T>(_ path: String, _ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let error as SolverConfigurationError {
-        printError("\(path): \(error.field): \(error.message)")
-        throw ExitCode(65)
-    } catch let error as ProblemFileError {
+    } catch let error as InputError {
         printError("\(path): \(error)")
         throw ExitCode(65)
     }

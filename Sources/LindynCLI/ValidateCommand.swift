@@ -55,7 +55,14 @@ func loadGrids(_ paths: [String], limits: CostLimits = .standard) throws -> [Val
 /// or a directory held by another run, 65 for unreadable or incomplete inputs (journals, shard
 /// sets), 2 otherwise.
 func validationExitCode(_ error: any Error) -> Int32 {
-    switch error {
+    // The library wraps the layer's error; the code depends on that error.
+    let layer: any Error
+    switch error as? ValidationRunError {
+    case .file(let e)?: layer = e
+    case .outputDirectory(let e)?: layer = e
+    default: layer = error
+    }
+    switch layer {
     case ReportError.fileOperation, OutputDirectoryError.busy, OutputDirectoryError.foreignEntry: return 74
     case ReportError.invalidJournal, ReportError.journalColumnsMismatch, ReportError.inputTooLarge, ReportError.invalidJSON,
         OutputDirectoryError.incompleteShards:

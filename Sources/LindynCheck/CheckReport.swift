@@ -4,7 +4,8 @@ import LindynReport
 
 /// The verdict of one grid point.
 public enum CheckVerdict: String, Sendable, Hashable, CaseIterable {
-    /// Checks 1, 3 and 4 (and descent, when it has a tolerance) are within tolerance.
+    /// Checks 1, 3 and 4 (and descent, when it has a tolerance) are within tolerance; for a
+    /// model check, the initial value, the trajectory and the formula.
     case pass
     /// At least one of them is not.
     case fail
@@ -103,7 +104,8 @@ public struct CheckPointResult: Sendable {
     public var formulaErrorTime: Double?
     /// The observable with the largest formula error.
     public var formulaComponent: String?
-    /// Check 5 (loss checks).
+    /// Check 5 (loss checks only): the candidate and the flow against gradient descent; nil for
+    /// system and model checks.
     public var descent: DescentComparison?
     /// The step and function-evaluation counts of the tight reference solve (check 4).
     public var statistics: SolverStatistics?

@@ -45,7 +45,8 @@ public struct DerivationCheck: Sendable {
     public var candidate: [(name: String, expression: SymbolicExpression)]
     /// Start, end and output times of every point's check.
     public var time: TimeSettings
-    /// Tolerance of checks 1, 3 and 4 (the verdict).
+    /// Relative tolerance of checks 1, 3 and 4 (and a model check's formula check), the ones
+    /// that decide the verdict (`tolerance`, default 1e-6).
     public var tolerance: Double
     /// Tolerance of the descent comparison; when nil, descent is reported but never decides the verdict.
     public var descentTolerance: Double?

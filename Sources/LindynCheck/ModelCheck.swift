@@ -387,10 +387,8 @@ extension DerivationCheck {
                 result.formulaErrorTime = formulaWorst.time
                 result.formulaComponent = formulaWorst.component
             }
-        } catch let error as ProblemFileError {
-            missing = "\(error.field): \(error.message)"
         } catch {
-            missing = "\(error)"
+            missing = "\(error.field): \(error.message)"
         }
         result.decide(tolerance: tolerance, descentTolerance: nil, residualApplies: false)
         return (result, missing)

@@ -219,7 +219,7 @@ public enum ODESolver {
     ///   ``IntegrationError`` when the integration fails, carrying the rows reached.
     /// `variableNames` (one per state variable) name the variable in messages; without them a
     /// variable is named by its index.
-    public static func solve<S: ODESystem>(
+    static func integrate<S: ODESystem>(
         _ system: S, initialState: [Double], start: Double, outputTimes: [Double],
         options: SolverOptions = SolverOptions(), variableNames: [String]? = nil, events: [ODEEvent] = []
     ) throws -> Solution {
@@ -492,7 +492,7 @@ public enum ODESolver {
     /// control: the method for convergence-order studies. Only steppers that run without a GSL
     /// driver are allowed (``Stepper/supportsFixedStep``). Rows are recorded every `outputStride`
     /// steps and at the end.
-    public static func solveFixedStep<S: ODESystem>(
+    static func integrateFixedStep<S: ODESystem>(
         _ system: S, initialState: [Double], start: Double, end: Double, steps: Int, stepper: Stepper,
         outputStride: Int? = nil
     ) throws -> Solution {

@@ -179,20 +179,7 @@ public struct IntegrationError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A solve refused before GSL was called, naming the setting at fault and how to fix it.
-public struct SolverConfigurationError: Error, CustomStringConvertible, Equatable {
-    /// The setting at fault, in problem-file terms (`solver.stepper`, `solver.epsabs`,
-    /// `time.end`, `initial`, ...).
-    public let field: String
-    /// What is wrong with the setting and how to fix it.
-    public let message: String
-
-    /// An error naming `field`.
-    public init(field: String, message: String) {
-        self.field = field
-        self.message = message
-    }
-
-    /// `field: message`, the sentence the command line prints.
-    public var description: String { "\(field): \(message)" }
-}
+/// A solve refused before GSL was called: an ``InputError`` naming the setting at fault in
+/// problem-file terms (`solver.stepper`, `solver.epsabs`, `time.end`, `initial`, ...) and how to
+/// fix it.
+public typealias SolverConfigurationError = InputError

@@ -95,19 +95,20 @@ public struct SingleNeuronModel: Dynamics {
         }
     }
 
-    public func makeFlow() throws -> FlowInstance {
+    public func makeFlow() throws(InputError) -> FlowInstance {
         let flow = Flow(self)
         return FlowInstance(system: flow) { y, out in flow.observe(y, out) }
     }
 
-    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+    public func makeDescent(_ options: DescentOptions) throws(InputError) -> any DescentProcess {
         EulerDescent(flow: try makeFlow(), initial: initialState, weightNames: stateNames, observableNames: observableNames, tau: 1 / rateW)
     }
 
     /// The exact solution: rescaled to equal rates (w' = w/sqrt(eta_w), a' = a/sqrt(eta_a),
     /// target beta*/c, clock c^2 t with c = sqrt(eta_w eta_a)) it is the one-hidden-unit case of
     /// `BalancedTwoLayerSolution` (LindynTheory), whose carried factor is the weight vector itself.
-    public func solution() throws -> BalancedTwoLayerSolution {
+    /// - Throws: `TheoryError` when the rescaled start has no closed form.
+    public func solution() throws(TheoryError) -> BalancedTwoLayerSolution {
         let c = (rateW * rateA).squareRoot()
         let d = w.count
         return try BalancedTwoLayerSolution(
@@ -296,14 +297,14 @@ public struct EndToEndModel: Dynamics {
         }
     }
 
-    public func makeFlow() throws -> FlowInstance {
+    public func makeFlow() throws(InputError) -> FlowInstance {
         FlowInstance(system: Flow(self)) { _, _ in }
     }
 
     /// One-epoch Euler steps of the product flow: to first order in the learning rate the
     /// layer-wise descent from a balanced start (its O(1/tau^2) per-step difference is the
     /// deviation of discrete descent from the end-to-end picture).
-    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+    public func makeDescent(_ options: DescentOptions) throws(InputError) -> any DescentProcess {
         EulerDescent(flow: try makeFlow(), initial: initial, weightNames: stateNames, observableNames: [], tau: tauValue)
     }
 }

@@ -18,9 +18,13 @@ public protocol Dynamics: Sendable {
     /// tau for gradient flows; nil for a plain ODE system (which has no descent).
     var tau: Double? { get }
     /// A fresh ODE system and observer; one per concurrent solve.
-    func makeFlow() throws -> FlowInstance
-    /// A fresh discrete gradient descent; throws for systems that are not gradient flows.
-    func makeDescent(_ options: DescentOptions) throws -> any DescentProcess
+    /// - Throws: `InputError` naming the model value that cannot be integrated (for a model
+    ///   built in Swift whose values were changed after its builder checked them).
+    func makeFlow() throws(InputError) -> FlowInstance
+    /// A fresh discrete gradient descent.
+    /// - Throws: `InputError` for systems that are not gradient flows (field `system`), or
+    ///   naming the model value that cannot be run.
+    func makeDescent(_ options: DescentOptions) throws(InputError) -> any DescentProcess
 }
 
 extension Dynamics {

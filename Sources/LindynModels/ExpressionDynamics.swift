@@ -415,9 +415,9 @@ public struct ExpressionSystem: Dynamics {
         return try ExpressionSystem(variables: variables, equations: equations, parameters: parameters, initial: initial, observables: observables)
     }
 
-    public func makeFlow() throws -> FlowInstance { compiled.makeFlow() }
+    public func makeFlow() throws(InputError) -> FlowInstance { compiled.makeFlow() }
 
-    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+    public func makeDescent(_ options: DescentOptions) throws(InputError) -> any DescentProcess {
         throw ProblemFileError(field: "system", message: "a plain ODE system is not a gradient flow, so it has no gradient descent; write it as a loss to descend it")
     }
 }
@@ -507,7 +507,7 @@ public struct LossFlow: Dynamics {
         return try LossFlow(weights: weights, loss: loss, parameters: parameters, initial: initial, tau: tau, observables: observables)
     }
 
-    public func makeFlow() throws -> FlowInstance { compiled.makeFlow() }
+    public func makeFlow() throws(InputError) -> FlowInstance { compiled.makeFlow() }
 
     /// The first row (t, then the weights, ...) at which the loss is not a finite number, with
     /// a message naming the loss, the time and the weights; nil when it is finite at every row.
@@ -524,7 +524,7 @@ public struct LossFlow: Dynamics {
         return nil
     }
 
-    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+    public func makeDescent(_ options: DescentOptions) throws(InputError) -> any DescentProcess {
         EulerDescent(flow: compiled.makeFlow(), initial: initialState, weightNames: weights, observableNames: observableNames, tau: tauValue)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LindynIntegrator
 import LindynTheory
 
 /// The closed form followed by one observable of a built-in model.
@@ -15,7 +16,8 @@ public enum ModeSolution: Sendable {
     case constant(Double)
 
     /// u at time t (measured from the start of the problem).
-    public func value(at t: Double) throws -> Double {
+    /// - Throws: `TheoryError` for a time or start outside the law's domain.
+    public func value(at t: Double) throws(TheoryError) -> Double {
         switch self {
         case let .logistic(law, u0): return try law.value(at: t, from: u0)
         case let .deep(law, u0): return try law.value(at: t, from: u0)
@@ -44,8 +46,9 @@ public enum ModeSolution: Sendable {
 public enum Formula {
     /// The closed forms of a problem's observables, by column name (`u`, or `u1..ur`), and the
     /// field to blame when a derived quantity does not exist.
-    /// - Throws: ``ProblemFileError`` naming the field when the settings have no closed form.
-    public static func solutions(_ dynamics: any Dynamics) throws -> [(name: String, solution: ModeSolution)] {
+    /// - Throws: `InputError` naming the field when the settings have no closed form (`model`
+    ///   where the theory's formula is undefined for them).
+    public static func solutions(_ dynamics: any Dynamics) throws(InputError) -> [(name: String, solution: ModeSolution)] {
         do {
             switch dynamics {
             case let m as ScalarModel: return [("u", try scalar(m))]
@@ -57,8 +60,8 @@ public enum Formula {
                     field: dynamics.kind,
                     message: "closed forms exist for the built-in models (scalar, chain, mode, network, autoencoder); for a \(dynamics.kind) problem write the candidate solution and use lindyn check")
             }
-        } catch let error as TheoryError {
-            throw ProblemFileError(field: "model", message: "no closed form: \(error)")
+        } catch {
+            throw InputError.closedForm(error)
         }
     }
 
@@ -101,9 +104,15 @@ public enum Formula {
     /// - Parameter problem: the problem (its dynamics, output times, `formula` settings and events).
     /// - Parameter requireLearned: refuse a mode that is never learned (decay at or above its
     ///   strength) instead of reporting its fixed point.
-    /// - Throws: ``ProblemFileError`` naming the field that puts the problem outside every closed
-    ///   form, or a theory error where a formula is undefined.
-    public static func evaluate(_ problem: Problem, requireLearned: Bool = true) throws -> RunResult {
+    /// - Throws: `InputError` naming the field that puts the problem outside every closed form,
+    ///   or `model` (with the theory's message) where a formula is undefined for its values.
+    public static func evaluate(_ problem: Problem, requireLearned: Bool = true) throws(InputError) -> RunResult {
+        do { return try closedForms(problem, requireLearned: requireLearned) } catch { throw InputError.closedForm(error) }
+    }
+
+    /// The body of ``evaluate(_:requireLearned:)``; its helpers throw ``ProblemFileError``s and
+    /// the theory's errors, which `evaluate` types.
+    static func closedForms(_ problem: Problem, requireLearned: Bool) throws -> RunResult {
         let dynamics = problem.dynamics
         if let anyInit = try anyInitForms(problem) { return anyInit }
         if let regression = dynamics as? RegressionModel { return try GeneralisationFormula.regression(regression, problem) }
@@ -363,5 +372,15 @@ public enum Formula {
             if try past(mid) { hi = mid } else { lo = mid }
         }
         return hi
+    }
+}
+
+extension InputError {
+    /// An error of the closed-form helpers as the one type ``Formula`` throws: a refused input
+    /// as it is, anything else (a theory error where a formula is undefined) as no closed form
+    /// for `model`.
+    static func closedForm(_ error: any Error) -> InputError {
+        if let refused = error as? InputError { return refused }
+        return InputError(field: "model", message: "no closed form: \(error)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LindynIntegrator
 import LindynReport
 
 /// A JSON document as read from a problem, check or grid file: objects keep their key order
@@ -139,25 +140,10 @@ extension InputJSON {
 
 // MARK: - Typed access with field names
 
-/// An input file refused: the field at fault (dotted path, e.g. `model.dropout.keep`) and what
-/// is expected instead. Maps to exit code 65.
-public struct ProblemFileError: Error, CustomStringConvertible, Equatable {
-    /// The field at fault, as a dotted path into the file (`model.widths`, `time.end`), or
-    /// `file` for the file as a whole.
-    public var field: String
-    /// What is wrong and what is expected, in one sentence.
-    public var message: String
-
-    /// An error naming `field`.
-    public init(field: String, message: String) {
-        self.field = field
-        self.message = message
-    }
-
-    /// `field: message`, the sentence the command line prints (only the message when the
-    /// whole file is at fault, `field == "file"`).
-    public var description: String { field == "file" ? message : "\(field): \(message)" }
-}
+/// An input file refused: an `InputError` naming the field at fault as a dotted path into the
+/// file (`model.dropout.keep`, `time.end`), or `file` for the file as a whole, and what is
+/// expected instead. Maps to exit code 65.
+public typealias ProblemFileError = InputError
 
 /// A field of an input file with its path, for typed reads that name the field on error.
 package struct Field: Sendable {

@@ -157,7 +157,7 @@ public struct ModeModel: Dynamics {
         return Flow(depth: depth, a: a, b: b, s: s, lambda: weightDecay, invTau: 1 / tauValue)
     }
 
-    public func makeFlow() throws -> FlowInstance {
+    public func makeFlow() throws(InputError) -> FlowInstance {
         try check()
         return FlowInstance(system: flow) { _, _ in }
     }
@@ -172,7 +172,7 @@ public struct ModeModel: Dynamics {
         return (1...depth).map { "a\($0)" }
     }
 
-    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+    public func makeDescent(_ options: DescentOptions) throws(InputError) -> any DescentProcess {
         try check()
         if depth != 2 {
             let start = Array(repeating: pow(u0, 1 / Double(depth)), count: depth)

@@ -173,12 +173,12 @@ public struct NetworkModel: Dynamics {
     public var initialState: [Double] { initialWeights }
     public var tau: Double? { tauValue }
 
-    public func makeFlow() throws -> FlowInstance {
+    public func makeFlow() throws(InputError) -> FlowInstance {
         let flow = Flow(self)
         return FlowInstance(system: flow) { y, out in flow.observe(y, out) }
     }
 
-    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+    public func makeDescent(_ options: DescentOptions) throws(InputError) -> any DescentProcess {
         let flow = Flow(self)
         let instance = FlowInstance(system: flow) { y, out in flow.observe(y, out) }
         if options.monteCarlo, let dropout {

@@ -42,7 +42,8 @@ public struct NetworkTask: Sendable, Hashable {
 
     /// The singular value decomposition Sigma_yx = U S V^T: U (n_D x n_D) and V (n_0 x n_0)
     /// orthogonal, row-major; S descending, min(n_0, n_D) values.
-    public func singularValueDecomposition() throws -> (u: [Double], s: [Double], v: [Double]) {
+    /// - Throws: `LinearAlgebra.Failure` when GSL's decomposition fails.
+    public func singularValueDecomposition() throws(LinearAlgebra.Failure) -> (u: [Double], s: [Double], v: [Double]) {
         try LinearAlgebra.singularValueDecomposition(sigmaYX, rows: outputs, columns: inputs)
     }
 }

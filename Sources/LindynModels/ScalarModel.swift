@@ -67,11 +67,11 @@ public struct ScalarModel: Dynamics {
     /// The flow as a concrete system.
     public var flow: Flow { Flow(x: x, y: y, lambda: weightDecay, invTau: 1 / tauValue) }
 
-    public func makeFlow() throws -> FlowInstance {
+    public func makeFlow() throws(InputError) -> FlowInstance {
         FlowInstance(system: flow) { w, out in out[0] = w[0] * w[1] }
     }
 
-    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+    public func makeDescent(_ options: DescentOptions) throws(InputError) -> any DescentProcess {
         EulerDescent(flow: try makeFlow(), initial: initialState, weightNames: stateNames, observableNames: observableNames, tau: tauValue)
     }
 }
@@ -202,7 +202,7 @@ public struct ChainModel: Dynamics {
         }
     }
 
-    public func makeFlow() throws -> FlowInstance {
+    public func makeFlow() throws(InputError) -> FlowInstance {
         let d = depth
         return FlowInstance(system: Flow(depth: d, s: s, lambda: weightDecay, tau: tauValue)) { a, out in
             var u = 1.0
@@ -211,7 +211,7 @@ public struct ChainModel: Dynamics {
         }
     }
 
-    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+    public func makeDescent(_ options: DescentOptions) throws(InputError) -> any DescentProcess {
         EulerDescent(flow: try makeFlow(), initial: initialState, weightNames: stateNames, observableNames: observableNames, tau: tauValue)
     }
 }

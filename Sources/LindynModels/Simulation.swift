@@ -86,12 +86,13 @@ public struct RunResult: Sendable {
 /// Runs a problem's integrator and descent.
 public enum Simulation {
     /// Integrates the problem's flow with its solver settings. A numerical failure is returned as
-    /// a result with a failure status and the rows reached; settings refused before the solve
-    /// throw a `SolverConfigurationError`.
-    /// - Throws: `SolverConfigurationError` naming the solver setting at fault,
-    ///   ``ProblemFileError`` for a size limit exceeded (`--allow-large` raises them), and
-    ///   `ArgumentError` for a Swift-built model whose values were changed to ones it cannot run.
-    public static func integrate(_ problem: Problem) throws -> RunResult {
+    /// a result with a failure status (``RunResult/status``: `maxSteps`, `noProgress`,
+    /// `nonFinite`, ...) and the rows reached, never thrown.
+    /// - Throws: `InputError`, the one error type of every run, naming the field: a solver
+    ///   setting refused before the solve (`solver.epsabs`, `solver.stepper`, ...), a size limit
+    ///   exceeded (`--allow-large` raises them), or the argument of a Swift-built model whose
+    ///   values were changed to ones it cannot run (`depth`, ...).
+    public static func integrate(_ problem: Problem) throws(InputError) -> RunResult {
         let dynamics = problem.dynamics
         try problem.limits.checkJacobian(stepper: problem.solver.stepper, variables: dynamics.stateNames.count)
         if problem.solver.stepper.needsJacobian {
@@ -130,7 +131,12 @@ public enum Simulation {
                 outputTimes: problem.time.outputTimes, options: problem.solver, variableNames: dynamics.stateNames, events: events)
             result = RunResult(columns: columns, rows: rows(solution), tReached: solution.tReached, statistics: solution.statistics)
             result.events = eventResults(solution)
-        } catch let error as IntegrationError {
+        } catch let thrown {
+            let error: IntegrationError
+            switch thrown {
+            case .configuration(let refused): throw refused
+            case .integration(let failure): error = failure
+            }
             var reached = rows(error.partial)
             var message = error.message
             // A step size that collapses (or a state that overflows) within 1e-8 of an output
@@ -240,10 +246,11 @@ public enum Simulation {
     /// - Parameter problem: the problem to descend (its `descent` block sets runs, seed and threshold).
     /// - Parameter progress: called about every 1% of the work with the epochs done and the
     ///   total over all runs (for a progress line on a terminal).
-    /// - Throws: ``ProblemFileError`` naming `time.at`, `time.end` or `descent.runs` (whole
-    ///   epochs, size limits) or the dynamics (a plain system has no descent), and
-    ///   `ArgumentError` as for ``integrate(_:)``. Divergence is a result, not an error.
-    public static func descend(_ problem: Problem, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> RunResult {
+    /// - Throws: `InputError` naming `time.at`, `time.end` or `descent.runs` (whole epochs, size
+    ///   limits), `system` (a plain system has no descent), or a model's argument as for
+    ///   ``integrate(_:)``. Divergence, an undefined gradient and a failing gradient function are
+    ///   results (status `diverged`, `nonFinite`, `functionError`) with the rows reached, not errors.
+    public static func descend(_ problem: Problem, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(InputError) -> RunResult {
         var options = problem.descent
         // Without dropout masks every run is the same deterministic descent: run it once.
         if !(options.monteCarlo && problem.dynamics.hasDropout) {
@@ -287,7 +294,14 @@ public enum Simulation {
             var previousSize = process.largestMagnitude()
             while next < epochs.count && epochs[next] == 0 { record(0) }
             while epoch < lastEpoch {
-                try process.step(epoch: epoch)
+                do { try process.step(epoch: epoch) } catch {
+                    // The gradient's own function failed (a user-written system or loss): a
+                    // numerical status with the rows reached, as a solve reports it.
+                    status = .functionError
+                    message = "the gradient could not be computed at epoch \(epoch): \(error)"
+                    reachedEpoch = epoch
+                    break runs
+                }
                 epoch += 1
                 let size = process.largestMagnitude()
                 if size.isNaN && previousSize <= Self.moderateWeight {

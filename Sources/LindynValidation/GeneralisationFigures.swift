@@ -1,4 +1,5 @@
 import Foundation
+import LindynIntegrator
 import LindynModels
 import LindynReport
 import LindynTheory
@@ -159,18 +160,27 @@ public enum GeneralisationFigures {
 
     /// The regression task with `teacher variance / noise variance = snr` and
     /// `teacher + noise variance = 1` (so the untrained student's test error is 1 at every SNR).
-    public static func task(snr: Double) throws -> RegressionTask {
+    /// - Throws: `TheoryError` for an SNR that is not positive and finite.
+    public static func task(snr: Double) throws(TheoryError) -> RegressionTask {
         try RegressionTask(teacherVariance: snr / (1 + snr), noiseVariance: 1 / (1 + snr), initVariance: 0)
     }
 
     /// The seeded data set of a sweep point: `P = alpha N` (rounded, at least 1).
-    public static func dataSet(inputs: Int, alpha: Double, snr: Double, seed: Int) throws -> RegressionModel {
-        try RegressionModel(inputs: inputs, samples: max(1, Int((alpha * Double(inputs)).rounded())), task: try task(snr: snr), seed: UInt64(seed), tau: 1)
+    /// - Throws: `ArgumentError` naming `snr`, or the data set's argument (`inputs`, `samples`
+    ///   from `alpha`) that `RegressionModel` refuses.
+    public static func dataSet(inputs: Int, alpha: Double, snr: Double, seed: Int) throws(ArgumentError) -> RegressionModel {
+        let task: RegressionTask
+        do { task = try Self.task(snr: snr) } catch { throw ArgumentError(argument: "snr", message: "\(error)") }
+        return try RegressionModel(inputs: inputs, samples: max(1, Int((alpha * Double(inputs)).rounded())), task: task, seed: UInt64(seed), tau: 1)
     }
 
     /// Computes every figure's numbers.
-    public static func compute(_ options: Options = .demo) throws -> Data {
-        Data(options: options, curves: try errorCurves(), doubleDescent: try doubleDescent(options), stopping: try stoppingTimes(options))
+    /// - Throws: ``ValidationRunError/figure(_:)`` when one of the shipped runs fails, or the
+    ///   theory's, input or decomposition error of a sweep point.
+    public static func compute(_ options: Options = .demo) throws(ValidationRunError) -> Data {
+        try ValidationRunError.typed {
+            Data(options: options, curves: try errorCurves(), doubleDescent: try doubleDescent(options), stopping: try stoppingTimes(options))
+        }
     }
 
     // MARK: Train and test error against epochs
@@ -387,8 +397,11 @@ public enum GeneralisationFigures {
 
     /// Writes the three figures (SVG, with `metadata` in each) into `directory`.
     /// - Returns: the files written.
-    public static func write(_ data: Data, into directory: URL, metadata: String?) throws -> [URL] {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    /// - Throws: `ReportError` when the directory cannot be created or a figure written.
+    public static func write(_ data: Data, into directory: URL, metadata: String?) throws(ReportError) -> [URL] {
+        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw .fileOperation(path: directory.path, operation: "create the directory", reason: error.localizedDescription)
+        }
         var curves = curvesFigure(data)
         curves.metadata = metadata
         let files = figureNames.map { directory.appendingPathComponent($0 + ".svg") }
@@ -399,35 +412,41 @@ public enum GeneralisationFigures {
     }
 
     /// The numbers as JSON (infinite values as `null`).
-    public static func encode(_ data: Data) throws -> Foundation.Data {
+    /// - Throws: ``GeneralisationFigureError`` with the encoder's message.
+    public static func encode(_ data: Data) throws(GeneralisationFigureError) -> Foundation.Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(data)
+        do { return try encoder.encode(data) } catch { throw GeneralisationFigureError("\(error)") }
     }
 
     /// The numbers read back from `encode(_:)`'s JSON.
-    public static func decode(_ bytes: Foundation.Data) throws -> Data {
-        try JSONDecoder().decode(Data.self, from: bytes)
+    /// - Throws: ``GeneralisationFigureError`` with the decoder's message.
+    public static func decode(_ bytes: Foundation.Data) throws(GeneralisationFigureError) -> Data {
+        do { return try JSONDecoder().decode(Data.self, from: bytes) } catch { throw GeneralisationFigureError("\(error)") }
     }
 
     /// Computes the figures, saves their numbers in `directory/generalisation-figures.json` and
     /// draws them into `directory/plots`.
     /// - Returns: the numbers and the figure files.
-    public static func run(_ options: Options = .demo, into directory: URL, metadata: String?) throws -> (data: Data, files: [URL]) {
+    /// - Throws: ``ValidationRunError`` as ``compute(_:)`` does, or ``ValidationRunError/file(_:)``
+    ///   when the numbers or a figure cannot be written.
+    public static func run(_ options: Options = .demo, into directory: URL, metadata: String?) throws(ValidationRunError) -> (data: Data, files: [URL]) {
         let data = try compute(options)
-        try encode(data).write(to: directory.appendingPathComponent(dataFileName), options: .atomic)
-        return (data, try write(data, into: directory.appendingPathComponent("plots"), metadata: metadata))
+        try ValidationRunError.typed { try encode(data).write(to: directory.appendingPathComponent(dataFileName), options: .atomic) }
+        do { return (data, try write(data, into: directory.appendingPathComponent("plots"), metadata: metadata)) } catch { throw .file(error) }
     }
 
     /// Redraws the figures saved in `directory` (nothing when it holds no figure numbers).
-    public static func redraw(from directory: URL, into output: URL, metadata: String?) throws -> [URL] {
+    /// - Throws: ``ValidationRunError/figure(_:)`` when the saved numbers are unreadable,
+    ///   ``ValidationRunError/file(_:)`` when a figure cannot be written.
+    public static func redraw(from directory: URL, into output: URL, metadata: String?) throws(ValidationRunError) -> [URL] {
         let file = directory.appendingPathComponent(dataFileName)
         guard let bytes = FileManager.default.contents(atPath: file.path) else { return [] }
         let data: Data
         do { data = try decode(bytes) } catch {
-            throw GeneralisationFigureError("\(file.path): not the numbers of the generalisation figures (\(error))")
+            throw .figure(GeneralisationFigureError("\(file.path): not the numbers of the generalisation figures (\(error))"))
         }
-        return try write(data, into: output, metadata: metadata)
+        do { return try write(data, into: output, metadata: metadata) } catch { throw .file(error) }
     }
 
     /// What each figure shows, for the output directory's README.

@@ -142,9 +142,16 @@ extension Validation {
     /// Draws the figures of the run saved in `directory` (its `journal.jsonl`) again, without
     /// running anything, into `output` (default `directory/plots`), each as SVG and in `formats`.
     /// - Returns: the files written.
+    /// - Throws: ``ValidationRunError/file(_:)`` when the journal cannot be read, holds no
+    ///   finished point, or a figure cannot be written; ``ValidationRunError/figure(_:)`` when
+    ///   the saved numbers of the generalisation figures are unreadable.
     public static func redrawFigures(from directory: URL, into output: URL? = nil, formats: [FigureExport.Format] = [],
-                                     provenance: Provenance = .current()) throws -> [URL]
+                                     provenance: Provenance = .current()) throws(ValidationRunError) -> [URL]
     {
+        try ValidationRunError.typed { try redrawSavedFigures(from: directory, into: output, formats: formats, provenance: provenance) }
+    }
+
+    static func redrawSavedFigures(from directory: URL, into output: URL?, formats: [FigureExport.Format], provenance: Provenance) throws -> [URL] {
         let journal = directory.lastPathComponent == journalName ? directory : directory.appendingPathComponent(journalName)
         let contents = try RowJournal.read(journal)
         var results: [String: PointResult] = [:]
@@ -166,7 +173,8 @@ extension Validation {
     }
 
     /// PNG or PDF copies of `svgs` beside them.
-    public static func exportFigures(_ svgs: [URL], formats: [FigureExport.Format]) throws -> [URL] {
+    /// - Throws: `ReportError` when the converter is missing or fails, naming the file.
+    public static func exportFigures(_ svgs: [URL], formats: [FigureExport.Format]) throws(ReportError) -> [URL] {
         var out: [URL] = []
         for svg in svgs {
             for format in formats {

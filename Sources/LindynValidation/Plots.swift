@@ -5,7 +5,7 @@ import LindynReport
 public enum ValidationPlots {
     /// Writes every figure into `directory`; returns the files written.
     /// `metadata` goes into each SVG's `<metadata>` element (the run's provenance).
-    public static func writeAll(_ results: [PointResult], errorTable: Table, workTable: Table, to directory: URL, metadata: String? = nil) throws -> [URL] {
+    public static func writeAll(_ results: [PointResult], errorTable: Table, workTable: Table, to directory: URL, metadata: String? = nil) throws(ReportError) -> [URL] {
         var files: [URL] = []
         // Trajectory figures: one per grid (or per `figure` name), one panel per plotted point.
         var order: [String] = []

@@ -115,7 +115,7 @@ public enum Validation {
     /// until the new set is complete and switched in. With `resume`, the journal of an unfinished
     /// run (or else the directory's current journal) is continued; corrupt journal lines are
     /// dropped with a warning and their points run again.
-    public static func run(_ grids: [ValidationGrid], options: ValidationOptions) throws -> ValidationSummary {
+    static func runGrids(_ grids: [ValidationGrid], options: ValidationOptions) throws -> ValidationSummary {
         let started = PointRunner.now()
         let directory = options.outputDirectory
         let out = try OutputDirectory(directory)
@@ -237,7 +237,7 @@ public enum Validation {
     /// unless `allowPartial`, which merges what there is and marks the README, the summary and
     /// every table (their captions, so also the JSON files) as partial, naming what is missing.
     /// A point present in several journals keeps its last record.
-    public static func merge(_ directories: [URL], into output: URL, plots: Bool = true, allowPartial: Bool = false, provenance: Provenance = .current()) throws -> ValidationSummary {
+    static func mergeShards(_ directories: [URL], into output: URL, plots: Bool, allowPartial: Bool, provenance: Provenance) throws -> ValidationSummary {
         let started = PointRunner.now()
         let check = checkShards(directories)
         if !check.isComplete, !allowPartial { throw OutputDirectoryError.incompleteShards(check.problems) }
@@ -286,8 +286,8 @@ public enum Validation {
     /// README, the summary and every table's caption as partial. `provenance` goes into
     /// `provenance.json`, the README and every figure.
     /// `latexColumns` picks the columns of the `.tex` tables (see ``PaperTables``).
-    public static func write(_ unsorted: [PointResult], to directory: URL, plots: Bool, manifest: RunManifest? = nil, provenance: Provenance = .current(),
-                             latexColumns: [String: [String]] = [:], figureFormats: [FigureExport.Format] = []) throws -> ValidationSummary {
+    static func writeTables(_ unsorted: [PointResult], to directory: URL, plots: Bool, manifest: RunManifest?, provenance: Provenance,
+                            latexColumns: [String: [String]], figureFormats: [FigureExport.Format]) throws -> ValidationSummary {
         let results = unsorted.sorted { ($0.gridOrder, $0.grid, $0.index) < ($1.gridOrder, $1.grid, $1.index) }
         let partial = manifest?.partial ?? []
         let errorRows = results.flatMap(\.errorRows)

@@ -164,10 +164,21 @@ public struct StiffnessReport: Sendable {
 public enum StiffnessAnalysis {
     /// The Jacobian J = df/dy at `state` (row-major), from the system's own Jacobian or, when it
     /// has none, by central differences (h = 1e-6 max(1, |y_j|)).
-    public static func jacobian(of dynamics: any Dynamics, at state: [Double], t: Double) throws -> [Double] {
-        let flow = try dynamics.makeFlow()
+    /// - Throws: ``ValidationRunError/input(_:)`` when the dynamics refuse to make their flow or
+    ///   `state` does not have one value per variable (argument `state`);
+    ///   ``ValidationRunError/function(_:)`` with the error the system's own right-hand side or
+    ///   Jacobian threw.
+    public static func jacobian(of dynamics: any Dynamics, at state: [Double], t: Double) throws(ValidationRunError) -> [Double] {
+        let flow: FlowInstance
+        do { flow = try dynamics.makeFlow() } catch { throw .input(error) }
         let n = flow.system.dimension
-        precondition(state.count == n, "a state of \(state.count) values for a system of dimension \(n)")
+        guard state.count == n else {
+            throw .input(ArgumentError(argument: "state", message: "has \(state.count) values for a system of dimension \(n); give one per state variable"))
+        }
+        do { return try jacobian(of: flow, n: n, at: state, t: t) } catch { throw .function(error) }
+    }
+
+    static func jacobian(of flow: FlowInstance, n: Int, at state: [Double], t: Double) throws -> [Double] {
         var j = [Double](repeating: 0, count: n * n)
         var dfdt = [Double](repeating: 0, count: n)
         if flow.system.providesJacobian {
@@ -195,14 +206,17 @@ public enum StiffnessAnalysis {
     /// Eigenvalues of the Jacobian at `state`. Gradient flows (tau != nil) have J = -Hessian/tau,
     /// symmetric: the symmetric solver is used on (J + J^T)/2 when J is symmetric to 1e-6 of its
     /// largest entry (a finite-difference Jacobian is only nearly so); otherwise the general one.
-    public static func eigenvalues(of dynamics: any Dynamics, at state: [Double], t: Double, cutoff: Double = 1e-6) throws -> EigenSummary {
+    /// - Throws: ``ValidationRunError`` as ``jacobian(of:at:t:)`` does, or
+    ///   ``ValidationRunError/linearAlgebra(_:)`` when the eigensolver fails.
+    public static func eigenvalues(of dynamics: any Dynamics, at state: [Double], t: Double, cutoff: Double = 1e-6) throws(ValidationRunError) -> EigenSummary {
         let j = try jacobian(of: dynamics, at: state, t: t)
         let n = state.count
-        return try summarize(j, n: n, t: t, gradientFlow: dynamics.tau != nil, cutoff: cutoff)
+        do { return try summarize(j, n: n, t: t, gradientFlow: dynamics.tau != nil, cutoff: cutoff) } catch { throw .linearAlgebra(error) }
     }
 
     /// The eigenvalue summary of a given row-major n x n Jacobian.
-    public static func summarize(_ j: [Double], n: Int, t: Double, gradientFlow: Bool, cutoff: Double = 1e-6) throws -> EigenSummary {
+    /// - Throws: `LinearAlgebra.Failure` when `j` is not n x n or the eigensolver fails.
+    public static func summarize(_ j: [Double], n: Int, t: Double, gradientFlow: Bool, cutoff: Double = 1e-6) throws(LinearAlgebra.Failure) -> EigenSummary {
         let largest = j.map(abs).max() ?? 0
         var asymmetry = 0.0
         for r in 0..<n { for c in 0..<r { asymmetry = max(asymmetry, abs(j[r * n + c] - j[c * n + r])) } }

@@ -33,8 +33,10 @@ import LindynIntegrator
 
     @Test func fixedStepRefusesDriverSteppers() {
         for stepper in Stepper.allCases where !stepper.supportsFixedStep {
-            #expect(throws: SolverConfigurationError.self) {
+            #expect {
                 try ODESolver.solveFixedStep(Self.system, initialState: [1], start: 0, end: 1, steps: 4, stepper: stepper)
+            } throws: { error in
+                (error as? SolveError)?.configuration?.field == "solver.stepper"
             }
         }
     }

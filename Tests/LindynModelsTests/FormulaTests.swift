@@ -182,7 +182,7 @@ import LindynTheory
             #expect(bad.formulaOnly, "\(bad.field): the file should have been refused on loading")
             _ = try Formula.evaluate(p)
             Issue.record("\(bad.field): no error")
-        } catch let error as ProblemFileError {
+        } catch {
             #expect(error.field == bad.field, "\(error)")
         }
     }

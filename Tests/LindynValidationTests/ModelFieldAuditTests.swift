@@ -215,7 +215,7 @@ struct ModelFieldAuditTests {
             }
             #expect(result.succeeded, "\(method) of \(model): \(result.message ?? result.status.rawValue)")
             return .table(result)
-        } catch let error as ProblemFileError {
+        } catch {
             return .refused(error)
         }
     }

@@ -106,19 +106,23 @@ public struct RegressionModel: Dynamics {
     public var initialState: [Double] { initialWeights }
     public var tau: Double? { tauValue }
 
-    public func makeFlow() throws -> FlowInstance {
+    public func makeFlow() throws(InputError) -> FlowInstance {
         let flow = Flow(self)
         return FlowInstance(system: flow) { w, out in flow.observe(w, out) }
     }
 
-    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+    public func makeDescent(_ options: DescentOptions) throws(InputError) -> any DescentProcess {
         let instance = try makeFlow()
         return EulerDescent(flow: instance, initial: initialWeights, weightNames: stateNames, observableNames: observableNames, tau: tauValue)
     }
 
     /// The exact solution of this data set's flow, from the eigendecomposition of `Sigma_xx`.
-    public func exactSolution() throws -> RegressionExact {
-        let (values, vectors) = try LinearAlgebra.symmetricEigenSystem(sigmaXX, n: inputs)
+    /// - Throws: `TheoryError` (`notConverged` when the eigendecomposition fails).
+    public func exactSolution() throws(TheoryError) -> RegressionExact {
+        let values: [Double], vectors: [[Double]]
+        do { (values, vectors) = try LinearAlgebra.symmetricEigenSystem(sigmaXX, n: inputs) } catch {
+            throw .notConverged(procedure: "the eigendecomposition of Sigma_xx", detail: error.message)
+        }
         func project(_ v: [Double]) -> [Double] {
             vectors.map { e in zip(e, v).reduce(0) { $0 + $1.0 * $1.1 } }
         }

@@ -175,7 +175,7 @@ public struct TeacherNetworkModel: Dynamics {
     /// Mode-strength observables reported (the first empirical modes); the errors cover all.
     public static let maxModeObservables = 32
 
-    public func makeFlow() throws -> FlowInstance {
+    public func makeFlow() throws(InputError) -> FlowInstance {
         let inner = try network.makeFlow()
         let errors = ErrorObserver(self)
         let count = network.observableNames.count
@@ -185,7 +185,7 @@ public struct TeacherNetworkModel: Dynamics {
         }
     }
 
-    public func makeDescent(_ options: DescentOptions) throws -> any DescentProcess {
+    public func makeDescent(_ options: DescentOptions) throws(InputError) -> any DescentProcess {
         ErrorDescent(inner: try network.makeDescent(options), errors: ErrorObserver(self), names: observableNames)
     }
 
@@ -284,12 +284,22 @@ extension TeacherNetworkModel {
     /// Builds the network on the data: the modes are the empirical singular modes of `Sigma_yx`,
     /// and a decoupled init is training-aligned (each of the top hidden-width empirical modes at
     /// strength `u0 = scale^D`, balanced).
+    /// - Throws: `ArgumentError` naming `widths` (fewer than two layers, or end widths other
+    ///   than the data's inputs and outputs), `data` (a decomposition that failed) or the network
+    ///   argument the builder refuses.
     public static func build(
         widths: [Int], data: TeacherData, initialization: NetworkInit, weightDecay: Double, dropout: DropoutSettings?,
         noiseVariance: Double, tau: Double
-    ) throws -> TeacherNetworkModel {
+    ) throws(ArgumentError) -> TeacherNetworkModel {
+        try BuilderCheck.widths(widths)
         let n0 = widths[0], nD = widths[widths.count - 1], depth = widths.count - 1
-        let svd = try LinearAlgebra.singularValueDecomposition(data.sigmaYX, rows: nD, cols: n0)
+        guard n0 == data.inputs, nD == data.outputs else {
+            throw ArgumentError(argument: "widths", message: "the first and last widths must be the data's \(data.inputs) inputs and \(data.outputs) outputs, got \(n0) and \(nD)")
+        }
+        let svd: (values: [Double], left: [[Double]], right: [[Double]])
+        do { svd = try LinearAlgebra.singularValueDecomposition(data.sigmaYX, rows: nD, cols: n0) } catch {
+            throw ArgumentError(argument: "data", message: "the data's Sigma_yx could not be decomposed: \(error.message)")
+        }
         let k = svd.values.count
         var u = [Double](repeating: 0, count: nD * nD), v = [Double](repeating: 0, count: n0 * n0)
         for a in 0..<k {
@@ -441,14 +451,15 @@ extension ModelParser {
         let drop = try dropout(f["dropout"], allowUnits: false)
         if drop != nil && depth != 2 { throw f["dropout"].error("dropout is defined for two-layer networks (3 widths) only") }
         let initialization = try initialization(f["init"], depth: depth)
+        let weightDecay = try nonNegative(f["weight_decay"]), noiseVariance = try nonNegative(f["noise_variance"]), tau = try tau(f)
         do {
             return try TeacherNetworkModel.build(
-                widths: n, data: data, initialization: initialization, weightDecay: try nonNegative(f["weight_decay"]), dropout: drop,
-                noiseVariance: try nonNegative(f["noise_variance"]), tau: try tau(f))
-        } catch let error as ProblemFileError {
-            throw error
+                widths: n, data: data, initialization: initialization, weightDecay: weightDecay, dropout: drop,
+                noiseVariance: noiseVariance, tau: tau)
         } catch {
-            throw d.error("the data's Sigma_yx could not be decomposed: \(error)")
+            // The builder names its Swift arguments; the file names the fields they came from.
+            if error.argument == "data" { throw d.error(error.message) }
+            throw ProblemFileError(model: error)
         }
     }
 }

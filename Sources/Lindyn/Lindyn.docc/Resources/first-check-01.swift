@@ -55,5 +55,6 @@ do {
         observables: [("u", try SymbolicExpression.parse("a*b"))])
     let time = TimeSpec(end: endEpoch, points: points)
 } catch {
+    // A formula that does not parse, or a closed form undefined for these values.
     fail(65, "\(error)")
 }

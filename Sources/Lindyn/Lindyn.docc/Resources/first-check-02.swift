@@ -67,5 +67,6 @@ do {
     }
     let times = runs[0].1.times
 } catch {
+    // A formula that does not parse, or a closed form undefined for these values.
     fail(65, "\(error)")
 }

@@ -71,5 +71,6 @@ do {
     let law = try LogisticLaw(a: s - lambda, b: 1, tau: tau)
     let exact = try times.map { t throws(TheoryError) in try law.value(at: t, from: u0) }
 } catch {
+    // A formula that does not parse, or a closed form undefined for these values.
     fail(65, "\(error)")
 }

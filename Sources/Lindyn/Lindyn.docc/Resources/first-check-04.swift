@@ -80,5 +80,6 @@ do {
     let iterates = try map.iterate(from: u0, steps: Int(endEpoch))
     let mapAtOutputs = descent.times.map { iterates[Int($0.rounded())] }
 } catch {
+    // A formula that does not parse, or a closed form undefined for these values.
     fail(65, "\(error)")
 }

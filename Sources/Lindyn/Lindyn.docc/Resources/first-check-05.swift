@@ -116,6 +116,11 @@ do {
         for f in failures { FileHandle.standardError.write(Data("first-check: \(f)\n".utf8)) }
         exit(1)
     }
+} catch let refused as InputError {
+    // A refused setting or model value: every run (solve, descend, formula) throws this one type,
+    // naming the field.
+    fail(65, "\(refused.field): \(refused.message)")
 } catch {
+    // A formula that does not parse, or a closed form undefined for these values.
     fail(65, "\(error)")
 }
