@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LindynIntegrator
 import LindynModels
 import LindynValidation
 
@@ -17,17 +18,57 @@ public struct SolveCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        var problem = try loadProblem(file, common)
-        problem.limits = .forRun(allowLarge: common.allowLarge)
+        try Self.run(SolveSettings(self))
+    }
+
+    /// The whole command, from its settings as plain values (the parser's command and
+    /// `FastPath` both end here).
+    static func run(_ settings: SolveSettings) throws {
+        let file = settings.file
+        var problem = try loadProblem(file, allowLarge: settings.allowLarge) { settings.apply(to: &$0) }
+        problem.limits = .forRun(allowLarge: settings.allowLarge)
         var result = try guarded(file) { try Simulation.integrate(problem) }
         let invariants = InvariantChecks.measure(problem, result)
-        if common.observables { result = result.keeping(problem.dynamics.observableNames.isEmpty ? problem.dynamics.stateNames : problem.dynamics.observableNames) }
+        if settings.observables { result = result.keeping(problem.dynamics.observableNames.isEmpty ? problem.dynamics.stateNames : problem.dynamics.observableNames) }
         for drift in invariants where drift.toleranceUnits > InvariantChecks.warningMultiple {
             printError(
                 "warning: the conserved quantity \(drift.name) drifted by \(drift.relativeDrift) relative (\(drift.toleranceUnits) tolerance units, above \(InvariantChecks.warningMultiple)) at t = \(drift.at): the integration may be silently wrong; tighten epsabs/epsrel or change the stepper")
         }
-        let code = result.print(common.format, invariants: invariants)
+        let code = result.print(settings.format, invariants: invariants)
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// What `lindyn solve` takes from its command line, as plain values: building these needs none
+/// of the argument parser's property wrappers (whose set-up is a large part of a small solve's
+/// start-up), so `FastPath` fills them in directly.
+package struct SolveSettings: Equatable, Sendable {
+    package var file: String
+    package var format: OutputFormat = .table
+    package var stepper: String?
+    package var epsabs: Double?
+    package var epsrel: Double?
+    package var observables = false
+    package var allowLarge = false
+
+    package init(file: String) { self.file = file }
+
+    /// The settings of a parsed command.
+    package init(_ command: SolveCommand) {
+        file = command.file
+        format = command.common.format
+        stepper = command.common.stepper
+        epsabs = command.common.epsabs
+        epsrel = command.common.epsrel
+        observables = command.common.observables
+        allowLarge = command.common.allowLarge
+    }
+
+    /// The overrides of the problem's solver settings, as ``CommonOptions/apply(to:)`` does.
+    func apply(to options: inout SolverOptions) {
+        if let stepper, let s = Stepper(rawValue: stepper) { options.stepper = s }
+        if let epsabs { options.absoluteTolerance = epsabs }
+        if let epsrel { options.relativeTolerance = epsrel }
     }
 }
 

@@ -11,6 +11,10 @@ public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable 
 }
 
 /// `--format`, `--stepper`, `--epsabs`, `--epsrel`: shared by the commands that run a problem.
+///
+/// `lindyn solve` reads these through `SolveSettings` (RunCommands.swift), which `FastPath` also
+/// fills: an option added here must be added there and to the fast path's list (or left to the
+/// parser by the fast path).
 public struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: table, json or csv.")
     public var format: OutputFormat = .table
@@ -27,6 +31,11 @@ public struct CommonOptions: ParsableArguments {
     public init() {}
 
     public mutating func validate() throws {
+        try Self.validate(stepper: stepper, epsabs: epsabs, epsrel: epsrel)
+    }
+
+    /// The checks of ``validate()`` on plain values (shared with `FastPath`).
+    static func validate(stepper: String?, epsabs: Double?, epsrel: Double?) throws {
         try validateStepperName(stepper)
         for (name, value) in [("--epsabs", epsabs), ("--epsrel", epsrel)] {
             if let value, !(value.isFinite && value > 0) {
@@ -120,11 +129,16 @@ func prepareOutputDirectory(_ path: String, option: String = "--out") throws -> 
 
 /// Loads a problem file and applies the command-line overrides; refusals exit 65 naming the field.
 func loadProblem(_ path: String, _ common: CommonOptions? = nil, allowLarge: Bool = false) throws -> Problem {
-    applySizeLimits(allowLarge: allowLarge || common?.allowLarge == true)
+    try loadProblem(path, allowLarge: allowLarge || common?.allowLarge == true) { common?.apply(to: &$0) }
+}
+
+/// As ``loadProblem(_:_:allowLarge:)``, with the solver overrides given as a function.
+func loadProblem(_ path: String, allowLarge: Bool, applying overrides: (inout SolverOptions) -> Void) throws -> Problem {
+    applySizeLimits(allowLarge: allowLarge)
     let document = try readDocument(path)
     do {
         var problem = try Problem.load(document)
-        common?.apply(to: &problem.solver)
+        overrides(&problem.solver)
         InputLog.shared.recordSeed("descent.seed", problem.descent.seed)
         return problem
     } catch {

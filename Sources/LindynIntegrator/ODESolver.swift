@@ -122,7 +122,11 @@ package func _directRightHandSide<S: ODESystem>(
     _ type: S.Type, _ t: Double, _ y: UnsafePointer<Double>?, _ dydt: UnsafeMutablePointer<Double>?,
     _ context: UnsafeMutableRawPointer?
 ) -> Int32 {
-    Unmanaged<_Callbacks<S>>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0._rhs(t, y!, dydt!) }
+    // GSL never passes null pointers here (its own buffers and the params it was given), so
+    // they are unwrapped without a check (`unsafelyUnwrapped` checks in debug builds only).
+    Unmanaged<_Callbacks<S>>.fromOpaque(context.unsafelyUnwrapped)._withUnsafeGuaranteedRef {
+        $0._rhs(t, y.unsafelyUnwrapped, dydt.unsafelyUnwrapped)
+    }
 }
 
 /// The body of a ``_DirectCallbacks`` Jacobian (see ``_directRightHandSide(_:_:_:_:_:)``).
@@ -131,7 +135,9 @@ package func _directJacobian<S: ODESystem>(
     _ type: S.Type, _ t: Double, _ y: UnsafePointer<Double>?, _ dfdy: UnsafeMutablePointer<Double>?,
     _ dfdt: UnsafeMutablePointer<Double>?, _ context: UnsafeMutableRawPointer?
 ) -> Int32 {
-    Unmanaged<_Callbacks<S>>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0._jacobian(t, y!, dfdy!, dfdt!) }
+    Unmanaged<_Callbacks<S>>.fromOpaque(context.unsafelyUnwrapped)._withUnsafeGuaranteedRef {
+        $0._jacobian(t, y.unsafelyUnwrapped, dfdy.unsafelyUnwrapped, dfdt.unsafelyUnwrapped)
+    }
 }
 
 private func rhsTrampoline(

@@ -130,13 +130,23 @@ public struct ModeModel: Dynamics {
 
         @inline(__always)
         public func rightHandSide(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
-            let u = y[0]
-            if depth == 2 {
-                dydt[0] = 2 * u * (a - b * u) * invTau
+            if depth == 2 && b == 1 {
+                // The common two-layer mode, 2 u (a - u) / tau, as hand-written C has it: (2/tau) u
+                // beside the subtraction, then one product, the latency each explicit stage
+                // waits for. A real branch (the other case is a call), so no select lengthens it.
+                let u = y[0]
+                dydt[0] = invTau * 2 * u * (a - u)
             } else {
-                let d = Double(depth)
-                dydt[0] = (d * pow(u, 2 - 2 / d) * (s - b * u) - d * lambda * u) * invTau
+                dydt[0] = generalRightHandSide(y[0])
             }
+        }
+
+        /// Every other case, out of line so that the common one needs no stack frame.
+        @inline(never)
+        func generalRightHandSide(_ u: Double) -> Double {
+            if depth == 2 { return 2 * u * (a - b * u) * invTau }
+            let d = Double(depth)
+            return (d * pow(u, 2 - 2 / d) * (s - b * u) - d * lambda * u) * invTau
         }
 
         public func jacobian(t: Double, y: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) {

@@ -307,7 +307,12 @@ extension Table {
     public func text(significantDigits: Int = 6) -> String {
         let header = columns.map(\.heading)
         let body = rows.map { row in
-            row.map { Table._plainText($0, digits: significantDigits).replacingOccurrences(of: "\n", with: " ") }
+            row.map { cell in
+                // Foundation's replacement only for the rare cell with a line break (the check
+                // alone is native and cheap; most of a small solve's printing time was here).
+                let text = Table._plainText(cell, digits: significantDigits)
+                return text.utf8.contains(10) ? text.replacingOccurrences(of: "\n", with: " ") : text
+            }
         }
         let numeric = columns.indices.map(_isNumericColumn)
         let widths = columns.indices.map { c in ([header[c]] + body.map { $0[c] }).map(Table._width).max() ?? 0 }

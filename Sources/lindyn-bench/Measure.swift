@@ -21,6 +21,23 @@ func wallSeconds() -> Double {
     Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
 }
 
+/// Whether the side-by-side samples read this process's CPU time instead of wall time
+/// (`--cpu-time`): on a loaded machine a descheduled process accrues no CPU time, so the samples
+/// scatter far less; wall time stays the default (it also counts what CPU time hides, such as
+/// waiting on a second BLAS thread).
+let samplesUseCPUTime = CommandLine.arguments.contains("--cpu-time")
+
+/// The clock of the side-by-side samples (see ``samplesUseCPUTime``).
+@inline(__always)
+func sampleSeconds() -> Double {
+    if samplesUseCPUTime {
+        var now = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+    }
+    return wallSeconds()
+}
+
 func median(_ values: [Double]) -> Double {
     precondition(!values.isEmpty)
     let sorted = values.sorted()
@@ -55,9 +72,9 @@ struct SideBySide {
         var warm: [Double] = []
         var outcomes: [RunOutcome] = []
         for contender in contenders {
-            let start = wallSeconds()
+            let start = sampleSeconds()
             outcomes.append(contender.run())
-            warm.append(wallSeconds() - start)
+            warm.append(sampleSeconds() - start)
         }
         let fastest = max(warm.min() ?? 0, 1e-9)
         inner = max(1, min(100_000, Int((settings.sampleSeconds / fastest).rounded(.up))))
@@ -66,10 +83,10 @@ struct SideBySide {
         for round in 0..<settings.repetitions {
             for k in 0..<contenders.count {
                 let index = (k + round) % contenders.count
-                let start = wallSeconds()
+                let start = sampleSeconds()
                 let cpuStart = processCPUSeconds()
                 for _ in 0..<inner { outcomes[index] = contenders[index].run() }
-                samples[index].append((wallSeconds() - start) / Double(inner))
+                samples[index].append((sampleSeconds() - start) / Double(inner))
                 cpuSamples[index].append((processCPUSeconds() - cpuStart) / Double(inner))
             }
         }

@@ -19,7 +19,7 @@ struct BenchOptions {
 
     static let usage = """
         usage: lindyn-bench [--cases LIST] [--repetitions N] [--json FILE | --no-json] [--compare FILE]
-                            [--epochs N] [--blas-threads N] [--quick] [--list]
+                            [--epochs N] [--blas-threads N] [--cpu-time] [--quick] [--list]
 
         Runs each benchmark case with Lindyn and with the C baseline (GSL driven directly with
         hand-written right-hand sides) side by side: one warm-up run each, then N rounds in
@@ -41,6 +41,8 @@ struct BenchOptions {
           --epochs N         descent256 epochs per run (default 1000; tau = epochs / 10); the
                              report extrapolates per-epoch costs to 10^5 epochs
           --blas-threads N   OpenBLAS threads for the matrix products (default: OpenBLAS's own)
+          --cpu-time         time the Lindyn/C samples by this process's CPU time instead of wall
+                             time (steadier on a loaded machine; single-threaded cases only)
           --quick            3 rounds, short samples, 100 descent epochs, no network256, grid or validate
           --list             print the case names and exit
           --profile CASE SIDE SECONDS
@@ -81,6 +83,7 @@ struct BenchOptions {
                 epochsGiven = true
             case "--blas-threads": options.blasThreads = positive(argument)
             case "--quick": options.quick = true
+            case "--cpu-time": break  // read by `samplesUseCPUTime`
             case "--list": options.list = true
             case "--profile":
                 let id = value(argument)
