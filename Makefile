@@ -101,11 +101,13 @@ bench-peers: deps
 
 # Every benchmark figure of Notes/performance.md in one go, for a rerun on a quiet machine: the
 # Lindyn/C cases and sections (make bench), then SciPy and diffrax side by side (make
-# bench-peers), with the load average before and after. Output: bench-out/ and the terminal.
+# bench-peers), then start-up against the dynamically linked build (make bench-startup), with
+# the load average before and after. Output: bench-out/ and the terminal.
 bench-rerun:
 	@echo "load before: $$(uptime)"
 	$(MAKE) bench
 	$(MAKE) bench-peers
+	$(MAKE) bench-startup
 	@echo "load after: $$(uptime)"
 
 # Whole-process start-up and a shell loop of small solves against the pre-static build.

@@ -227,7 +227,13 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
         let peerMax = entry["max_rel_error_vs_closed_form"]?.doubleValue
         let lindynMax = maxRelativeErrorOverOutputs(name, times: match.benchCase.outputTimes, rows: match.swift.rows)
         func error(_ value: Double?) -> String { value.map { String(format: "%.1e", $0) } ?? "-" }
-        if ok, bestPeer[name].map({ peerSeconds < $0.0 }) ?? true { bestPeer[name] = (peerSeconds, method, peerMax ?? peerError) }
+        // The verdict compares the peer at the case's own tolerance (the tightest in the file;
+        // runs from `--tolerances` are listed, with their equal-accuracy lines, but not judged).
+        let tightest = entries.filter { $0["name"]?.stringValue == name }.compactMap { $0["rtol"]?.doubleValue }.min()
+        let atCaseTolerance = tightest == nil || entry["rtol"]?.doubleValue == tightest
+        if ok, atCaseTolerance, bestPeer[name].map({ peerSeconds < $0.0 }) ?? true {
+            bestPeer[name] = (peerSeconds, method, peerMax ?? peerError)
+        }
         if ok, let peerError, let lindynError, lindynError <= peerError, peerMax == nil || lindynMax == nil || lindynMax! <= peerMax!,
             equalAccuracy.map({ e in
                 match.swift.rhsEvaluations < e.match.swift.rhsEvaluations
@@ -278,7 +284,11 @@ func compare(_ results: [CaseResult], with document: JSONValue, path: String) ->
     var best: [JSONValue] = []
     for (name, (peerSeconds, method, peerAccuracy)) in bestPeer.sorted(by: { $0.key < $1.key }) {
         let mine = results.filter { $0.benchCase.problem == name && !$0.failed }
-        let peerEntry = entries.first { $0["name"]?.stringValue == name && $0["method"]?.stringValue == method }
+        let tightest = entries.filter { $0["name"]?.stringValue == name }.compactMap { $0["rtol"]?.doubleValue }.min()
+        let peerEntry = entries.first {
+            $0["name"]?.stringValue == name && $0["method"]?.stringValue == method
+                && (tightest == nil || $0["rtol"]?.doubleValue == tightest)
+        }
         let peerFinal = peerEntry?["final_rel_error"]?.doubleValue
         let peerMax = peerEntry?["max_rel_error_vs_closed_form"]?.doubleValue
         func maxError(_ r: CaseResult) -> Double? {
