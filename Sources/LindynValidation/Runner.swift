@@ -164,8 +164,10 @@ public enum Validation {
         defer { LinearAlgebra.blasThreads = blasThreads }
         let queue = WorkQueue(count: pending.count)
         let finished = FinishedPoints(count: pending.count)
+        let dispatch = Self.dispatchOrder(pending.map { grids[$0.grid].pointCount })
         DispatchQueue.concurrentPerform(iterations: min(workers, max(1, pending.count))) { _ in
-            while failure.error == nil, let k = queue.next() {
+            while failure.error == nil, let next = queue.next() {
+                let k = dispatch[next]
                 let task = pending[k]
                 let grid = grids[task.grid]
                 let result = PointRunner.run(grid, gridOrder: task.grid, index: task.point)
@@ -492,6 +494,18 @@ enum SummaryTable {
             ])
         }
         return table
+    }
+}
+
+extension Validation {
+    /// The order in which the workers take the pending points (indices into them), given each
+    /// point's grid size: the points of the smallest grids first, in run order within a size.
+    /// Small grids are where the expensive points are (a stiff or wide problem is given a few
+    /// points, a cheap one many), so they start early and the cheap points fill the end of the
+    /// run, where two workers would otherwise wait on one long point. Results, tables and the
+    /// journal's contents do not depend on this order; only the order of rows in the journal does.
+    static func dispatchOrder(_ gridSizes: [Int]) -> [Int] {
+        gridSizes.indices.sorted { (gridSizes[$0], $0) < (gridSizes[$1], $1) }
     }
 }
 
