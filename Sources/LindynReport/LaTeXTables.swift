@@ -121,6 +121,12 @@ extension Table {
     public static func latexTextSafe(_ text: String) -> String {
         // Most cells (status words, method names) need nothing: return them as they are.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && !_latexSpecialBytes[Int($0)] }) { return text }
+        return _latexTextSafeEscaped(text)
+    }
+
+    /// ``latexTextSafe(_:)`` without its shortcut for text that needs nothing: every character
+    /// through ``latexEscape(_:)`` and the T1 substitutions.
+    static func _latexTextSafeEscaped(_ text: String) -> String {
         var out = ""
         for character in latexEscape(text) {
             switch character {

@@ -219,21 +219,11 @@ enum PointCodec {
             key("generalisation")
             cells(g)
         }
-        if let d = r.gridDescription {
-            key("description")
-            out.appendJSONString(d)
-        }
-        if let t = r.plotTitle {
-            key("plot_title")
-            out.appendJSONString(t)
-        }
-        if let t = r.panelTitle {
-            key("panel_title")
-            out.appendJSONString(t)
-        }
-        if let f = r.figure {
-            key("figure")
-            out.appendJSONString(f)
+        for (name, text) in [("description", r.gridDescription), ("plot_title", r.plotTitle), ("panel_title", r.panelTitle), ("figure", r.figure)] {
+            if let text {
+                key(name)
+                out.appendJSONString(text)
+            }
         }
         if let t = r.trajectories {
             key("trajectories")

@@ -121,7 +121,7 @@ struct JournalJSONColumnTests {
             }
             return c ^ 0xFFFF_FFFF
         }
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(state: 7)
         let data = (0..<300).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         for start in 0..<9 {
             for end in stride(from: start, through: data.count, by: 7) {
@@ -129,18 +129,5 @@ struct JournalJSONColumnTests {
             }
         }
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
-    }
-}
-
-/// A small deterministic generator for test data.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

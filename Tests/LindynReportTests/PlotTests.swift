@@ -108,16 +108,6 @@ struct PlotTests {
 
     @Test func tickStepsAreOneTwoOrFiveTimesAPowerOfTen() {
         // Seeded (SplitMix64): the same 500 ranges every run, so a failure reproduces.
-        struct SplitMix64: RandomNumberGenerator {
-            var state: UInt64
-            mutating func next() -> UInt64 {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return z ^ (z >> 31)
-            }
-        }
         var generator = SplitMix64(state: 20_261_201)
         for _ in 0..<500 {
             let low = Double.random(in: -1e6...1e6, using: &generator) * pow(10, Double.random(in: -8...0, using: &generator))
