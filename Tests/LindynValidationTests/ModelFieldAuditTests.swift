@@ -304,13 +304,14 @@ struct ModelFieldAuditTests {
         #expect(!point.rows("descent").isEmpty && !point.rows("integrator").isEmpty)
     }
 
-    @Test("check takes loss or system files: a model file is refused, naming model")
-    func checkRefusesModels() throws {
+    @Test("check takes a loss, a system or a data-backed model: a model without data is refused, naming model and pointing to validate")
+    func checkRefusesModelsWithoutData() throws {
         for kind in ["scalar", "chain", "mode", "network", "autoencoder"] {
             let text = #"{"model": \#(Self.bases[kind]!), "candidate": {"u": "1"}, "time": {"end": 1}, "tolerance": 1e-6}"#
             #expect(throws: ProblemFileError.self) { _ = try DerivationCheck.load(text: text) }
             do { _ = try DerivationCheck.load(text: text) } catch {
                 #expect(error.field == "model", "\(kind): \(error)")
+                #expect(error.message.contains("data-backed model") && error.message.contains("lindyn validate"), "\(kind): \(error)")
             }
         }
     }
