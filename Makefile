@@ -34,7 +34,10 @@ build: deps
 # Foundation carry ~80,000 relative relocations that the loader would otherwise apply at every
 # start (about 200 page faults and 0.4 ms of a 3 ms start; the address of the executable itself
 # is then not randomised, that of its libraries, stack and heap still is).
-STATIC := --static-swift-stdlib $(if $(filter Linux,$(shell uname -s)),-Xlinker -no-pie)
+# The static link goes through the toolchain's lld when it has one: the default linker repeats
+# glibc's link-time note on mktemp for every static Foundation build (Foundation's own
+# temporary files; the note is not about Lindyn's code), lld does not print such notes.
+STATIC := --static-swift-stdlib $(if $(filter Linux,$(shell uname -s)),-Xlinker -no-pie $(if $(shell command -v ld.lld 2>/dev/null),-Xswiftc -use-ld=lld))
 
 release: deps
 	$(SWIFT) build -c release $(STATIC) --product lindyn
