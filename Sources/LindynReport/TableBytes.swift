@@ -8,6 +8,12 @@ import Foundation
 extension CFormat {
     /// Appends `value` formatted as `%.<precision><conversion>` (``format(_:precision:conversion:)``).
     static func append(_ value: Double, precision: Int, conversion: Character, into out: inout ByteText) {
+        let done = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ShortestDigits.bufferSize) { buffer -> Bool in
+            guard let count = ShortestDigits.format(value, precision: precision, conversion: conversion.asciiValue!, into: buffer.baseAddress!) else { return false }
+            out.append(bytes: UnsafeBufferPointer(rebasing: buffer[..<count]))
+            return true
+        }
+        if done { return }
         if let strfromd = strfromdFunction, (0...40).contains(precision) {
             let done: Bool = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
                 let out0 = buffer.baseAddress!
