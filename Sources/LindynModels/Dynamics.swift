@@ -127,16 +127,9 @@ public final class EulerDescent: DescentProcess {
 
     public func step(epoch: Int) throws {
         try flow.system.rightHandSide(t: Double(epoch), y: UnsafePointer(w.baseAddress!), dydt: dw.baseAddress!)
-        var m = 0.0
-        var probe = 0.0
-        for i in 0..<w.count {
-            let v = w[i] + dw[i]
-            w[i] = v
-            let a = abs(v)
-            m = a > m ? a : m
-            probe += v - v
-        }
-        magnitudeAfterStep = probe == 0 ? m : nil
+        var scan = _MagnitudeScan()
+        scan.update(w.baseAddress!, adding: dw.baseAddress!, decay: 0, count: w.count)
+        magnitudeAfterStep = scan.largestMagnitude
     }
 
     public func observables(into out: UnsafeMutablePointer<Double>) {
@@ -193,18 +186,14 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 }
 
 /// max |x_i| over a buffer; NaN or infinity (whichever non-finite value comes first) when a
-/// value is not finite. The scan has no early exit, so it vectorises: x - x is 0 for a finite
-/// value and NaN otherwise, and the rare non-finite case is resolved by a second pass.
+/// value is not finite. The scan has no early exit and runs in vector lanes
+/// (`_MagnitudeScan`); the rare non-finite case is resolved by a second pass.
 @inline(__always)
 func _largestMagnitude(_ x: UnsafeBufferPointer<Double>) -> Double {
-    var m = 0.0
-    var probe = 0.0
-    for v in x {
-        let a = abs(v)
-        m = a > m ? a : m
-        probe += v - v
-    }
-    if probe == 0 { return m }
+    guard let base = x.baseAddress else { return 0 }
+    var scan = _MagnitudeScan()
+    scan.scan(base, count: x.count)
+    if let m = scan.largestMagnitude { return m }
     for v in x where !v.isFinite { return v.isNaN ? .nan : .infinity }
-    return m
+    return .nan  // not reached: the probe is NaN only when some value is not finite
 }

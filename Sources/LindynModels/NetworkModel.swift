@@ -184,6 +184,9 @@ public struct NetworkModel: Dynamics {
         if options.monteCarlo, let dropout {
             return NetworkDropoutDescent(model: self, flow: flow, dropout: dropout, seed: options.seed)
         }
+        if flow.foldsDescentUpdate {
+            return TwoLayerNetworkDescent(flow: flow, initial: initialWeights, weightNames: stateNames, observableNames: observableNames)
+        }
         return EulerDescent(flow: instance, initial: initialWeights, weightNames: stateNames, observableNames: observableNames, tau: tauValue)
     }
 
@@ -339,16 +342,7 @@ public struct NetworkModel: Dynamics {
             let w1 = y, w2 = y + offsets[1]
             let f1 = dydt, f2 = dydt + offsets[1]
             let scale = maskMean * invTau
-            e.update(from: sigmaYX, count: n2 * n0)
-            let w1s: UnsafePointer<Double>
-            if let sigmaXX {
-                // W1 Sigma_xx, then E = Sigma_yx - m W2 (W1 Sigma_xx).
-                gemm(false, false, n1, n0, n0, 1, w1, n0, sigmaXX, n0, 0, self.w1s, n0)
-                w1s = UnsafePointer(self.w1s)
-            } else {
-                w1s = w1
-            }
-            gemm(false, false, n2, n0, n1, -maskMean, w2, n1, w1s, n0, 1, e, n0)
+            twoLayerResidual(w1, w2)
             gemm(true, false, n1, n0, n2, scale, w2, n1, e, n0, 0, f1, n0)
             gemm(false, true, n2, n1, n0, scale, e, n0, w1, n0, 0, f2, n1)
             if lambda != 0 {
@@ -356,6 +350,22 @@ public struct NetworkModel: Dynamics {
                 for i in 0..<(n1 * n0) { f1[i] -= decay * w1[i] }
                 for i in 0..<(n2 * n1) { f2[i] -= decay * w2[i] }
             }
+        }
+
+        /// E = Sigma_yx - m W2 W1 Sigma_xx for the two-layer network: Sigma_yx copied into E,
+        /// then one dgemm with beta = 1 (after W1 Sigma_xx for correlated input).
+        @inline(__always)
+        func twoLayerResidual(_ w1: UnsafePointer<Double>, _ w2: UnsafePointer<Double>) {
+            let n1 = widths[1], n2 = widths[2]
+            e.update(from: sigmaYX, count: n2 * n0)
+            let w1s: UnsafePointer<Double>
+            if let sigmaXX {
+                gemm(false, false, n1, n0, n0, 1, w1, n0, sigmaXX, n0, 0, self.w1s, n0)
+                w1s = UnsafePointer(self.w1s)
+            } else {
+                w1s = w1
+            }
+            gemm(false, false, n2, n0, n1, -maskMean, w2, n1, w1s, n0, 1, e, n0)
         }
 
         /// The gradient of the dropout variance term (v/2) sum_i ||w2_i||^2 w1_i^T Sigma_xx w1_i

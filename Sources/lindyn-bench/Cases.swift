@@ -359,7 +359,8 @@ func compiledSystem(
 // MARK: - descent
 
 /// Lindyn's descent as `Simulation.descend` runs it, epoch by epoch: the network model's
-/// `EulerDescent` (one flow right-hand side and one update per epoch) and the divergence check.
+/// descent (three products with W1's update folded into its product, W2's update in one pass
+/// that also finds the largest weight) and the divergence check.
 /// `Simulation.descend` also records the observables (256 mode strengths) at its output rows, a
 /// fixed cost independent of the epoch count, which is left out here as the C loop has none.
 func swiftDescent(_ network: NetworkCase, tau: Double, epochs: Int) -> RunOutcome {
