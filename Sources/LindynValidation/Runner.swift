@@ -320,10 +320,12 @@ public enum Validation {
         let (errorTable, stiffnessTable, workTable, summaryTableCopy) = (errors, stiffness, work, summaryTable)
         var jobs: [@Sendable () throws -> [URL]] = []
         for (table, base) in [(errorTable, "errors"), (stiffnessTable, "stiffness"), (workTable, "work-precision"), (summaryTableCopy, "summary")] {
+            // Each number converted once for the three formats.
+            let numbers = table.numberTexts()
             for format in full {
                 jobs.append {
                     let url = directory.appendingPathComponent(base + "." + format.fileExtension)
-                    try writeAtomically(Data(table.renderedBytes(as: format)), to: url)
+                    try writeAtomically(Data(table.renderedBytes(as: format, numbers: numbers)), to: url)
                     return [url]
                 }
             }
