@@ -140,14 +140,14 @@ package func _directJacobian<S: ODESystem>(
     }
 }
 
-private func rhsTrampoline(
+func rhsTrampoline(
     _ t: Double, _ y: UnsafePointer<Double>?, _ dydt: UnsafeMutablePointer<Double>?,
     _ context: UnsafeMutableRawPointer?
 ) -> Int32 {
     Unmanaged<_CallbackBase>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.rhs(t, y!, dydt!) }
 }
 
-private func jacobianTrampoline(
+func jacobianTrampoline(
     _ t: Double, _ y: UnsafePointer<Double>?, _ dfdy: UnsafeMutablePointer<Double>?,
     _ dfdt: UnsafeMutablePointer<Double>?, _ context: UnsafeMutableRawPointer?
 ) -> Int32 {
@@ -181,15 +181,7 @@ final class _GSLSystem {
     init<S: ODESystem>(_ system: S) {
         _ = _gslErrorHandlerOff
         callbacks = _Callbacks(system)
-        let rhs: _CRightHandSide
-        let jacobian: _CJacobian
-        if let direct = S.self as? any _DirectCallbacks.Type {
-            rhs = direct._cRightHandSide
-            jacobian = direct._cJacobian
-        } else {
-            rhs = rhsTrampoline
-            jacobian = jacobianTrampoline
-        }
+        let (rhs, jacobian) = _CallbackTable.shared.entryPoints(for: S.self)
         pointer = .allocate(capacity: 1)
         pointer.initialize(
             to: gsl_odeiv2_system(

@@ -137,16 +137,26 @@ public struct ModeModel: Dynamics {
                 let u = y[0]
                 dydt[0] = invTau * 2 * u * (a - u)
             } else {
-                dydt[0] = generalRightHandSide(y[0])
+                Self.generalRightHandSide(y, dydt, depth: depth, a: a, b: b, s: s, lambda: lambda, invTau: invTau)
             }
         }
 
-        /// Every other case, out of line so that the common one needs no stack frame.
+        /// Every other case, out of line so that the common one needs no stack frame. A static
+        /// function of the coefficients in registers that writes the result itself: a method
+        /// would take the flow (six words) by address, which GSL's callback copied to the stack
+        /// on every call, and a returned value would keep `dydt` in a saved register.
         @inline(never)
-        func generalRightHandSide(_ u: Double) -> Double {
-            if depth == 2 { return 2 * u * (a - b * u) * invTau }
+        static func generalRightHandSide(
+            _ y: UnsafePointer<Double>, _ dydt: UnsafeMutablePointer<Double>, depth: Int, a: Double, b: Double, s: Double,
+            lambda: Double, invTau: Double
+        ) {
+            let u = y[0]
+            if depth == 2 {
+                dydt[0] = 2 * u * (a - b * u) * invTau
+                return
+            }
             let d = Double(depth)
-            return (d * pow(u, 2 - 2 / d) * (s - b * u) - d * lambda * u) * invTau
+            dydt[0] = (d * pow(u, 2 - 2 / d) * (s - b * u) - d * lambda * u) * invTau
         }
 
         public func jacobian(t: Double, y: UnsafePointer<Double>, dfdy: UnsafeMutablePointer<Double>, dfdt: UnsafeMutablePointer<Double>) {
