@@ -325,7 +325,7 @@ public enum Validation {
             for format in full {
                 jobs.append {
                     let url = directory.appendingPathComponent(base + "." + format.fileExtension)
-                    try writeAtomically(Data(table.renderedBytes(as: format, numbers: numbers)), to: url)
+                    try writeAtomically(bytes: table.renderedBytes(as: format, numbers: numbers), to: url)
                     return [url]
                 }
             }
@@ -339,7 +339,7 @@ public enum Validation {
             for format in full {
                 jobs.append {
                     let url = directory.appendingPathComponent("generalisation." + format.fileExtension)
-                    try writeAtomically(Data(generalisationTable.renderedBytes(as: format)), to: url)
+                    try writeAtomically(bytes: generalisationTable.renderedBytes(as: format), to: url)
                     return [url]
                 }
             }
