@@ -297,7 +297,7 @@ static int solve_impl(lindyn_baseline_problem problem, const double *params, int
         return finish(stats, GSL_ENOMEM, t0, 0);
     }
     if ((norm != 0 || controller != 0)
-        && lindyn_driver_use_control(d, epsabs, epsrel, 1.0, 0.0, norm != 0, controller != 0) != GSL_SUCCESS) {
+        && lindyn_driver_use_control(d, epsabs, epsrel, 1.0, 0.0, norm != 0, controller) != GSL_SUCCESS) {
         gsl_odeiv2_driver_free(d);
         free(y);
         free(ctx.work);

@@ -14,6 +14,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Two BLAS libraries, each where it is fastest:
@@ -154,7 +155,9 @@ static inline double *lindyn_driver_h(gsl_odeiv2_driver *d) { return &d->h; }
    standard it makes the same decisions as gsl_odeiv2_control_standard.
    norm: 0 max_i r_i, 1 sqrt(mean_i r_i^2), where r_i = |err_i| / (eps_abs + eps_rel (a_y |y_i| +
    a_dydt |h y'_i|)). controller: 0 GSL's standard rule, 1 proportional-integral (Gustafsson's
-   coefficients 0.7/k and 0.4/k, k = order + 1, safety 0.9, factor in [0.2, 5]). */
+   coefficients 0.7/k and 0.4/k, k = order + 1, safety 0.9, factor in [0.2, 5]), 2 integral
+   (exponent 1/order, safety 0.9, an accepted step's factor in [1, 10], as diffrax's default
+   PIDController). */
 typedef struct {
     double eps_abs, eps_rel, a_y, a_dydt;
     int norm, controller;
@@ -274,13 +277,23 @@ static inline int lindyn_driver_use_control(gsl_odeiv2_driver *d, double eps_abs
     lindyn_control_state *s = (lindyn_control_state *)c->state;
     s->norm = norm;
     s->controller = controller;
-    /* pi: Gustafsson's 0.7 and 0.4 over k = order + 1, factor in [0.2, 5], held after a rejection */
-    s->alpha = 0.7;
-    s->beta = 0.4;
-    s->k_shift = 1.0;
-    s->grow_min = 0.2;
-    s->grow_max = 5.0;
-    s->hold_after_reject = 1;
+    if (controller == 2) {
+        /* integral: h *= 0.9 E^(-1/order), an accepted step never shrinks and grows at most 10x */
+        s->alpha = 1.0;
+        s->beta = 0.0;
+        s->k_shift = 0.0;
+        s->grow_min = 1.0;
+        s->grow_max = 10.0;
+        s->hold_after_reject = 0;
+    } else {
+        /* pi: Gustafsson's 0.7 and 0.4 over k = order + 1, factor in [0.2, 5], held after a rejection */
+        s->alpha = 0.7;
+        s->beta = 0.4;
+        s->k_shift = 1.0;
+        s->grow_min = 0.2;
+        s->grow_max = 5.0;
+        s->hold_after_reject = 1;
+    }
     gsl_odeiv2_control_set_driver(c, d);
     gsl_odeiv2_control_free(d->c);
     d->c = c;

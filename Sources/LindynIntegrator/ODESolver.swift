@@ -240,7 +240,7 @@ public enum ODESolver {
         if options.errorNorm != .max || options.controller != .standard {
             let status = lindyn_driver_use_control(
                 driver, options.absoluteTolerance, options.relativeTolerance, options.stateScale, options.derivativeScale,
-                options.errorNorm == .max ? 0 : 1, options.controller == .standard ? 0 : 1)
+                options.errorNorm == .max ? 0 : 1, options.controller.controlCode)
             guard status == GSL_SUCCESS else {
                 throw SolverConfigurationError(field: "solver.controller", message: "GSL refused the step controller (status \(status))")
             }

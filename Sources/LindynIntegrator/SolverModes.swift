@@ -41,6 +41,23 @@ public enum StepController: String, CaseIterable, Sendable, Codable, Hashable {
     /// on acceptance multiply h by 0.9 E^(-0.7/k) E_prev^(0.4/k), clamped to [0.2, 5], where
     /// k = q + 1 and E_prev is the error of the previous accepted step (at least 1e-4).
     case pi
+    /// An integral controller, the default of diffrax's `PIDController` (Hairer, Norsett and
+    /// Wanner, *Solving ODEs I*, section II.4): reject when E > 1 and shrink by
+    /// max(0.2, 0.9 E^(-1/q)); on acceptance multiply h by 0.9 E^(-1/q) clamped to [1, 10], so an
+    /// accepted step is never followed by a shorter one (q: the stepper's order as GSL reports it,
+    /// 8 for rk8pd).
+    case integral
+}
+
+extension StepController {
+    /// The code of the control type in `Sources/CGSL/shim.h` (0 standard, 1 pi, 2 integral).
+    package var controlCode: Int32 {
+        switch self {
+        case .standard: 0
+        case .pi: 1
+        case .integral: 2
+        }
+    }
 }
 
 /// A level crossing to locate during a solve: the first time `function(state)` crosses

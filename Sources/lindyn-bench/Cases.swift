@@ -323,6 +323,34 @@ func allCases(descentEpochs: Int) -> [BenchCase] {
         }
     }
 
+    // The integral controller (`solver.controller: integral`, diffrax's default PIDController:
+    // exponent 1/8 for rk8pd, an accepted step's factor in [1, 10]). It takes fewer evaluations
+    // than pi at a tolerance but is less accurate for them (its error at t = 10 stays near 1e-9
+    // down to tol 1e-9), so its ladder reaches down to 2e-10 to meet a peer's accuracy.
+    for n in [64, 256] {
+        let network = Lazy { NetworkCase(n: n) }
+        let nn = Double(n * n)
+        for tol in [1e-8, 1e-9, 2e-10] {
+            let data = Lazy {
+                ProblemData(
+                    initial: network.value.data.initial, times: network.value.data.times, absoluteTolerance: tol, relativeTolerance: tol)
+            }
+            cases.append(
+                BenchCase(
+                    problem: "network\(n)", group: .builtin, stepper: "rk8pd-rms-i-auto-" + tolText(tol),
+                    dimension: 2 * n * n, flopsPerRHS: 6 * nn * Double(n) + nn,
+                    swift: {
+                        swiftSolve(network.value.flow(tau: 1), data.value, .rk8pd, norm: .rms, controller: .integral, automaticStep: true)
+                    },
+                    c: {
+                        cSolve(
+                            LINDYN_BASELINE_NETWORK, network.value.params, data.value, "rk8pd", norm: 1,
+                            controller: StepController.integral.controlCode, automaticStep: true)
+                    },
+                    outputTimes: grid(10, 11), tolerance: tol))
+        }
+    }
+
     // Descent on network256's Sigma31 and init, tau = epochs / 10 (cases.md, `descent256`).
     let descentNetwork = Lazy { NetworkCase(n: 256) }
     let tau = Double(descentEpochs) / 10

@@ -17,7 +17,7 @@ func measureControllers(widths: [Int], tolerances: [Double]) -> JSONValue {
     say(pad("case", 12) + pad("tol", 7) + pad("norm/controller", 17) + pad("steps", 7, right: true) + pad("rhs", 8, right: true)
         + pad("rhs vs max/std", 16, right: true) + pad("error", 11, right: true) + pad("C steps", 9, right: true) + "  counts")
     var rows: [JSONValue] = []
-    let combinations: [(ErrorNorm, StepController)] = [(.max, .standard), (.rms, .standard), (.max, .pi), (.rms, .pi)]
+    let combinations: [(ErrorNorm, StepController)] = [(.max, .standard), (.rms, .standard), (.max, .pi), (.rms, .pi), (.max, .integral), (.rms, .integral)]
     for n in widths {
         let network = NetworkCase(n: n)
         let data = network.data
@@ -37,7 +37,7 @@ func measureControllers(widths: [Int], tolerances: [Double]) -> JSONValue {
                 var stats = lindyn_baseline_stats()
                 let status = lindyn_baseline_solve_controlled(
                     LINDYN_BASELINE_NETWORK, network.params, Int32(network.params.count), Int32(data.initial.count), "rk8pd",
-                    tol, tol, firstStep, 0, 0, data.initial, times, 2, &rowsC, norm == .max ? 0 : 1, controller == .standard ? 0 : 1,
+                    tol, tol, firstStep, 0, 0, data.initial, times, 2, &rowsC, norm == .max ? 0 : 1, controller.controlCode,
                     &stats)
                 let st = s.statistics
                 if norm == .max && controller == .standard { baseline = st.rhsEvaluations }

@@ -73,7 +73,7 @@ import Testing
         return try ODESolver.solve(flow, initialState: c.initial, start: 0, outputTimes: times, options: options)
     }
 
-    @Test(arguments: [(ErrorNorm.max, StepController.standard), (.rms, .pi), (.max, .pi), (.rms, .standard)])
+    @Test(arguments: [(ErrorNorm.max, StepController.standard), (.rms, .pi), (.max, .pi), (.rms, .standard), (.rms, .integral), (.max, .integral)])
     func countsIdenticalToC(norm: ErrorNorm, controller: StepController) throws {
         let c = try Case(n: 8)
         let tol = 1e-8
@@ -82,7 +82,7 @@ import Testing
         var stats = lindyn_baseline_stats()
         let status = lindyn_baseline_solve_controlled(
             LINDYN_BASELINE_NETWORK, c.params, Int32(c.params.count), Int32(c.initial.count), "rk8pd", tol, tol, -1, 0, 0,
-            c.initial, Self.times, Int32(Self.times.count), &rows, norm == .max ? 0 : 1, controller == .standard ? 0 : 1,
+            c.initial, Self.times, Int32(Self.times.count), &rows, norm == .max ? 0 : 1, controller.controlCode,
             &stats)
         #expect(status == 0)
         #expect(mine.statistics.acceptedSteps == stats.accepted_steps)
@@ -103,6 +103,32 @@ import Testing
         #expect(error <= tol, "error \(error) at tolerance \(tol)")
         #expect(c.modeError(fixed.finalState, t: 10) <= tol)
         #expect(auto.statistics.rhsEvaluations < fixed.statistics.rhsEvaluations)
+    }
+
+    /// Every error norm and controller is reachable from a problem file under its documented
+    /// name, and an unknown name is refused naming the field and the choices.
+    @Test func problemFileNamesEveryNormAndController() throws {
+        for norm in ErrorNorm.allCases {
+            for controller in StepController.allCases {
+                let problem = try Problem.load(
+                    text: #"{"model": {"kind": "mode", "s": 2, "u0": 0.01}, "time": {"end": 2}, "solver": {"error_norm": ""#
+                        + norm.rawValue + #"", "controller": ""# + controller.rawValue + #""}}"#)
+                #expect(problem.solver.errorNorm == norm)
+                #expect(problem.solver.controller == controller)
+            }
+        }
+        for (key, bad) in [("controller", "pid"), ("error_norm", "l2")] {
+            do {
+                _ = try Problem.load(
+                    text: #"{"model": {"kind": "mode", "s": 2, "u0": 0.01}, "time": {"end": 2}, "solver": {""# + key + #"": ""# + bad
+                        + #""}}"#)
+                Issue.record("solver.\(key) = \(bad) was accepted")
+            } catch {
+                #expect(error.field == "solver.\(key)")
+                #expect(error.message.contains("unknown value '\(bad)'"))
+                #expect(error.message.contains(key == "controller" ? "standard, pi, integral" : "max, rms"))
+            }
+        }
     }
 
     @Test func problemFileAcceptsAuto() throws {

@@ -97,7 +97,7 @@ int lindyn_baseline_solve(lindyn_baseline_problem problem, const double *params,
                           lindyn_baseline_stats *stats);
 
 /* lindyn_baseline_solve with a choice of step control: norm 0 (max over components, GSL's) or 1
- * (root mean square), controller 0 (GSL's standard rule) or 1 (proportional-integral), as the
+ * (root mean square), controller 0 (GSL's standard rule), 1 (proportional-integral) or 2 (integral), as the
  * Swift integrator's solver.error_norm and solver.controller (the control type of
  * Sources/CGSL/shim.h, shared by both sides). norm = controller = 0 keeps GSL's own standard
  * control, exactly as lindyn_baseline_solve. Output times are landed on. */
