@@ -78,6 +78,9 @@ public struct CompiledProgram: Sendable {
     let constants: [Double]
     let outputRegisters: [Int32]
     let registerCount: Int
+    /// The program as straight-line code with values in processor registers, for small
+    /// programs (StraightLine.swift); built once here and shared by every evaluator.
+    let fused: _StraightLineStorage?
 
     /// The number of inputs (the length of the `inputs` buffer of an evaluation).
     public var inputCount: Int { inputs.count }
@@ -112,6 +115,8 @@ public struct CompiledProgram: Sendable {
         self.constants = compiler.constants
         self.outputRegisters = results.map(relocate)
         self.registerCount = inputs.count + constantCount + compiler.instructions.count
+        fused = _StraightLineStorage(
+            inputCount: inputs.count, constants: constants, instructions: instructions, outputRegisters: outputRegisters)
     }
 
     /// A new evaluator with its own registers. Evaluators are not thread-safe: use one per
@@ -273,9 +278,13 @@ public final class ProgramEvaluator {
     @usableFromInline let outputs: UnsafeMutablePointer<Int32>
     @usableFromInline let inputCount: Int
     @usableFromInline let outputCount: Int
+    /// The program's straight-line form (StraightLine.swift), for small programs; it
+    /// computes the tape's values bit for bit.
+    @usableFromInline let fused: _StraightLine?
 
-    init(_ program: CompiledProgram) {
+    init(_ program: CompiledProgram, fuse: Bool = true) {
         self.program = program
+        fused = fuse ? program.fused?.code : nil
         registers = .allocate(capacity: max(program.registerCount, 1))
         registers.initialize(repeating: 0, count: max(program.registerCount, 1))
         for (i, c) in program.constants.enumerated() { registers[program.inputCount + i] = c }
@@ -305,6 +314,10 @@ public final class ProgramEvaluator {
     /// Reads `inputCount` values from `inputs` and writes `outputCount` values to `outputs`.
     /// The two buffers may overlap. No allocation, no dictionary lookup, no tree walk.
     public func evaluate(_ inputs: UnsafePointer<Double>, _ outputs: UnsafeMutablePointer<Double>) {
+        if let fused {
+            fused.run(inputs[0], inputs + 1, outputs)
+            return
+        }
         registers.update(from: inputs, count: inputCount)
         run()
         for k in 0..<outputCount { outputs[k] = registers[Int(self.outputs[k])] }
@@ -319,6 +332,11 @@ public final class ProgramEvaluator {
         leading: Double, _ rest: UnsafePointer<Double>, _ outputs: UnsafeMutablePointer<Double>, split: Int? = nil,
         remaining: UnsafeMutablePointer<Double>? = nil
     ) {
+        // Small right-hand sides: no registers in memory (see StraightLine.swift).
+        if split == nil, let fused {
+            fused.run(leading, rest, outputs)
+            return
+        }
         let r = registers
         r[0] = leading
         // A plain loop: the state is a handful of values, for which a memmove call costs more
