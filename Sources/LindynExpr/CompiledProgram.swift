@@ -125,6 +125,12 @@ public struct CompiledProgram: Sendable {
         ProgramEvaluator(self)
     }
 
+    /// A new evaluator that runs the instruction tape even where the straight-line form applies
+    /// (`straightLine: false`): the reference the straight line is tested against.
+    package func makeEvaluator(straightLine: Bool) -> ProgramEvaluator {
+        ProgramEvaluator(self, fuse: straightLine)
+    }
+
     /// Evaluates the program once (allocating; for tests and one-off use).
     public func evaluate(_ values: [Double]) -> [Double] {
         precondition(values.count == inputCount, "CompiledProgram.evaluate: expected \(inputCount) inputs")
@@ -281,6 +287,8 @@ public final class ProgramEvaluator {
     /// The program's straight-line form (StraightLine.swift), for small programs; it
     /// computes the tape's values bit for bit.
     @usableFromInline let fused: _StraightLine?
+    /// Whether this evaluator runs the straight-line form (for tests in other modules).
+    package var usesStraightLine: Bool { fused != nil }
 
     init(_ program: CompiledProgram, fuse: Bool = true) {
         self.program = program

@@ -15,9 +15,10 @@ public final class CompiledFlow: ODESystem {
     private var compiledJacobian: SymbolicJacobian.Compiled?
     private var scratch: UnsafeMutablePointer<Double>?
 
-    init(dimension: Int, rhs: CompiledProgram, jacobian: SymbolicJacobian) {
+    /// `straightLine: false` keeps small right-hand sides on the tape (the reference for tests).
+    init(dimension: Int, rhs: CompiledProgram, jacobian: SymbolicJacobian, straightLine: Bool = true) {
         self.dimension = dimension
-        self.rhs = rhs.makeEvaluator()
+        self.rhs = rhs.makeEvaluator(straightLine: straightLine)
         self.symbolicJacobian = jacobian
     }
 
