@@ -14,6 +14,16 @@ import Darwin
 /// host (their names carry the host and process id, see ``removeStaleTemporaryFiles(in:)``).
 /// Refuses to replace anything but a regular file (a directory named like the target is kept).
 public func writeAtomically(_ data: Data, to url: URL) throws(ReportError) {
+    try data.withUnsafeBytes { bytes in Result { () throws(ReportError) in try _writeAtomically(bytes, to: url) } }.get()
+}
+
+/// Writes `bytes` to `url` atomically, as ``writeAtomically(_:to:)-(Data,_)`` does, without
+/// copying them into a `Data` first (the tables of a large run are megabytes).
+package func writeAtomically(bytes: [UInt8], to url: URL) throws(ReportError) {
+    try bytes.withUnsafeBytes { raw in Result { () throws(ReportError) in try _writeAtomically(raw, to: url) } }.get()
+}
+
+func _writeAtomically(_ data: UnsafeRawBufferPointer, to url: URL) throws(ReportError) {
     let directory = url.deletingLastPathComponent()
     let manager = FileManager.default
     do {
@@ -48,7 +58,8 @@ public func writeAtomically(_ data: Data, to url: URL) throws(ReportError) {
 
 /// Writes `text` as UTF-8 to `url` atomically; see ``writeAtomically(_:to:)-(Data,_)``.
 public func writeAtomically(_ text: String, to url: URL) throws(ReportError) {
-    try writeAtomically(Data(text.utf8), to: url)
+    var text = text
+    try text.withUTF8 { utf8 in Result { () throws(ReportError) in try _writeAtomically(UnsafeRawBufferPointer(utf8), to: url) } }.get()
 }
 
 /// Removes, in `directory`, the temporary files of ``writeAtomically(_:to:)-(Data,_)`` whose

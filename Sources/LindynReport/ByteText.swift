@@ -45,7 +45,17 @@ package struct ByteText {
     /// Appends `n` copies of `byte`.
     package mutating func append(repeating byte: UInt8, count n: Int) {
         guard n > 0 else { return }
-        bytes.append(contentsOf: repeatElement(byte, count: n))
+        // From a filled block (one copy) rather than a `Repeated` sequence, which appends byte by
+        // byte; the padding of wide Markdown tables is most of their bytes.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(n, 256)) { block in
+            block.initialize(repeating: byte)
+            var left = n
+            while left > 0 {
+                let chunk = min(left, block.count)
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: block[..<chunk]))
+                left -= chunk
+            }
+        }
     }
 
     /// Appends `value` in decimal, as `String(value)`.

@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// One double in C's `%.<precision>f`, `%.<precision>e` or `%.<precision>g`: exactly the text of
-/// `printf` (and of Foundation's `String(format:)`), without a variadic call. Tables format
+/// `printf` (and of Foundation's `String(format:)`), without a variadic call, and where it can
+/// without printf's conversion at all: from the shortest digits (``ShortestDigits``). Tables format
 /// every number this way, so the per-call cost shows: `String(format:)` goes through
 /// CoreFoundation's format parser, and even `vsnprintf` needs a `CVaListPointer`, which Swift builds
 /// in a heap-allocated object per call. glibc's `strfromd` (ISO/IEC TS 18661-1) takes the double
@@ -29,6 +30,18 @@ enum CFormat {
     /// `value` formatted as `%.<precision><conversion>`, conversion one of `f`, `e`, `g`.
     static func format(_ value: Double, precision: Int, conversion: Character) -> String {
         precondition(conversion == "f" || conversion == "e" || conversion == "g", "conversion \(conversion)")
+        let fast: String? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ShortestDigits.bufferSize) { buffer in
+            ShortestDigits.format(value, precision: precision, conversion: conversion.asciiValue!, into: buffer.baseAddress!).map {
+                String(decoding: UnsafeBufferPointer(rebasing: buffer[..<$0]), as: UTF8.self)
+            }
+        }
+        if let fast { return fast }
+        return viaPrintf(value, precision: precision, conversion: conversion)
+    }
+
+    /// ``format(_:precision:conversion:)`` by printf's own conversion (`strfromd`), as the
+    /// reference and for the cases the shortest digits do not decide.
+    static func viaPrintf(_ value: Double, precision: Int, conversion: Character) -> String {
         if let strfromd = strfromdFunction, (0...40).contains(precision) {
             let text: String? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
                 // "%.<precision><conversion>\0" at the end of the buffer, the output at its start.

@@ -4,6 +4,13 @@ import Foundation
 /// XML 1.0 forbids (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF) dropped, so that any
 /// string can be put in SVG text or an attribute value.
 public func xmlEscape(_ text: String) -> String {
+    // Most texts (numbers, colours, labels) need nothing: return them as they are. 0xEF leads
+    // the UTF-8 of U+FFFE and U+FFFF.
+    let unchanged = text.utf8.allSatisfy { byte in
+        byte >= 0x20 ? byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'") && byte != 0xEF
+            : byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+    if unchanged { return text }
     var out = ""
     out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
     for scalar in text.unicodeScalars {

@@ -8,6 +8,12 @@ import Foundation
 extension CFormat {
     /// Appends `value` formatted as `%.<precision><conversion>` (``format(_:precision:conversion:)``).
     static func append(_ value: Double, precision: Int, conversion: Character, into out: inout ByteText) {
+        let done = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ShortestDigits.bufferSize) { buffer -> Bool in
+            guard let count = ShortestDigits.format(value, precision: precision, conversion: conversion.asciiValue!, into: buffer.baseAddress!) else { return false }
+            out.append(bytes: UnsafeBufferPointer(rebasing: buffer[..<count]))
+            return true
+        }
+        if done { return }
         if let strfromd = strfromdFunction, (0...40).contains(precision) {
             let done: Bool = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
                 let out0 = buffer.baseAddress!
@@ -65,18 +71,72 @@ struct _CellTexts {
     }
 }
 
+/// The shortest text (`Double.description`) of every finite number of a table, made once and
+/// shared by the writers of its CSV, JSON and Markdown (each would otherwise convert every number
+/// again; Markdown rounds these digits, ``ShortestDigits``). Cells are numbered in row order.
+package struct TableNumberTexts: Sendable {
+    var text: [UInt8] = []
+    /// Cell i's text is `text[starts[i]..<starts[i + 1]]`, empty when it is not a finite number.
+    var starts: [Int32] = [0]
+
+    @inline(__always)
+    func isEmpty(_ i: Int) -> Bool { starts[i] == starts[i + 1] }
+
+    @inline(__always)
+    func append(_ i: Int, to out: inout ByteText) {
+        text.withUnsafeBufferPointer { all in
+            out.append(bytes: UnsafeBufferPointer(rebasing: all[Int(starts[i])..<Int(starts[i + 1])]))
+        }
+    }
+
+    /// Cell i's number (`value`) as `%.<precision><conversion>`, appended to `out`.
+    func appendFormatted(_ i: Int, value: Double, precision: Int, conversion: Character, into out: inout ByteText) {
+        let done = text.withUnsafeBufferPointer { all in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ShortestDigits.bufferSize) { buffer -> Bool in
+                guard let count = ShortestDigits.format(
+                    shortest: UnsafeBufferPointer(rebasing: all[Int(starts[i])..<Int(starts[i + 1])]), of: value, precision: precision,
+                    conversion: conversion.asciiValue!, into: buffer.baseAddress!)
+                else { return false }
+                out.append(bytes: UnsafeBufferPointer(rebasing: buffer[..<count]))
+                return true
+            }
+        }
+        if !done { CFormat.append(value, precision: precision, conversion: conversion, into: &out) }
+    }
+}
+
 extension Table {
     /// The table in `format` as UTF-8 bytes: the text of ``rendered(as:)``.
-    package func renderedBytes(as format: TableFormat) -> [UInt8] {
+    package func renderedBytes(as format: TableFormat) -> [UInt8] { renderedBytes(as: format, numbers: nil) }
+
+    /// ``renderedBytes(as:)`` with the numbers' texts already made (``numberTexts()`` of this
+    /// table), for a caller that writes several formats of one table.
+    package func renderedBytes(as format: TableFormat, numbers: TableNumberTexts?) -> [UInt8] {
         switch format {
-        case .csv: return _csvBytes().bytes
-        case .markdown: return _markdownBytes(significantDigits: 6).bytes
+        case .csv: return _csvBytes(numbers: numbers).bytes
+        case .markdown: return _markdownBytes(significantDigits: 6, numbers: numbers).bytes
         case .json:
-            var out = _jsonBytes()
+            var out = _jsonBytes(numbers: numbers)
             out.append(byte: UInt8(ascii: "\n"))
             return out.bytes
         case .latex, .text: return Array(rendered(as: format).utf8)
         }
+    }
+
+    /// The shortest text of every finite number cell, in row order (``TableNumberTexts``).
+    package func numberTexts() -> TableNumberTexts {
+        var texts = TableNumberTexts()
+        let cells = rows.reduce(0) { $0 + $1.count }
+        texts.starts.reserveCapacity(cells + 1)
+        var out = ByteText(capacity: cells * 12)
+        for row in rows {
+            for cell in row {
+                if case .number(let value) = cell, value.isFinite { out.appendShortest(value) }
+                texts.starts.append(Int32(out.count))
+            }
+        }
+        texts.text = out.bytes
+        return texts
     }
 
     // MARK: CSV
@@ -93,15 +153,17 @@ extension Table {
     }
 
     /// ``csv()``'s text.
-    func _csvBytes() -> ByteText {
+    func _csvBytes(numbers: TableNumberTexts? = nil) -> ByteText {
         var out = ByteText(capacity: 64 + rows.count * columns.count * 12)
         for (c, column) in columns.enumerated() {
             if c > 0 { out.append(byte: UInt8(ascii: ",")) }
             Table._appendCSVField(column.name, into: &out)
         }
         out.append(byte: UInt8(ascii: "\n"))
+        var i = 0
         for row in rows {
             for (c, cell) in row.enumerated() {
+                defer { i += 1 }
                 if c > 0 { out.append(byte: UInt8(ascii: ",")) }
                 switch cell {
                 case .number(let value):
@@ -109,6 +171,8 @@ extension Table {
                         out.append("NaN")
                     } else if value.isInfinite {
                         out.append(value < 0 ? "-inf" : "inf")
+                    } else if let numbers {
+                        numbers.append(i, to: &out)
                     } else {
                         out.appendShortest(value)
                     }
@@ -152,18 +216,22 @@ extension Table {
     }
 
     /// ``markdown(significantDigits:)``'s text.
-    func _markdownBytes(significantDigits: Int) -> ByteText {
+    func _markdownBytes(significantDigits: Int, numbers: TableNumberTexts? = nil) -> ByteText {
         let n = columns.count
         let digits = max(1, significantDigits)
         var texts = _CellTexts(cells: rows.count * n, bytesPerCell: 10)
+        var i = 0
         for row in rows {
             for cell in row {
+                defer { i += 1 }
                 switch cell {
                 case .number(let value):
                     if value.isNaN {
                         texts.text.append("NaN")
                     } else if value.isInfinite {
                         texts.text.append(value < 0 ? "-inf" : "inf")
+                    } else if let numbers {
+                        numbers.appendFormatted(i, value: value, precision: digits, conversion: "g", into: &texts.text)
                     } else {
                         CFormat.append(value, precision: digits, conversion: "g", into: &texts.text)
                     }
@@ -260,7 +328,7 @@ extension Table {
 
     /// `json()`'s text (pretty layout, no leading or trailing members), without building the
     /// ``JSONValue``: ``jsonObject(includeMetadata:)`` serialized.
-    func _jsonBytes() -> ByteText {
+    func _jsonBytes(numbers: TableNumberTexts? = nil) -> ByteText {
         var out = ByteText(capacity: 256 + rows.count * columns.count * 12)
         func strings(_ values: [String?]) {
             // An array of scalars stays on one line.
@@ -279,6 +347,7 @@ extension Table {
             out.append("[]")
         } else {
             out.append("[\n")
+            var i = 0
             for (r, row) in rows.enumerated() {
                 out.append("    ")
                 if row.isEmpty {
@@ -286,8 +355,13 @@ extension Table {
                 } else {
                     out.append(byte: UInt8(ascii: "["))
                     for (c, cell) in row.enumerated() {
+                        defer { i += 1 }
                         if c > 0 { out.append(", ") }
-                        Table._appendJSONCell(cell, into: &out)
+                        if let numbers, case .number(let value) = cell, value.isFinite {
+                            numbers.append(i, to: &out)
+                        } else {
+                            Table._appendJSONCell(cell, into: &out)
+                        }
                     }
                     out.append(byte: UInt8(ascii: "]"))
                 }

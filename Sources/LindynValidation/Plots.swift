@@ -25,14 +25,15 @@ public enum ValidationPlots {
             files.append(url)
         }
         // Error heatmaps and work-precision lines, per grid.
+        // (Grouped by position, so that the points are copied only for a run of several grids.)
         var gridOrder: [String] = []
-        var byGrid: [String: [PointResult]] = [:]
-        for r in results {
+        var byGrid: [String: [Int]] = [:]
+        for (k, r) in results.enumerated() {
             if byGrid[r.grid] == nil { gridOrder.append(r.grid) }
-            byGrid[r.grid, default: []].append(r)
+            byGrid[r.grid, default: []].append(k)
         }
         for grid in gridOrder {
-            let points = byGrid[grid]!
+            let points = gridOrder.count == 1 ? results : byGrid[grid]!.map { results[$0] }
             for method in ["integrator", "descent"] {
                 if let map = heatmap(points, method: method) {
                     let url = directory.appendingPathComponent("errors-\(grid)-\(method).svg")
@@ -139,7 +140,6 @@ public enum ValidationPlots {
     /// over steppers) against the first two axes, worst over the others.
     static func heatmap(_ points: [PointResult], method: String) -> Heatmap? {
         guard let first = points.first, !first.parameters.isEmpty else { return nil }
-        let e = ErrorTable.index
         let xName = first.parameters[0].0
         let yName = first.parameters.count > 1 ? first.parameters[1].0 : nil
         var xTexts: [String] = [], yTexts: [String] = []
@@ -151,15 +151,15 @@ public enum ValidationPlots {
         var values = Array(repeating: Array(repeating: Double.nan, count: xTexts.count), count: yTexts.count)
         var any = false
         for p in points {
-            var rows = p.errorRows.filter { $0[e("method")] == .text(method) }
+            var rows = p.errorRows.filter { $0[ErrorColumn.method] == .text(method) }
             if method == "integrator" {
                 let tightest = rows.compactMap { r -> Double? in
-                    guard let a = r[e("epsabs")].doubleValue, let b = r[e("epsrel")].doubleValue else { return nil }
+                    guard let a = r[ErrorColumn.epsabs].doubleValue, let b = r[ErrorColumn.epsrel].doubleValue else { return nil }
                     return a + b
                 }.min()
-                rows = rows.filter { r in (r[e("epsabs")].doubleValue ?? 0) + (r[e("epsrel")].doubleValue ?? 0) == tightest }
+                rows = rows.filter { r in (r[ErrorColumn.epsabs].doubleValue ?? 0) + (r[ErrorColumn.epsrel].doubleValue ?? 0) == tightest }
             }
-            guard let worst = rows.compactMap({ $0[e("max_scaled_error")].doubleValue }).max() else { continue }
+            guard let worst = rows.compactMap({ $0[ErrorColumn.max_scaled_error].doubleValue }).max() else { continue }
             let i = xTexts.firstIndex(of: p.parameters[0].1)!
             let j = yName == nil ? 0 : yTexts.firstIndex(of: p.parameters[1].1) ?? 0
             values[j][i] = values[j][i].isNaN ? worst : max(values[j][i], worst)

@@ -199,27 +199,27 @@ public enum PointRunner {
         // Formula row: the closed form against the tight integration.
         if settings.compares(.formula) {
             var cells = row("formula", status: "pass")
-            ErrorTable.set(&cells, "reference", .text(tight == nil ? "none" : "integration \(settings.referenceSolver.stepper.rawValue) \(format(settings.referenceSolver.absoluteTolerance))"))
+            ErrorTable.set(&cells, ErrorColumn.reference, .text(tight == nil ? "none" : "integration \(settings.referenceSolver.stepper.rawValue) \(format(settings.referenceSolver.absoluteTolerance))"))
             if let f = formula, let t = tight {
                 let names = Array(f.columns.dropFirst().filter { t.columns.contains($0) })
-                ErrorTable.set(&cells, "compared", .text(names.joined(separator: " ")))
+                ErrorTable.set(&cells, ErrorColumn.compared, .text(names.joined(separator: " ")))
                 if let d = TrajectoryComparison.deviation(f, from: t, columns: names, allowance: { r, c in settings.formulaRelative * r + settings.formulaFloor * c.largest }) {
                     ErrorTable.setDeviation(&cells, d)
-                    ErrorTable.set(&cells, "status", .text(d.ratio <= 1 ? "pass" : "fail"))
+                    ErrorTable.set(&cells, ErrorColumn.status, .text(d.ratio <= 1 ? "pass" : "fail"))
                 } else {
-                    ErrorTable.set(&cells, "status", .text("error"))
-                    ErrorTable.set(&cells, "message", .text("the closed form and the reference integration have different times or columns (\(names))"))
+                    ErrorTable.set(&cells, ErrorColumn.status, .text("error"))
+                    ErrorTable.set(&cells, ErrorColumn.message, .text("the closed form and the reference integration have different times or columns (\(names))"))
                 }
-                ErrorTable.set(&cells, "half_time", cell(halfTime(f, against: f)))
-                ErrorTable.set(&cells, "half_time_reference", cell(halfTime(t, against: f)))
-                ErrorTable.set(&cells, "half_time_formula", cell(derivedHalf))
-                ErrorTable.set(&cells, "seconds", .number(tightSeconds))
+                ErrorTable.set(&cells, ErrorColumn.half_time, cell(halfTime(f, against: f)))
+                ErrorTable.set(&cells, ErrorColumn.half_time_reference, cell(halfTime(t, against: f)))
+                ErrorTable.set(&cells, ErrorColumn.half_time_formula, cell(derivedHalf))
+                ErrorTable.set(&cells, ErrorColumn.seconds, .number(tightSeconds))
             } else if formula == nil {
-                ErrorTable.set(&cells, "status", .text(settings.requireFormula ? "fail" : "unavailable"))
-                ErrorTable.set(&cells, "message", .text("no closed form: \(formulaError ?? "")"))
+                ErrorTable.set(&cells, ErrorColumn.status, .text(settings.requireFormula ? "fail" : "unavailable"))
+                ErrorTable.set(&cells, ErrorColumn.message, .text("no closed form: \(formulaError ?? "")"))
             } else {
-                ErrorTable.set(&cells, "status", .text("error"))
-                ErrorTable.set(&cells, "message", .text(tightError ?? "no reference integration"))
+                ErrorTable.set(&cells, ErrorColumn.status, .text("error"))
+                ErrorTable.set(&cells, ErrorColumn.message, .text(tightError ?? "no reference integration"))
             }
             result.errorRows.append(cells)
         }
@@ -253,10 +253,10 @@ public enum PointRunner {
             for stepper in grid.steppers {
                 for tolerance in grid.tolerances {
                     var cells = row("integrator", status: "pass")
-                    ErrorTable.set(&cells, "stepper", .text(stepper.rawValue))
-                    ErrorTable.set(&cells, "epsabs", .number(tolerance.absolute))
-                    ErrorTable.set(&cells, "epsrel", .number(tolerance.relative))
-                    ErrorTable.set(&cells, "reference", .text(referenceName))
+                    ErrorTable.set(&cells, ErrorColumn.stepper, .text(stepper.rawValue))
+                    ErrorTable.set(&cells, ErrorColumn.epsabs, .number(tolerance.absolute))
+                    ErrorTable.set(&cells, ErrorColumn.epsrel, .number(tolerance.relative))
+                    ErrorTable.set(&cells, ErrorColumn.reference, .text(referenceName))
                     var p = problem
                     p.solver.stepper = stepper
                     p.solver.absoluteTolerance = tolerance.absolute
@@ -267,61 +267,61 @@ public enum PointRunner {
                     do {
                         run = try Simulation.integrate(p)
                     } catch {
-                        ErrorTable.set(&cells, "status", .text(settings.allowMethodFailure ? "gave_up" : "error"))
-                        ErrorTable.set(&cells, "message", .text("\(error)"))
+                        ErrorTable.set(&cells, ErrorColumn.status, .text(settings.allowMethodFailure ? "gave_up" : "error"))
+                        ErrorTable.set(&cells, ErrorColumn.message, .text("\(error)"))
                         result.errorRows.append(cells)
                         continue
                     }
-                    ErrorTable.set(&cells, "seconds", .number(now() - start))
+                    ErrorTable.set(&cells, ErrorColumn.seconds, .number(now() - start))
                     if let s = run.statistics {
-                        ErrorTable.set(&cells, "accepted_steps", .integer(s.acceptedSteps))
-                        ErrorTable.set(&cells, "rejected_steps", .integer(s.rejectedSteps))
-                        ErrorTable.set(&cells, "rhs_evaluations", .integer(s.rhsEvaluations))
-                        ErrorTable.set(&cells, "jacobian_evaluations", .integer(s.jacobianEvaluations))
+                        ErrorTable.set(&cells, ErrorColumn.accepted_steps, .integer(s.acceptedSteps))
+                        ErrorTable.set(&cells, ErrorColumn.rejected_steps, .integer(s.rejectedSteps))
+                        ErrorTable.set(&cells, ErrorColumn.rhs_evaluations, .integer(s.rhsEvaluations))
+                        ErrorTable.set(&cells, ErrorColumn.jacobian_evaluations, .integer(s.jacobianEvaluations))
                         if s.acceptedSteps > 0 { stepperSteps.append((stepper, tolerance, s.acceptedSteps, (run.tReached - problem.time.start) / Double(s.acceptedSteps))) }
                     }
                     guard run.succeeded else {
-                        ErrorTable.set(&cells, "status", .text(settings.allowMethodFailure ? "gave_up" : "error"))
-                        ErrorTable.set(&cells, "message", .text("\(run.status): \(run.message ?? "")"))
+                        ErrorTable.set(&cells, ErrorColumn.status, .text(settings.allowMethodFailure ? "gave_up" : "error"))
+                        ErrorTable.set(&cells, ErrorColumn.message, .text("\(run.status): \(run.message ?? "")"))
                         result.errorRows.append(cells)
                         continue
                     }
                     let drifts = InvariantChecks.measure(p, run)
                     if let worst = drifts.max(by: { $0.toleranceUnits < $1.toleranceUnits }) {
-                        ErrorTable.set(&cells, "invariant_drift", .number(worst.toleranceUnits))
+                        ErrorTable.set(&cells, ErrorColumn.invariant_drift, .number(worst.toleranceUnits))
                         if worst.toleranceUnits > InvariantChecks.warningMultiple {
-                            ErrorTable.set(&cells, "message", .text("warning: \(worst.name) drifted by \(worst.toleranceUnits) tolerance units at t = \(worst.at)"))
+                            ErrorTable.set(&cells, ErrorColumn.message, .text("warning: \(worst.name) drifted by \(worst.toleranceUnits) tolerance units at t = \(worst.at)"))
                         }
                     }
                     guard let ref = reference else {
-                        ErrorTable.set(&cells, "status", .text("error"))
-                        ErrorTable.set(&cells, "message", .text("no reference: \(formulaError ?? "") \(tightError ?? "")"))
+                        ErrorTable.set(&cells, ErrorColumn.status, .text("error"))
+                        ErrorTable.set(&cells, ErrorColumn.message, .text("no reference: \(formulaError ?? "") \(tightError ?? "")"))
                         result.errorRows.append(cells)
                         continue
                     }
                     let names = TrajectoryComparison.sharedColumns(run, ref)
-                    ErrorTable.set(&cells, "compared", .text(names.joined(separator: " ")))
+                    ErrorTable.set(&cells, ErrorColumn.compared, .text(names.joined(separator: " ")))
                     let factor = settings.integratorFactor, floor = settings.integratorFloor
                     if let d = TrajectoryComparison.deviation(run, from: ref, columns: names, allowance: { r, c in
                         factor * (tolerance.absolute * c.growth + tolerance.relative * r) + floor * c.largest
                     }) {
                         ErrorTable.setDeviation(&cells, d)
                         if d.ratio <= 1 {
-                            ErrorTable.set(&cells, "status", .text("pass"))
+                            ErrorTable.set(&cells, ErrorColumn.status, .text("pass"))
                         } else if settings.knownInaccurate.contains(stepper) {
-                            ErrorTable.set(&cells, "status", .text("known_fail"))
-                            ErrorTable.set(&cells, "message", .text("outside the allowance, as expected for \(stepper.rawValue) on this grid (compare.known_inaccurate)"))
+                            ErrorTable.set(&cells, ErrorColumn.status, .text("known_fail"))
+                            ErrorTable.set(&cells, ErrorColumn.message, .text("outside the allowance, as expected for \(stepper.rawValue) on this grid (compare.known_inaccurate)"))
                         } else {
-                            ErrorTable.set(&cells, "status", .text("fail"))
+                            ErrorTable.set(&cells, ErrorColumn.status, .text("fail"))
                         }
                     } else {
-                        ErrorTable.set(&cells, "status", .text("error"))
-                        ErrorTable.set(&cells, "message", .text("output times or columns differ from the reference"))
+                        ErrorTable.set(&cells, ErrorColumn.status, .text("error"))
+                        ErrorTable.set(&cells, ErrorColumn.message, .text("output times or columns differ from the reference"))
                     }
                     let h = halfEvents.isEmpty ? halfTime(run, against: ref) : eventHalf(run)
-                    ErrorTable.set(&cells, "half_time", cell(h))
-                    ErrorTable.set(&cells, "half_time_reference", cell(referenceHalf))
-                    ErrorTable.set(&cells, "half_time_formula", cell(derivedHalf))
+                    ErrorTable.set(&cells, ErrorColumn.half_time, cell(h))
+                    ErrorTable.set(&cells, ErrorColumn.half_time_reference, cell(referenceHalf))
+                    ErrorTable.set(&cells, ErrorColumn.half_time_formula, cell(derivedHalf))
                     if stepper == grid.steppers[0] && tolerance == tightestTolerance {
                         plottedIntegrator = TrajectoryCurves(label: "ODE \(stepper.rawValue)", result: run, columns: names)
                         plottedIntegratorProblem = p
@@ -337,10 +337,10 @@ public enum PointRunner {
             let start = now()
             do {
                 let run = try Simulation.descend(problem)
-                ErrorTable.set(&cells, "seconds", .number(now() - start))
-                ErrorTable.set(&cells, "epochs", .integer(run.descent?.epochs ?? 0))
+                ErrorTable.set(&cells, ErrorColumn.seconds, .number(now() - start))
+                ErrorTable.set(&cells, ErrorColumn.epochs, .integer(run.descent?.epochs ?? 0))
                 if problem.descent.monteCarlo {
-                    ErrorTable.set(&cells, "stepper", .text("monte_carlo x\(problem.descent.runs)"))
+                    ErrorTable.set(&cells, ErrorColumn.stepper, .text("monte_carlo x\(problem.descent.runs)"))
                 }
                 // The reference at the descent's whole epochs.
                 var ref = reference
@@ -354,35 +354,35 @@ public enum PointRunner {
                         refIsFormula = formula != nil && ref != nil
                     }
                 }
-                ErrorTable.set(&cells, "reference", .text(refIsFormula ? "formula" : referenceName))
+                ErrorTable.set(&cells, ErrorColumn.reference, .text(refIsFormula ? "formula" : referenceName))
                 if !run.succeeded {
-                    ErrorTable.set(&cells, "status", .text("error"))
-                    ErrorTable.set(&cells, "message", .text("\(run.status): \(run.message ?? "")"))
+                    ErrorTable.set(&cells, ErrorColumn.status, .text("error"))
+                    ErrorTable.set(&cells, ErrorColumn.message, .text("\(run.status): \(run.message ?? "")"))
                 } else if let ref {
                     let names = TrajectoryComparison.sharedColumns(run, ref)
-                    ErrorTable.set(&cells, "compared", .text(names.joined(separator: " ")))
+                    ErrorTable.set(&cells, ErrorColumn.compared, .text(names.joined(separator: " ")))
                     let limit = settings.descentMaxScaledError
                     if let d = TrajectoryComparison.deviation(run, from: ref, columns: names, allowance: { _, c in limit * c.largest }) {
                         ErrorTable.setDeviation(&cells, d)
-                        ErrorTable.set(&cells, "status", .text(d.ratio <= 1 ? "pass" : "fail"))
+                        ErrorTable.set(&cells, ErrorColumn.status, .text(d.ratio <= 1 ? "pass" : "fail"))
                     } else {
-                        ErrorTable.set(&cells, "status", .text("error"))
-                        ErrorTable.set(&cells, "message", .text("descent columns differ from the reference"))
+                        ErrorTable.set(&cells, ErrorColumn.status, .text("error"))
+                        ErrorTable.set(&cells, ErrorColumn.message, .text("descent columns differ from the reference"))
                     }
                     let h = halfTime(run, against: ref)
                     let hr = halfTime(ref, against: ref)
-                    ErrorTable.set(&cells, "half_time", cell(h))
-                    ErrorTable.set(&cells, "half_time_reference", cell(hr))
-                    ErrorTable.set(&cells, "half_time_formula", cell(derivedHalf))
-                    if let h, let hr { ErrorTable.set(&cells, "descent_lag", .number(h - hr)) }
+                    ErrorTable.set(&cells, ErrorColumn.half_time, cell(h))
+                    ErrorTable.set(&cells, ErrorColumn.half_time_reference, cell(hr))
+                    ErrorTable.set(&cells, ErrorColumn.half_time_formula, cell(derivedHalf))
+                    if let h, let hr { ErrorTable.set(&cells, ErrorColumn.descent_lag, .number(h - hr)) }
                     plottedDescent = TrajectoryCurves(label: TrajectorySet.descentLabel(problem), result: run, columns: names)
                 } else {
-                    ErrorTable.set(&cells, "status", .text("error"))
-                    ErrorTable.set(&cells, "message", .text("no reference at the descent's epochs"))
+                    ErrorTable.set(&cells, ErrorColumn.status, .text("error"))
+                    ErrorTable.set(&cells, ErrorColumn.message, .text("no reference at the descent's epochs"))
                 }
             } catch {
-                ErrorTable.set(&cells, "status", .text("error"))
-                ErrorTable.set(&cells, "message", .text("\(error)"))
+                ErrorTable.set(&cells, ErrorColumn.status, .text("error"))
+                ErrorTable.set(&cells, ErrorColumn.message, .text("\(error)"))
             }
             result.errorRows.append(cells)
         }

@@ -320,10 +320,12 @@ public enum Validation {
         let (errorTable, stiffnessTable, workTable, summaryTableCopy) = (errors, stiffness, work, summaryTable)
         var jobs: [@Sendable () throws -> [URL]] = []
         for (table, base) in [(errorTable, "errors"), (stiffnessTable, "stiffness"), (workTable, "work-precision"), (summaryTableCopy, "summary")] {
+            // Each number converted once for the three formats.
+            let numbers = table.numberTexts()
             for format in full {
                 jobs.append {
                     let url = directory.appendingPathComponent(base + "." + format.fileExtension)
-                    try writeAtomically(Data(table.renderedBytes(as: format)), to: url)
+                    try writeAtomically(bytes: table.renderedBytes(as: format, numbers: numbers), to: url)
                     return [url]
                 }
             }
@@ -337,7 +339,7 @@ public enum Validation {
             for format in full {
                 jobs.append {
                     let url = directory.appendingPathComponent("generalisation." + format.fileExtension)
-                    try writeAtomically(Data(generalisationTable.renderedBytes(as: format)), to: url)
+                    try writeAtomically(bytes: generalisationTable.renderedBytes(as: format), to: url)
                     return [url]
                 }
             }
@@ -369,34 +371,33 @@ public enum Validation {
         let figures = written[figuresAt]
         files += figures
         files += try exportFigures(figures, formats: figureFormats)
-        let e = ErrorTable.index
         var worst: [(String, Double, Double, String)] = []
         for method in ["integrator", "descent", "formula", "large_n", "aligned_law"] {
-            let rows = errorRows.filter { $0[e("method")] == .text(method) && $0[e("status")] != .text("known_fail") }
-            guard let w = rows.max(by: { ($0[e("error_ratio")].doubleValue ?? -1) < ($1[e("error_ratio")].doubleValue ?? -1) }),
-                let ratio = w[e("error_ratio")].doubleValue else { continue }
-            var at = "\(text(w[e("grid")])) #\(text(w[e("point")])) (\(text(w[e("parameters")]))"
-            if method == "integrator" { at += "; \(text(w[e("stepper")])) at epsabs \(text(w[e("epsabs")]))" }
+            let rows = errorRows.filter { $0[ErrorColumn.method] == .text(method) && $0[ErrorColumn.status] != .text("known_fail") }
+            guard let w = rows.max(by: { ($0[ErrorColumn.error_ratio].doubleValue ?? -1) < ($1[ErrorColumn.error_ratio].doubleValue ?? -1) }),
+                let ratio = w[ErrorColumn.error_ratio].doubleValue else { continue }
+            var at = "\(text(w[ErrorColumn.grid])) #\(text(w[ErrorColumn.point])) (\(text(w[ErrorColumn.parameters]))"
+            if method == "integrator" { at += "; \(text(w[ErrorColumn.stepper])) at epsabs \(text(w[ErrorColumn.epsabs]))" }
             at += ")"
-            worst.append((method, ratio, w[e("max_scaled_error")].doubleValue ?? .nan, at))
+            worst.append((method, ratio, w[ErrorColumn.max_scaled_error].doubleValue ?? .nan, at))
         }
         let failed = results.filter { !$0.passed }.map { r -> String in
-            let bad = r.errorRows.filter { if case .text(let s) = $0[e("status")] { return ErrorTable.failingStatuses.contains(s) } else { return false } }
+            let bad = r.errorRows.filter { if case .text(let s) = $0[ErrorColumn.status] { return ErrorTable.failingStatuses.contains(s) } else { return false } }
             let what = bad.prefix(3).map { row -> String in
-                var s = "\(text(row[e("method")]))"
-                if case .text(let st) = row[e("stepper")] { s += " \(st)" }
-                if let a = row[e("epsabs")].doubleValue { s += " \(a)" }
-                s += ": \(text(row[e("status")]))"
-                if let ratio = row[e("error_ratio")].doubleValue { s += " (ratio \(shortNumber(ratio)))" }
-                if case .text(let m) = row[e("message")] { s += " \(m.prefix(120))" }
+                var s = "\(text(row[ErrorColumn.method]))"
+                if case .text(let st) = row[ErrorColumn.stepper] { s += " \(st)" }
+                if let a = row[ErrorColumn.epsabs].doubleValue { s += " \(a)" }
+                s += ": \(text(row[ErrorColumn.status]))"
+                if let ratio = row[ErrorColumn.error_ratio].doubleValue { s += " (ratio \(shortNumber(ratio)))" }
+                if case .text(let m) = row[ErrorColumn.message] { s += " \(m.prefix(120))" }
                 return s
             }.joined(separator: "; ")
             return "\(r.grid) #\(r.index) [\(r.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: "; "))]: \(what)"
         }
         let vk = StiffnessTable.index("verdict")
         let stiff = results.filter { $0.stiffnessRow[vk] == .text("stiff") }.count
-        let knownFail = errorRows.filter { $0[e("status")] == .text("known_fail") }.count
-        let gaveUp = errorRows.filter { $0[e("status")] == .text("gave_up") }.count
+        let knownFail = errorRows.filter { $0[ErrorColumn.status] == .text("known_fail") }.count
+        let gaveUp = errorRows.filter { $0[ErrorColumn.status] == .text("gave_up") }.count
         var summary = ValidationSummary(
             knownFailRows: knownFail, gaveUpRows: gaveUp, grids: Set(results.map(\.grid)).count, points: results.count, failedPoints: failed, resumedPoints: 0,
             comparisons: errorRows.count, worst: worst, stiffPoints: stiff, files: files, seconds: 0)
@@ -482,11 +483,13 @@ enum SummaryTable {
             let g = groups[name]!
             let rows = g.flatMap(\.errorRows)
             func worst(_ method: String, _ column: String = "max_scaled_error", abs useAbs: Bool = false) -> Cell {
-                let v = rows.filter { $0[e("method")] == .text(method) }.compactMap { $0[e(column)].doubleValue }.map { useAbs ? Swift.abs($0) : $0 }
+                let k = e(column)
+                let v = rows.filter { $0[ErrorColumn.method] == .text(method) }.compactMap { $0[k].doubleValue }.map { useAbs ? Swift.abs($0) : $0 }
                 return v.max().map { .number($0) } ?? .missing
             }
-            let available = rows.filter { $0[e("method")] == .text("formula") && $0[e("max_scaled_error")].doubleValue != nil }.count
-            let stiff = g.filter { $0.stiffnessRow[StiffnessTable.index("verdict")] == .text("stiff") }.count
+            let available = rows.filter { $0[ErrorColumn.method] == .text("formula") && $0[ErrorColumn.max_scaled_error].doubleValue != nil }.count
+            let verdict = StiffnessTable.index("verdict")
+            let stiff = g.filter { $0.stiffnessRow[verdict] == .text("stiff") }.count
             let failed = g.filter { !$0.passed }.count
             table.append([
                 .text(name), .integer(g.count), .integer(g.count - failed), .integer(failed), worst("integrator"), worst("descent"),

@@ -48,22 +48,25 @@ public enum ErrorTable {
 
     static func row(grid: String, point: Int, parameters: String, method: String, status: String, message: String?) -> [Cell] {
         var cells = [Cell](repeating: .missing, count: columns.count)
-        set(&cells, "grid", .text(grid))
-        set(&cells, "point", .integer(point))
-        set(&cells, "parameters", .text(parameters))
-        set(&cells, "method", .text(method))
-        set(&cells, "status", .text(status))
-        if let message { set(&cells, "message", .text(message)) }
+        cells[ErrorColumn.grid] = .text(grid)
+        cells[ErrorColumn.point] = .integer(point)
+        cells[ErrorColumn.parameters] = .text(parameters)
+        cells[ErrorColumn.method] = .text(method)
+        cells[ErrorColumn.status] = .text(status)
+        if let message { cells[ErrorColumn.message] = .text(message) }
         return cells
     }
 
     static func set(_ cells: inout [Cell], _ name: String, _ value: Cell) { cells[index(name)] = value }
 
+    @inline(__always)
+    static func set(_ cells: inout [Cell], _ column: Int, _ value: Cell) { cells[column] = value }
+
     static func setDeviation(_ cells: inout [Cell], _ d: Deviation) {
-        set(&cells, "max_abs_error", .number(d.maxAbsolute))
-        set(&cells, "max_rel_error", .number(d.maxRelative))
-        set(&cells, "max_scaled_error", .number(d.maxScaled))
-        set(&cells, "error_ratio", .number(d.ratio))
+        cells[ErrorColumn.max_abs_error] = .number(d.maxAbsolute)
+        cells[ErrorColumn.max_rel_error] = .number(d.maxRelative)
+        cells[ErrorColumn.max_scaled_error] = .number(d.maxScaled)
+        cells[ErrorColumn.error_ratio] = .number(d.ratio)
     }
 
     /// The table of `rows`, with its title and a caption stating the pass rules.
@@ -72,6 +75,37 @@ public enum ErrorTable {
             columns: columns, rows: rows, title: "Errors against the closed forms",
             caption: "Each row compares one method at one grid point with its reference (the closed form where one exists, else a tight integration). Pass rules: integrator |x - r| <= factor (epsabs G + epsrel |r|) + floor max|r|, G = max|r| / |r(first output)|; descent max|x - r| <= bound max|r|; formula |x - r| <= rtol |r| + floor max|r| against the tight integration. error_ratio <= 1 passes. See Notes/validation.md.")
     }
+}
+
+/// The positions of the error table's columns, looked up once (``ErrorTable/index(_:)`` hashes
+/// the name on every call, which adds up over thousands of rows).
+enum ErrorColumn {
+    static let grid = ErrorTable.index("grid")
+    static let point = ErrorTable.index("point")
+    static let parameters = ErrorTable.index("parameters")
+    static let method = ErrorTable.index("method")
+    static let stepper = ErrorTable.index("stepper")
+    static let epsabs = ErrorTable.index("epsabs")
+    static let epsrel = ErrorTable.index("epsrel")
+    static let reference = ErrorTable.index("reference")
+    static let compared = ErrorTable.index("compared")
+    static let max_abs_error = ErrorTable.index("max_abs_error")
+    static let max_rel_error = ErrorTable.index("max_rel_error")
+    static let max_scaled_error = ErrorTable.index("max_scaled_error")
+    static let error_ratio = ErrorTable.index("error_ratio")
+    static let half_time = ErrorTable.index("half_time")
+    static let half_time_reference = ErrorTable.index("half_time_reference")
+    static let half_time_formula = ErrorTable.index("half_time_formula")
+    static let descent_lag = ErrorTable.index("descent_lag")
+    static let status = ErrorTable.index("status")
+    static let message = ErrorTable.index("message")
+    static let accepted_steps = ErrorTable.index("accepted_steps")
+    static let rejected_steps = ErrorTable.index("rejected_steps")
+    static let rhs_evaluations = ErrorTable.index("rhs_evaluations")
+    static let jacobian_evaluations = ErrorTable.index("jacobian_evaluations")
+    static let epochs = ErrorTable.index("epochs")
+    static let invariant_drift = ErrorTable.index("invariant_drift")
+    static let seconds = ErrorTable.index("seconds")
 }
 
 /// The stiffness table: one row per grid point.
@@ -209,8 +243,8 @@ public enum WorkPrecisionTable {
         var groups: [Key: [[Cell]]] = [:]
         let e = ErrorTable.index
         for row in rows {
-            guard case .text("integrator") = row[e("method")], case .text(let grid) = row[e("grid")], case .text(let stepper) = row[e("stepper")],
-                let a = row[e("epsabs")].doubleValue, let r = row[e("epsrel")].doubleValue
+            guard case .text("integrator") = row[ErrorColumn.method], case .text(let grid) = row[ErrorColumn.grid], case .text(let stepper) = row[ErrorColumn.stepper],
+                let a = row[ErrorColumn.epsabs].doubleValue, let r = row[ErrorColumn.epsrel].doubleValue
             else { continue }
             let key = Key(grid: grid, stepper: stepper, epsabs: a, epsrel: r)
             if groups[key] == nil { order.append(key) }
@@ -221,17 +255,18 @@ public enum WorkPrecisionTable {
             caption: "Integrator rows of the error table grouped by grid, stepper and tolerance: error against evaluations and time.")
         for key in order {
             let g = groups[key]!
-            let errors = g.compactMap { $0[e("max_scaled_error")].doubleValue }.sorted()
+            let errors = g.compactMap { $0[ErrorColumn.max_scaled_error].doubleValue }.sorted()
             func mean(_ name: String) -> Cell {
-                let v = g.compactMap { $0[e(name)].doubleValue }
+                let k = e(name)
+                let v = g.compactMap { $0[k].doubleValue }
                 return v.isEmpty ? .missing : .number(v.reduce(0, +) / Double(v.count))
             }
-            let failed = g.filter { if case .text(let s) = $0[e("status")] { return ErrorTable.failingStatuses.contains(s) || s == "gave_up" } else { return false } }.count
+            let failed = g.filter { if case .text(let s) = $0[ErrorColumn.status] { return ErrorTable.failingStatuses.contains(s) || s == "gave_up" } else { return false } }.count
             table.append([
                 .text(key.grid), .text(key.stepper), .number(key.epsabs), .number(key.epsrel), .integer(g.count), .integer(failed),
                 errors.last.map { .number($0) } ?? .missing, errors.isEmpty ? .missing : .number(errors[errors.count / 2]),
                 mean("rhs_evaluations"), mean("jacobian_evaluations"), mean("accepted_steps"),
-                .number(g.compactMap { $0[e("seconds")].doubleValue }.reduce(0, +)),
+                .number(g.compactMap { $0[ErrorColumn.seconds].doubleValue }.reduce(0, +)),
             ])
         }
         return table
@@ -247,7 +282,11 @@ public enum ParameterColumns {
     /// The column names for `results`, in order of first appearance.
     public static func names(_ results: [PointResult]) -> [String] {
         var names: [String] = []
+        var previous: [(String, String)] = []
         for r in results {
+            // The points of a grid share their axes: look at each list of axes once.
+            if r.parameters.count == previous.count, zip(r.parameters, previous).allSatisfy({ $0.0 == $1.0 }) { continue }
+            previous = r.parameters
             for (axis, _) in r.parameters {
                 for path in axis.split(separator: ",").map(String.init) where !names.contains(path) { names.append(path) }
             }
@@ -272,6 +311,10 @@ public enum ParameterColumns {
 
     /// The cells of `result` for the columns `names`.
     static func cells(_ result: PointResult, names: [String]) -> [Cell] {
+        // Most often the axes are the columns, in order, each one path.
+        if result.parameters.count == names.count, zip(result.parameters, names).allSatisfy({ $0.0 == $1 }) {
+            return result.parameters.map { cell($0.1) }
+        }
         var byPath: [String: Cell] = [:]
         for (axis, value) in result.parameters {
             for path in axis.split(separator: ",") { byPath[String(path)] = cell(value) }

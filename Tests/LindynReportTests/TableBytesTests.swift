@@ -52,6 +52,18 @@ struct TableBytesTests {
         }
     }
 
+    /// The numbers' texts made once (``TableNumberTexts``) give every format the same bytes as
+    /// converting each number in the writer; the Markdown through rounding those digits.
+    @Test func sharedNumberTextsChangeNothing() {
+        for table in Self.tables() {
+            let numbers = table.numberTexts()
+            for format in TableFormat.allCases {
+                #expect(table.renderedBytes(as: format, numbers: numbers) == table.renderedBytes(as: format), "\(format)")
+            }
+            #expect(table._markdownBytes(significantDigits: 6, numbers: numbers).bytes == Array(table.referenceMarkdown(significantDigits: 6).utf8))
+        }
+    }
+
     @Test func bytesAreTheRenderedText() {
         for table in Self.tables() {
             for format in TableFormat.allCases { #expect(table.renderedBytes(as: format) == Array(table.rendered(as: format).utf8), "\(format)") }
