@@ -277,23 +277,19 @@ static inline int lindyn_driver_use_control(gsl_odeiv2_driver *d, double eps_abs
     lindyn_control_state *s = (lindyn_control_state *)c->state;
     s->norm = norm;
     s->controller = controller;
-    if (controller == 2) {
-        /* integral: h *= 0.9 E^(-1/order), an accepted step never shrinks and grows at most 10x */
-        s->alpha = 1.0;
-        s->beta = 0.0;
-        s->k_shift = 0.0;
-        s->grow_min = 1.0;
-        s->grow_max = 10.0;
-        s->hold_after_reject = 0;
-    } else {
+    /* alpha, beta, k_shift, grow_min, grow_max, hold_after_reject of controllers 1 and 2 */
+    static const double coefficients[2][6] = {
         /* pi: Gustafsson's 0.7 and 0.4 over k = order + 1, factor in [0.2, 5], held after a rejection */
-        s->alpha = 0.7;
-        s->beta = 0.4;
-        s->k_shift = 1.0;
-        s->grow_min = 0.2;
-        s->grow_max = 5.0;
-        s->hold_after_reject = 1;
-    }
+        {0.7, 0.4, 1.0, 0.2, 5.0, 1.0},
+        /* integral: h *= 0.9 E^(-1/order); an accepted step never shrinks and grows at most 10x */
+        {1.0, 0.0, 0.0, 1.0, 10.0, 0.0}};
+    const double *k = coefficients[controller == 2 ? 1 : 0];
+    s->alpha = k[0];
+    s->beta = k[1];
+    s->k_shift = k[2];
+    s->grow_min = k[3];
+    s->grow_max = k[4];
+    s->hold_after_reject = k[5] != 0.0;
     gsl_odeiv2_control_set_driver(c, d);
     gsl_odeiv2_control_free(d->c);
     d->c = c;

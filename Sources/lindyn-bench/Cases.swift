@@ -300,54 +300,39 @@ func allCases(descentEpochs: Int) -> [BenchCase] {
         }
     }
 
-    // Work against precision at equal accuracy: rms + pi with the automatic first step
+    // Work against precision at equal accuracy: the RMS norm with the automatic first step
     // (`solver.hstart: "auto"`) over a ladder of tolerances, so that a peer's error can be matched
-    // by the loosest tolerance that reaches it (`--compare`), never by a looser answer.
-    for n in [64, 256] {
-        let network = Lazy { NetworkCase(n: n) }
-        let nn = Double(n * n)
-        for tol in [1e-7, 5e-8, 2e-8, 1e-8, 1e-9] {
-            let data = Lazy {
-                ProblemData(
-                    initial: network.value.data.initial, times: network.value.data.times, absoluteTolerance: tol, relativeTolerance: tol)
+    // by the loosest tolerance that reaches it (`--compare`), never by a looser answer. With pi,
+    // and with the integral controller (`solver.controller: integral`, diffrax's default
+    // PIDController: exponent 1/8 for rk8pd, an accepted step's factor in [1, 10]), which takes
+    // fewer evaluations than pi at a tolerance but is less accurate for them (its error at t = 10
+    // stays near 1e-9 down to tol 1e-9), so its ladder reaches down to 2e-10.
+    let ladders: [(StepController, String, [Double])] = [
+        (.pi, "rk8pd-rms-pi-auto-", [1e-7, 5e-8, 2e-8, 1e-8, 1e-9]), (.integral, "rk8pd-rms-i-auto-", [1e-8, 1e-9, 2e-10]),
+    ]
+    for (controller, name, tolerances) in ladders {
+        for n in [64, 256] {
+            let network = Lazy { NetworkCase(n: n) }
+            let nn = Double(n * n)
+            for tol in tolerances {
+                let data = Lazy {
+                    ProblemData(
+                        initial: network.value.data.initial, times: network.value.data.times, absoluteTolerance: tol, relativeTolerance: tol)
+                }
+                cases.append(
+                    BenchCase(
+                        problem: "network\(n)", group: .builtin, stepper: name + tolText(tol),
+                        dimension: 2 * n * n, flopsPerRHS: 6 * nn * Double(n) + nn,
+                        swift: {
+                            swiftSolve(network.value.flow(tau: 1), data.value, .rk8pd, norm: .rms, controller: controller, automaticStep: true)
+                        },
+                        c: {
+                            cSolve(
+                                LINDYN_BASELINE_NETWORK, network.value.params, data.value, "rk8pd", norm: 1,
+                                controller: controller.controlCode, automaticStep: true)
+                        },
+                        outputTimes: grid(10, 11), tolerance: tol))
             }
-            cases.append(
-                BenchCase(
-                    problem: "network\(n)", group: .builtin, stepper: "rk8pd-rms-pi-auto-" + tolText(tol),
-                    dimension: 2 * n * n, flopsPerRHS: 6 * nn * Double(n) + nn,
-                    swift: { swiftSolve(network.value.flow(tau: 1), data.value, .rk8pd, norm: .rms, controller: .pi, automaticStep: true) },
-                    c: {
-                        cSolve(LINDYN_BASELINE_NETWORK, network.value.params, data.value, "rk8pd", norm: 1, controller: 1, automaticStep: true)
-                    },
-                    outputTimes: grid(10, 11), tolerance: tol))
-        }
-    }
-
-    // The integral controller (`solver.controller: integral`, diffrax's default PIDController:
-    // exponent 1/8 for rk8pd, an accepted step's factor in [1, 10]). It takes fewer evaluations
-    // than pi at a tolerance but is less accurate for them (its error at t = 10 stays near 1e-9
-    // down to tol 1e-9), so its ladder reaches down to 2e-10 to meet a peer's accuracy.
-    for n in [64, 256] {
-        let network = Lazy { NetworkCase(n: n) }
-        let nn = Double(n * n)
-        for tol in [1e-8, 1e-9, 2e-10] {
-            let data = Lazy {
-                ProblemData(
-                    initial: network.value.data.initial, times: network.value.data.times, absoluteTolerance: tol, relativeTolerance: tol)
-            }
-            cases.append(
-                BenchCase(
-                    problem: "network\(n)", group: .builtin, stepper: "rk8pd-rms-i-auto-" + tolText(tol),
-                    dimension: 2 * n * n, flopsPerRHS: 6 * nn * Double(n) + nn,
-                    swift: {
-                        swiftSolve(network.value.flow(tau: 1), data.value, .rk8pd, norm: .rms, controller: .integral, automaticStep: true)
-                    },
-                    c: {
-                        cSolve(
-                            LINDYN_BASELINE_NETWORK, network.value.params, data.value, "rk8pd", norm: 1,
-                            controller: StepController.integral.controlCode, automaticStep: true)
-                    },
-                    outputTimes: grid(10, 11), tolerance: tol))
         }
     }
 
