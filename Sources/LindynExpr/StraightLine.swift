@@ -164,24 +164,10 @@ struct _StraightLine {
     }
 
     /// The operations that call a library function, out of line (so that the slots of `run`
-    /// stay small enough to be inlined).
+    /// stay small enough to be inlined), through the tape's own definition of each operation.
     @inline(never)
     static func call(_ op: _Instruction.Op, _ x: Double, _ z: Double) -> Double {
-        switch op {
-        case .pow: return Foundation.pow(x, z)
-        case .exp: return Foundation.exp(x)
-        case .log: return Foundation.log(x)
-        case .sin: return Foundation.sin(x)
-        case .cos: return Foundation.cos(x)
-        case .tan: return Foundation.tan(x)
-        case .atan: return Foundation.atan(x)
-        case .tanh: return Foundation.tanh(x)
-        case .sinh: return Foundation.sinh(x)
-        case .cosh: return Foundation.cosh(x)
-        case .asinh: return Foundation.asinh(x)
-        case .atanh: return Foundation.atanh(x)
-        default: preconditionFailure("_StraightLine.call: \(op) is not a library function")
-        }
+        _Instruction.apply(op, x, z)
     }
 
     /// Evaluates the program at (t, y) into `out`; every output is computed before any is
